@@ -1,0 +1,74 @@
+// SPDX-License-Identifier: MIT
+// log: one line per event to stderr, as text or JSON; the only includer of spdlog. Never exits.
+#pragma once
+
+#include <fmt/format.h>
+
+#include "absl/strings/string_view.h"
+
+#include <initializer_list>
+#include <string>
+#include "absl/strings/string_view.h"
+
+namespace berth::log {
+
+// Severity. Verbosity follows tini: 0 shows errors only, 1 (the default) adds warnings and
+// notices (berth's one-line summaries), 2 info, 3 debug, 4 trace.
+enum class Level { kError, kWarn, kNotice, kInfo, kDebug, kTrace };
+
+enum class Format { kText, kJson };
+
+// One structured field of an event: shown as key=value in text and as a JSON member.
+struct Field {
+  absl::string_view key;
+  std::string value;
+};
+
+// Sets up the stderr logger. `name` starts each text line ("berth", or "tini" under that name).
+// Safe to call again (a later call replaces the earlier set-up).
+void Init(absl::string_view name, int verbosity, Format format);
+
+// True when events at `level` are written with the current verbosity.
+bool Enabled(Level level);
+
+// Writes one event. `msg` is taken as is; fields follow it.
+void Write(Level level, absl::string_view msg, std::initializer_list<Field> fields = {});
+
+template <typename... Args>
+void Error(fmt::format_string<Args...> f, Args&&... args) {
+  if (Enabled(Level::kError)) Write(Level::kError, fmt::format(f, std::forward<Args>(args)...));
+}
+template <typename... Args>
+void Warn(fmt::format_string<Args...> f, Args&&... args) {
+  if (Enabled(Level::kWarn)) Write(Level::kWarn, fmt::format(f, std::forward<Args>(args)...));
+}
+template <typename... Args>
+void Notice(fmt::format_string<Args...> f, Args&&... args) {
+  if (Enabled(Level::kNotice)) Write(Level::kNotice, fmt::format(f, std::forward<Args>(args)...));
+}
+template <typename... Args>
+void Info(fmt::format_string<Args...> f, Args&&... args) {
+  if (Enabled(Level::kInfo)) Write(Level::kInfo, fmt::format(f, std::forward<Args>(args)...));
+}
+template <typename... Args>
+void Debug(fmt::format_string<Args...> f, Args&&... args) {
+  if (Enabled(Level::kDebug)) Write(Level::kDebug, fmt::format(f, std::forward<Args>(args)...));
+}
+template <typename... Args>
+void Trace(fmt::format_string<Args...> f, Args&&... args) {
+  if (Enabled(Level::kTrace)) Write(Level::kTrace, fmt::format(f, std::forward<Args>(args)...));
+}
+
+// Escapes `s` for use inside a JSON string literal (no surrounding quotes).
+std::string JsonEscape(absl::string_view s);
+
+}  // namespace berth::log
+
+// Debian's abseil has its own string_view (ABSL_OPTION_USE_STD_STRING_VIEW is 0): let fmt print it.
+template <>
+struct fmt::formatter<absl::string_view> : fmt::formatter<fmt::string_view> {
+  template <typename FormatContext>
+  auto format(absl::string_view s, FormatContext& ctx) const {
+    return fmt::formatter<fmt::string_view>::format(fmt::string_view(s.data(), s.size()), ctx);
+  }
+};

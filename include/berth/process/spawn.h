@@ -1,0 +1,53 @@
+// SPDX-License-Identifier: MIT
+// process: starts the child. Everything is prepared before fork(); between fork and exec the
+// child runs only async-signal-safe calls and reports a failure through a CLOEXEC pipe.
+#pragma once
+
+#include <signal.h>
+#include <sys/types.h>
+
+#include <string>
+#include <vector>
+
+#include "absl/status/statusor.h"
+
+namespace berth::process {
+
+// A step the child runs after fork and before exec (privileges, sandbox). It must be
+// async-signal-safe and return 0 or an errno value; `name` says which step failed.
+struct PreExecStep {
+  const char* name;
+  int (*run)(const void* context);
+  const void* context;
+};
+
+// How the child's session and terminal are arranged.
+enum class Session {
+  kNewProcessGroup,  // setpgid(0, 0), as tini
+  kNewSession,       // setsid(), as dumb-init
+  kInherit,          // stay in berth's group, as catatonit without -g
+};
+
+struct SpawnSpec {
+  // PROGRAM and its arguments; PROGRAM without a slash is looked up on PATH.
+  std::vector<std::string> argv;
+  Session session = Session::kNewProcessGroup;
+  // Make the child's process group the terminal's foreground group when stdin is a tty.
+  bool take_terminal = true;
+  // Signal mask and dispositions of SIGTTIN/SIGTTOU to restore in the child.
+  sigset_t sigmask{};
+  struct sigaction ttin_action{};
+  struct sigaction ttou_action{};
+  std::vector<PreExecStep> pre_exec;
+};
+
+// Forks and execs. On success returns the child's pid. When the child could not exec, the child
+// has already been waited for and the error names the step and errno ("exec nginx: No such file
+// or directory"), its code mapped from errno (NotFound for ENOENT, PermissionDenied for EACCES).
+absl::StatusOr<pid_t> Spawn(const SpawnSpec& spec);
+
+// The exit status berth uses when Spawn failed: 127 not found, 126 not executable, 1 otherwise
+// (as tini).
+int ExitCodeForSpawnError(const absl::Status& status);
+
+}  // namespace berth::process

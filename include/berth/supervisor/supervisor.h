@@ -1,0 +1,104 @@
+// SPDX-License-Identifier: MIT
+// supervisor: the state machine that runs the child and decides every shutdown step; the only
+// place that knows policy. It never exits the process: Main reads ExitCode() when Run ends.
+//
+//   kRunning --stop signal--> kDraining --drain over / 2nd stop signal--> kStopping
+//      |                                                                     |
+//      | child exits, leftovers alive          child exits, leftovers alive   |
+//      v                                                                     v
+//   kTearingDown (TERM to leftovers) <--------------------------------------+
+//      |                                                                     |
+//      +--------- deadline (grace, or 5 s for leftovers) --> kKilling (SIGKILL all)
+//                                                               |
+//   kDone <------ child reaped and no process left (or --no-teardown) -------+
+#pragma once
+
+#include <sys/signalfd.h>
+#include <sys/types.h>
+
+#include <functional>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "absl/status/statusor.h"
+#include "berth/config/options.h"
+#include "berth/loop/loop.h"
+#include "berth/loop/timer.h"
+#include "berth/process/descendants.h"
+#include "berth/process/reaper.h"
+#include "berth/process/spawn.h"
+#include "berth/supervisor/shutdown_plan.h"
+
+namespace berth::supervisor {
+
+enum class Phase { kRunning, kDraining, kStopping, kTearingDown, kKilling, kDone };
+
+absl::string_view PhaseName(Phase phase);
+
+class Supervisor {
+ public:
+  // `child` is the prepared spawn (ignored in pause mode). Loop and reaper outlive the supervisor.
+  static absl::StatusOr<std::unique_ptr<Supervisor>> Create(const config::Options& options,
+                                                            loop::Loop& loop,
+                                                            process::Reaper& reaper,
+                                                            process::SpawnSpec child);
+
+  // Starts the child. An error is a set-up error (Main prints it and exits with
+  // process::ExitCodeForSpawnError).
+  absl::Status Start();
+
+  // Every signal read from the signalfd comes here.
+  void OnSignal(const signalfd_siginfo& info) noexcept;
+
+  // Starts the shutdown as the first stop signal `sig` would (for --on-unhealthy exit).
+  void RequestStop(int sig) noexcept;
+
+  Phase phase() const { return phase_; }
+  // The exit code berth ends with; valid once phase() is kDone.
+  int ExitCode() const { return exit_code_; }
+  // Called after each phase change (health's /readyz goes 503 on kDraining).
+  void OnPhaseChange(std::function<void(Phase)> observer) {
+    observers_.push_back(std::move(observer));
+  }
+
+ private:
+  Supervisor(const config::Options& options, loop::Loop& loop, process::Reaper& reaper,
+             process::SpawnSpec child)
+      : options_(options), loop_(loop), reaper_(reaper), child_spec_(std::move(child)) {}
+
+  void SetPhase(Phase phase);
+  void Forward(int sig, absl::string_view why);
+  void BeginShutdown(int sig);
+  void ForwardStopSignal();
+  void OnChildExit(int wait_status);
+  void OnOrphan(pid_t pid, int wait_status);
+  void AfterReap();
+  void TearDownLeftovers();
+  void KillEverything();
+  void ArmDeadline(absl::Time at);
+  void Finish();
+  void LogSummary() const;
+
+  const config::Options& options_;
+  loop::Loop& loop_;
+  process::Reaper& reaper_;
+  process::SpawnSpec child_spec_;
+  std::unique_ptr<loop::Timer> drain_timer_;
+  std::unique_ptr<loop::Timer> deadline_timer_;
+  std::vector<std::function<void(Phase)>> observers_;
+
+  Phase phase_ = Phase::kRunning;
+  pid_t child_pid_ = 0;
+  std::optional<int> child_status_;
+  int exit_code_ = 0;
+  int stop_signal_ = 0;
+  std::optional<ShutdownPlan> plan_;
+  uint64_t forwarded_ = 0;
+  std::vector<process::ProcessInfo> terminated_;  // leftovers sent SIGTERM
+  std::vector<process::ProcessInfo> killed_;      // sent SIGKILL at the deadline
+  bool child_killed_at_deadline_ = false;
+};
+
+}  // namespace berth::supervisor

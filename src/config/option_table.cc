@@ -1,0 +1,207 @@
+// SPDX-License-Identifier: MIT
+#include "config/option_table.h"
+
+#include "absl/strings/numbers.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_split.h"
+#include "absl/strings/strip.h"
+#include "absl/strings/ascii.h"
+#include "berth/base/status.h"
+#include "berth/config/duration.h"
+
+namespace berth::config {
+namespace {
+
+using absl::Status;
+
+Status Invalid(absl::string_view what, absl::string_view arg) {
+  return absl::InvalidArgumentError(absl::StrCat(what, ": '", arg, "'"));
+}
+
+Status SetVerbose(Options& o, absl::string_view) {
+  ++o.verbosity;
+  return absl::OkStatus();
+}
+
+Status SetGroup(Options& o, absl::string_view) {
+  o.target = SignalTarget::kProcessGroup;
+  return absl::OkStatus();
+}
+
+Status SetSingleChild(Options& o, absl::string_view) {
+  o.target = SignalTarget::kChild;
+  return absl::OkStatus();
+}
+
+Status SetSubreaper(Options& o, absl::string_view) {
+  o.subreaper = true;
+  return absl::OkStatus();
+}
+
+Status SetWarnOnReap(Options& o, absl::string_view) {
+  o.warn_on_reap = true;
+  return absl::OkStatus();
+}
+
+Status SetPause(Options& o, absl::string_view) {
+  o.pause = true;
+  return absl::OkStatus();
+}
+
+Status SetNoTeardown(Options& o, absl::string_view) {
+  o.teardown = false;
+  return absl::OkStatus();
+}
+
+Status SetParentDeathSignal(Options& o, absl::string_view arg) {
+  std::optional<int> sig = signals::ParseSignal(arg);
+  if (!sig) return Invalid("not a valid signal for -p", arg);
+  o.parent_death_signal = *sig;
+  return absl::OkStatus();
+}
+
+Status AddExitToZero(Options& o, absl::string_view arg) {
+  int code;
+  if (!absl::SimpleAtoi(arg, &code) || code < 0 || code > 255) {
+    return Invalid("not a valid exit code for -e (0 to 255)", arg);
+  }
+  o.exit_to_zero.set(code);
+  return absl::OkStatus();
+}
+
+Status AddMapRules(Options& o, absl::string_view list) {
+  for (absl::string_view rule : absl::StrSplit(list, ',', absl::SkipWhitespace())) {
+    BERTH_ASSIGN_OR_RETURN(signals::MapRule r,
+                           signals::ParseMapRule(absl::StripAsciiWhitespace(rule)));
+    o.map.Set(r.from, r.to);
+  }
+  return absl::OkStatus();
+}
+
+Status AddStopSignal(Options& o, absl::string_view arg) {
+  std::optional<int> sig = signals::ParseSignal(arg);
+  if (!sig || !signals::IsForwardable(*sig)) return Invalid("not a valid stop signal", arg);
+  // The first --stop-signal replaces the default set; later ones add to it.
+  if (!o.stop_signals_set_by_user) o.stop_signals = {};
+  o.stop_signals_set_by_user = true;
+  o.stop_signals.Add(*sig);
+  return absl::OkStatus();
+}
+
+Status SetDrain(Options& o, absl::string_view arg) {
+  BERTH_ASSIGN_OR_RETURN(o.drain, ParseDuration(arg));
+  return absl::OkStatus();
+}
+
+Status SetGrace(Options& o, absl::string_view arg) {
+  BERTH_ASSIGN_OR_RETURN(absl::Duration grace, ParseDuration(arg));
+  o.grace = grace;
+  return absl::OkStatus();
+}
+
+Status SetLogFormat(Options& o, absl::string_view arg) {
+  if (arg == "text") {
+    o.log_format = log::Format::kText;
+  } else if (arg == "json") {
+    o.log_format = log::Format::kJson;
+  } else {
+    return Invalid("--log-format takes text or json", arg);
+  }
+  return absl::OkStatus();
+}
+
+Status Nothing(Options&, absl::string_view) { return absl::OkStatus(); }
+
+Status EnvVerbosity(Options& o, absl::string_view value) {
+  int v;
+  if (!absl::SimpleAtoi(value, &v) || v < 0) return Invalid("bad verbosity", value);
+  o.verbosity = v;
+  return absl::OkStatus();
+}
+
+Status EnvSetsid(Options& o, absl::string_view value) {
+  o.setsid = value != "0";
+  return absl::OkStatus();
+}
+
+constexpr absl::string_view kRunning = "Running";
+constexpr absl::string_view kSignals = "Signals";
+constexpr absl::string_view kShutdown = "Shutdown";
+constexpr absl::string_view kOutput = "Output";
+
+constexpr unsigned kBerthTini = kForBerth | kForTini;
+constexpr unsigned kBerthDumb = kForBerth | kForDumbInit;
+constexpr unsigned kBerthCata = kForBerth | kForCatatonit;
+constexpr unsigned kGroupWho = kForBerth | kForTini | kForCatatonit;
+
+constexpr OptionSpec kOptions[] = {
+    {'h', "help", "", kForAll, kOutput, "show this help and exit", Action::kHelp, Nothing},
+    {'V', "version", "", kForAll, kOutput, "show the version and exit", Action::kVersion, Nothing},
+    {'l', "license", "", kBerthTini, kOutput, "show the license and exit", Action::kLicense,
+     Nothing},
+    {'L', "", "", kBerthCata, kOutput, "show the license and exit (catatonit's -L)",
+     Action::kLicense, Nothing},
+    {'v', "verbose", "", kForAll, kOutput, "log more; repeat for more (up to -vvv)", Action::kNone,
+     SetVerbose},
+    {'\0', "log-format", "FORMAT", kForBerth, kOutput, "log lines as text (default) or json",
+     Action::kNone, SetLogFormat},
+    {'s', "subreaper", "", kBerthTini, kRunning,
+     "register as child subreaper (berth does so by itself when not PID 1)", Action::kNone,
+     SetSubreaper},
+    {'p', "pdeath-signal", "SIGNAL", kBerthTini, kRunning,
+     "send SIGNAL to berth when its parent dies, e.g. -p SIGKILL", Action::kNone,
+     SetParentDeathSignal},
+    {'w', "warn-on-reap", "", kBerthTini, kRunning, "warn for each reaped zombie not the child",
+     Action::kNone, SetWarnOnReap},
+    {'e', "remap-exit", "CODE", kBerthTini, kRunning, "exit 0 when the child exits CODE (repeatable)",
+     Action::kNone, AddExitToZero},
+    {'P', "pause", "", kBerthCata, kRunning,
+     "run no program: reap as PID 1 until TERM or INT (pause container)", Action::kNone, SetPause},
+    {'g', "group", "", kGroupWho, kSignals, "send signals to the child's whole process group",
+     Action::kNone, SetGroup},
+    {'c', "single-child", "", kBerthDumb, kSignals, "send signals to the child alone (default)",
+     Action::kNone, SetSingleChild},
+    {'\0', "map", "FROM:TO", kForBerth, kSignals,
+     "forward FROM as TO, e.g. TERM:QUIT; TO '-' drops FROM (repeatable)", Action::kNone,
+     AddMapRules},
+    {'r', "rewrite", "FROM:TO", kBerthDumb, kSignals,
+     "dumb-init's form of --map: numbers, TO 0 drops (repeatable)", Action::kNone, AddMapRules},
+    {'\0', "stop-signal", "SIGNAL", kForBerth, kShutdown,
+     "a signal that starts the shutdown (default TERM and INT; repeatable)", Action::kNone,
+     AddStopSignal},
+    {'\0', "drain", "DURATION", kForBerth, kShutdown,
+     "report not-ready for DURATION before forwarding the stop signal", Action::kNone, SetDrain},
+    {'\0', "grace", "DURATION", kForBerth, kShutdown,
+     "SIGKILL everything left DURATION after the stop signal (default: never)", Action::kNone,
+     SetGrace},
+    {'\0', "no-teardown", "", kForBerth, kShutdown,
+     "exit as soon as the child does, leaving its leftovers (tini's way)", Action::kNone,
+     SetNoTeardown},
+};
+
+constexpr EnvSpec kEnv[] = {
+    {"TINI_SUBREAPER", kBerthTini, "register as child subreaper", SetSubreaper},
+    {"TINI_KILL_PROCESS_GROUP", kBerthTini, "send signals to the child's process group", SetGroup},
+    {"TINI_VERBOSITY", kBerthTini, "verbosity level (default 1)", EnvVerbosity},
+    {"DUMB_INIT_SETSID", kForDumbInit, "0: do not start the child in a new session", EnvSetsid},
+    {"BERTH_MAP", kForBerth, "signal map rules, comma separated, as --map", AddMapRules},
+    {"BERTH_DRAIN", kForBerth, "as --drain", SetDrain},
+    {"BERTH_GRACE", kForBerth, "as --grace", SetGrace},
+};
+
+}  // namespace
+
+unsigned WhoBit(Personality personality) {
+  switch (personality) {
+    case Personality::kTini: return kForTini;
+    case Personality::kDumbInit: return kForDumbInit;
+    case Personality::kCatatonit: return kForCatatonit;
+    case Personality::kBerth: break;
+  }
+  return kForBerth;
+}
+
+std::span<const OptionSpec> OptionTable() { return kOptions; }
+std::span<const EnvSpec> EnvTable() { return kEnv; }
+
+}  // namespace berth::config

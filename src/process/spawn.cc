@@ -1,0 +1,138 @@
+// SPDX-License-Identifier: MIT
+#include "berth/process/spawn.h"
+
+#include <fcntl.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstdlib>
+
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_split.h"
+#include "berth/base/status.h"
+#include "berth/base/unique_fd.h"
+
+extern char** environ;
+
+namespace berth::process {
+namespace {
+
+// What the child writes to the CLOEXEC pipe when a step fails: which one, and errno.
+struct ChildFailure {
+  int step;  // index into pre_exec, or one of the negative kStep* values
+  int err;
+};
+constexpr int kStepSession = -1;
+constexpr int kStepTerminal = -2;
+constexpr int kStepSignals = -3;
+constexpr int kStepExec = -4;
+
+// Everything the child needs, as plain pointers into storage owned by the parent.
+struct Prepared {
+  std::vector<std::string> candidates;  // full paths to try, in PATH order
+  std::vector<char*> argv;
+  std::vector<const char*> candidate_ptrs;
+};
+
+// execvp(3)'s search, done before fork so the child only calls execve(2).
+std::vector<std::string> Candidates(const std::string& program) {
+  if (program.find('/') != std::string::npos) return {program};
+  const char* path = std::getenv("PATH");
+  absl::string_view dirs = path != nullptr ? path : "/usr/local/bin:/usr/bin:/bin";
+  std::vector<std::string> out;
+  for (absl::string_view dir : absl::StrSplit(dirs, ':')) {
+    out.push_back(absl::StrCat(dir.empty() ? "." : dir, "/", program));
+  }
+  return out;
+}
+
+[[noreturn]] void Fail(int fd, int step, int err) {
+  ChildFailure f{step, err};
+  // The parent reads this; a short write only loses the detail, not the failure.
+  [[maybe_unused]] ssize_t n = ::write(fd, &f, sizeof f);
+  _exit(err == ENOENT ? 127 : err == EACCES ? 126 : 1);
+}
+
+int ArrangeSession(Session session) {
+  if (session == Session::kNewSession) return ::setsid() < 0 ? errno : 0;
+  if (session == Session::kNewProcessGroup) return ::setpgid(0, 0) < 0 ? errno : 0;
+  return 0;
+}
+
+[[noreturn]] void RunChild(const SpawnSpec& spec, const Prepared& p, int fd) {
+  if (int err = ArrangeSession(spec.session)) Fail(fd, kStepSession, err);
+  // tini: with SIGTTOU still ignored, tcsetpgrp() from the background is allowed.
+  if (spec.take_terminal && ::tcsetpgrp(STDIN_FILENO, ::getpgrp()) < 0 && errno != ENOTTY &&
+      errno != ENXIO && errno != EPERM) {
+    Fail(fd, kStepTerminal, errno);
+  }
+  if (::sigprocmask(SIG_SETMASK, &spec.sigmask, nullptr) < 0 ||
+      ::sigaction(SIGTTIN, &spec.ttin_action, nullptr) < 0 ||
+      ::sigaction(SIGTTOU, &spec.ttou_action, nullptr) < 0) {
+    Fail(fd, kStepSignals, errno);
+  }
+  for (size_t i = 0; i < spec.pre_exec.size(); ++i) {
+    if (int err = spec.pre_exec[i].run(spec.pre_exec[i].context)) Fail(fd, static_cast<int>(i), err);
+  }
+  // execvp's rule: remember EACCES, go on past ENOENT/ENOTDIR, stop at anything else.
+  int err = ENOENT;
+  for (const char* candidate : p.candidate_ptrs) {
+    ::execve(candidate, p.argv.data(), environ);
+    if (errno == EACCES) {
+      err = EACCES;
+    } else if (errno != ENOENT && errno != ENOTDIR) {
+      err = errno;
+      break;
+    }
+  }
+  Fail(fd, kStepExec, err);
+}
+
+std::string StepName(const SpawnSpec& spec, int step) {
+  switch (step) {
+    case kStepSession: return spec.session == Session::kNewSession ? "setsid" : "setpgid";
+    case kStepTerminal: return "tcsetpgrp";
+    case kStepSignals: return "restore signal mask";
+    case kStepExec: return absl::StrCat("exec ", spec.argv.front());
+    default: return spec.pre_exec[step].name;
+  }
+}
+
+}  // namespace
+
+absl::StatusOr<pid_t> Spawn(const SpawnSpec& spec) {
+  Prepared p;
+  p.candidates = Candidates(spec.argv.front());
+  for (const std::string& c : p.candidates) p.candidate_ptrs.push_back(c.c_str());
+  for (const std::string& a : spec.argv) p.argv.push_back(const_cast<char*>(a.c_str()));
+  p.argv.push_back(nullptr);
+
+  int fds[2];
+  if (::pipe2(fds, O_CLOEXEC) < 0) return base::ErrnoError("pipe2");
+  base::UniqueFd read_end(fds[0]);
+  base::UniqueFd write_end(fds[1]);
+  pid_t pid = ::fork();
+  if (pid < 0) return base::ErrnoError("fork");
+  if (pid == 0) RunChild(spec, p, write_end.Get());
+  write_end.Reset();
+
+  ChildFailure failure{};
+  ssize_t n;
+  do {
+    n = ::read(read_end.Get(), &failure, sizeof failure);
+  } while (n < 0 && errno == EINTR);
+  if (n != static_cast<ssize_t>(sizeof failure)) return pid;  // EOF: exec succeeded
+  // The child is exiting; collect it here so the reaper never sees a child berth did not start.
+  while (::waitpid(pid, nullptr, 0) < 0 && errno == EINTR) {
+  }
+  return base::ErrnoError(StepName(spec, failure.step), failure.err);
+}
+
+int ExitCodeForSpawnError(const absl::Status& status) {
+  if (absl::IsNotFound(status)) return 127;
+  if (absl::IsPermissionDenied(status)) return 126;
+  return 1;
+}
+
+}  // namespace berth::process

@@ -1,0 +1,40 @@
+// SPDX-License-Identifier: MIT
+#include "berth/signals/map.h"
+
+#include "absl/strings/str_cat.h"
+
+namespace berth::signals {
+
+SignalMap::SignalMap() {
+  for (int sig = 0; sig <= kMaxSignal; ++sig) to_[sig] = sig;
+}
+
+bool SignalMap::IsIdentity() const {
+  for (int sig = 0; sig <= kMaxSignal; ++sig) {
+    if (to_[sig] != sig) return false;
+  }
+  return true;
+}
+
+absl::StatusOr<MapRule> ParseMapRule(absl::string_view text) {
+  size_t colon = text.find(':');
+  if (colon == absl::string_view::npos) {
+    return absl::InvalidArgumentError(absl::StrCat("bad signal map '", text, "': want FROM:TO"));
+  }
+  absl::string_view from_text = text.substr(0, colon);
+  absl::string_view to_text = text.substr(colon + 1);
+  std::optional<int> from = ParseSignal(from_text);
+  if (!from) {
+    return absl::InvalidArgumentError(absl::StrCat("bad signal map '", text, "': unknown signal '",
+                                                   from_text, "'"));
+  }
+  if (to_text == "-" || to_text == "0") return MapRule{*from, SignalMap::kDrop};
+  std::optional<int> to = ParseSignal(to_text);
+  if (!to) {
+    return absl::InvalidArgumentError(absl::StrCat("bad signal map '", text, "': unknown signal '",
+                                                   to_text, "'"));
+  }
+  return MapRule{*from, *to};
+}
+
+}  // namespace berth::signals

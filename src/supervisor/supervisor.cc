@@ -1,0 +1,229 @@
+// SPDX-License-Identifier: MIT
+#include "berth/supervisor/supervisor.h"
+
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
+
+#include "absl/strings/str_cat.h"
+#include "berth/base/status.h"
+#include "berth/log/log.h"
+#include "berth/process/exit_status.h"
+#include "berth/signals/signal.h"
+
+namespace berth::supervisor {
+namespace {
+
+std::string FormatOptionalDuration(std::optional<absl::Duration> d) {
+  return d ? absl::FormatDuration(*d) : "none";
+}
+
+}  // namespace
+
+absl::string_view PhaseName(Phase phase) {
+  constexpr absl::string_view kNames[] = {"running",      "draining", "stopping",
+                                         "tearing-down", "killing",  "done"};
+  return kNames[static_cast<int>(phase)];
+}
+
+absl::StatusOr<std::unique_ptr<Supervisor>> Supervisor::Create(const config::Options& options,
+                                                               loop::Loop& loop,
+                                                               process::Reaper& reaper,
+                                                               process::SpawnSpec child) {
+  std::unique_ptr<Supervisor> s(new Supervisor(options, loop, reaper, std::move(child)));
+  Supervisor* raw = s.get();
+  BERTH_ASSIGN_OR_RETURN(s->drain_timer_, loop::Timer::Create(loop, [raw] {
+                           log::Info("drain of {} over", absl::FormatDuration(raw->options_.drain));
+                           raw->ForwardStopSignal();
+                         }));
+  BERTH_ASSIGN_OR_RETURN(s->deadline_timer_, loop::Timer::Create(loop, [raw] {
+                           log::Warn("deadline reached: killing what is left");
+                           raw->KillEverything();
+                         }));
+  reaper.OnOrphan([raw](pid_t pid, int status) { raw->OnOrphan(pid, status); });
+  return s;
+}
+
+absl::Status Supervisor::Start() {
+  if (options_.pause) {
+    log::Debug("pause mode: no program, reaping until a stop signal");
+    return absl::OkStatus();
+  }
+  BERTH_ASSIGN_OR_RETURN(child_pid_, process::Spawn(child_spec_));
+  reaper_.Watch(child_pid_, [this](pid_t, int status) { OnChildExit(status); });
+  log::Info("spawned '{}' as pid {}", child_spec_.argv.front(), child_pid_);
+  return absl::OkStatus();
+}
+
+void Supervisor::OnSignal(const signalfd_siginfo& info) noexcept {
+  const int sig = static_cast<int>(info.ssi_signo);
+  if (sig == SIGCHLD) {
+    reaper_.ReapAll();
+    AfterReap();
+    return;
+  }
+  const bool is_stop = options_.stop_signals.Contains(sig);
+  if (is_stop && phase_ == Phase::kRunning) {
+    BeginShutdown(sig);
+  } else if (is_stop && phase_ == Phase::kDraining) {
+    log::Info("second stop signal {} during the drain: stopping now", signals::SignalName(sig));
+    ForwardStopSignal();
+  } else {
+    Forward(sig, "forwarded");
+  }
+}
+
+void Supervisor::RequestStop(int sig) noexcept {
+  if (phase_ == Phase::kRunning) BeginShutdown(sig);
+}
+
+void Supervisor::SetPhase(Phase phase) {
+  if (phase == phase_) return;
+  log::Debug("phase {} -> {}", PhaseName(phase_), PhaseName(phase));
+  phase_ = phase;
+  for (const auto& observer : observers_) observer(phase);
+}
+
+void Supervisor::Forward(int sig, absl::string_view why) {
+  const int to = options_.map.Translate(sig);
+  if (to == signals::SignalMap::kDrop) {
+    log::Debug("dropped {} (signal map)", signals::SignalName(sig));
+    return;
+  }
+  if (child_pid_ <= 0 || child_status_) {
+    log::Debug("no child to pass {} to", signals::SignalName(sig));
+    return;
+  }
+  const pid_t target = options_.target == config::SignalTarget::kProcessGroup ? -child_pid_
+                                                                               : child_pid_;
+  if (::kill(target, to) < 0) {
+    // tini: a child that died before its exit was reaped is not an error.
+    if (errno == ESRCH) {
+      log::Warn("child was dead when forwarding {}", signals::SignalName(to));
+    } else {
+      log::Error("kill({}, {}): {}", target, signals::SignalName(to), std::strerror(errno));
+    }
+    return;
+  }
+  ++forwarded_;
+  log::Debug("{} {} to {} as {}", why, signals::SignalName(sig), target, signals::SignalName(to));
+}
+
+void Supervisor::BeginShutdown(int sig) {
+  stop_signal_ = sig;
+  plan_.emplace(absl::Now(), options_.drain, options_.grace);
+  log::Info("received {}: shutting down (drain {}, grace {})", signals::SignalName(sig),
+            absl::FormatDuration(options_.drain), FormatOptionalDuration(options_.grace));
+  if (std::optional<absl::Time> kill_at = plan_->KillAt()) ArmDeadline(*kill_at);
+  if (options_.pause) {
+    child_status_ = 0;  // nothing to stop: the pause container ends cleanly
+    AfterReap();
+    return;
+  }
+  if (options_.drain > absl::ZeroDuration()) {
+    SetPhase(Phase::kDraining);
+    if (absl::Status s = drain_timer_->Arm(options_.drain); !s.ok()) {
+      log::Error("{}: forwarding at once", s.message());
+      ForwardStopSignal();
+    }
+    return;
+  }
+  ForwardStopSignal();
+}
+
+void Supervisor::ForwardStopSignal() {
+  if (phase_ != Phase::kRunning && phase_ != Phase::kDraining) return;
+  if (drain_timer_->Armed()) (void)drain_timer_->Disarm();
+  SetPhase(Phase::kStopping);
+  Forward(stop_signal_, "stop signal");
+}
+
+void Supervisor::OnChildExit(int wait_status) {
+  child_status_ = wait_status;
+  if (phase_ == Phase::kKilling && WIFSIGNALED(wait_status) && WTERMSIG(wait_status) == SIGKILL) {
+    child_killed_at_deadline_ = true;
+  }
+  log::Info("child {} {}", child_pid_, process::DescribeWaitStatus(wait_status));
+}
+
+void Supervisor::OnOrphan(pid_t pid, int wait_status) {
+  if (options_.warn_on_reap) log::Warn("Reaped zombie process with pid={}", pid);
+  log::Trace("reaped orphan {} ({})", pid, process::DescribeWaitStatus(wait_status));
+}
+
+void Supervisor::AfterReap() {
+  if (!child_status_ || phase_ == Phase::kDone) return;
+  if (!reaper_.HasChildren() || !options_.teardown) {
+    Finish();
+  } else if (phase_ == Phase::kKilling) {
+    KillEverything();  // something was born after the last sweep
+  } else if (phase_ != Phase::kTearingDown) {
+    TearDownLeftovers();
+  }
+}
+
+void Supervisor::TearDownLeftovers() {
+  SetPhase(Phase::kTearingDown);
+  if (drain_timer_->Armed()) (void)drain_timer_->Disarm();
+  terminated_ = process::Descendants(::getpid());
+  for (const process::ProcessInfo& p : terminated_) {
+    if (::kill(p.pid, SIGTERM) < 0 && errno != ESRCH) {
+      log::Error("kill({}, SIGTERM): {}", p.pid, std::strerror(errno));
+    }
+  }
+  log::Info("child is gone; sent SIGTERM to {} leftover process(es)", terminated_.size());
+  const absl::Duration wait = options_.grace.value_or(config::kDefaultTeardownWait);
+  const absl::Time now = absl::Now();
+  ArmDeadline(plan_ ? plan_->LeftoverKillAt(now, config::kDefaultTeardownWait) : now + wait);
+}
+
+void Supervisor::KillEverything() {
+  SetPhase(Phase::kKilling);
+  for (const process::ProcessInfo& p : process::Descendants(::getpid())) {
+    if (::kill(p.pid, SIGKILL) < 0) {
+      if (errno != ESRCH) log::Error("kill({}, SIGKILL): {}", p.pid, std::strerror(errno));
+      continue;
+    }
+    log::Warn("killed pid {} ({}) at the deadline", p.pid, p.command);
+    killed_.push_back(p);
+  }
+}
+
+void Supervisor::ArmDeadline(absl::Time at) {
+  if (absl::Status s = deadline_timer_->Arm(at - absl::Now()); !s.ok()) {
+    log::Error("{}: no deadline", s.message());
+  }
+}
+
+void Supervisor::Finish() {
+  SetPhase(Phase::kDone);
+  int code = child_status_ ? process::ExitCodeFromWaitStatus(*child_status_) : 0;
+  if (options_.exit_to_zero.test(static_cast<size_t>(code))) code = 0;
+  exit_code_ = code;
+  if (options_.personality == config::Personality::kBerth) LogSummary();
+  loop_.Stop();
+}
+
+void Supervisor::LogSummary() const {
+  std::string why = options_.pause ? "pause ended"
+                    : child_killed_at_deadline_
+                        ? "child killed at the deadline"
+                        : absl::StrCat("child ", process::DescribeWaitStatus(child_status_.value_or(0)));
+  std::string took = "-";
+  if (plan_) {
+    took = absl::FormatDuration(absl::Trunc(absl::Now() - plan_->began(), absl::Milliseconds(1)));
+  }
+  log::Write(log::Level::kNotice, absl::StrCat("exit ", exit_code_, ": ", why),
+             {{"exit_code", absl::StrCat(exit_code_)},
+              {"stop_signal", stop_signal_ ? signals::SignalName(stop_signal_) : "none"},
+              {"shutdown_took", took},
+              {"drain", absl::FormatDuration(options_.drain)},
+              {"grace", FormatOptionalDuration(options_.grace)},
+              {"forwarded", absl::StrCat(forwarded_)},
+              {"terminated", absl::StrCat(terminated_.size())},
+              {"killed", absl::StrCat(killed_.size())}});
+}
+
+}  // namespace berth::supervisor

@@ -1,0 +1,273 @@
+// SPDX-License-Identifier: MIT
+// testbin: the one static helper every integration test runs as berth's child. Each mode does
+// one known thing and says so on stdout, so tests wait on lines, never on sleeps.
+//
+//   testbin signals [--ignore SIG]... [--exit-on SIG] [--linger-ms N] [--child]
+//       blocks everything, prints "ready", then "signal NAME" per signal received; exits 0 on
+//       the --exit-on signal (default TERM) after --linger-ms; --child also starts a grandchild
+//       recorder in the same process group that prints "child signal NAME".
+//   testbin exit CODE                      exits CODE
+//   testbin raise SIG                      kills itself with SIG (default disposition)
+//   testbin orphans N                      makes N orphans, waits until init has reaped them
+//                                          all, prints "reaped N" and exits 0 (1 on timeout)
+//   testbin daemon [--ignore-term] [--exit CODE]
+//                                          leaves a double-forked daemon behind, prints
+//                                          "daemon PID", exits CODE (default 0)
+//   testbin tty                            prints "tty yes|no" and "foreground yes|no"
+//   testbin status                         prints /proc/self/status
+//   testbin pid                            prints "pid N ppid N"
+#include <dirent.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstdio>
+#include <cstdlib>
+#include <cstring>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace {
+
+int SignalNumber(std::string_view name) {
+  if (!name.empty() && name[0] >= '0' && name[0] <= '9') return std::atoi(std::string(name).c_str());
+  if (name.substr(0, 3) == "SIG") name.remove_prefix(3);
+  for (int s = 1; s < 32; ++s) {
+    const char* abbrev = sigabbrev_np(s);
+    if (abbrev != nullptr && name == abbrev) return s;
+  }
+  std::fprintf(stderr, "testbin: unknown signal %.*s\n", static_cast<int>(name.size()), name.data());
+  std::exit(64);
+}
+
+std::string SignalName(int sig) {
+  const char* abbrev = sigabbrev_np(sig);
+  return abbrev != nullptr ? std::string("SIG") + abbrev : "SIG" + std::to_string(sig);
+}
+
+void Say(const std::string& line) {
+  std::string l = line + "\n";
+  // One write per line, so lines from two processes on one pipe never interleave.
+  [[maybe_unused]] ssize_t n = ::write(STDOUT_FILENO, l.data(), l.size());
+}
+
+void SleepMs(long ms) {
+  timespec ts{ms / 1000, (ms % 1000) * 1000000};
+  while (nanosleep(&ts, &ts) < 0 && errno == EINTR) {
+  }
+}
+
+[[noreturn]] void RecordSignals(const std::string& prefix, const sigset_t& ignored, int exit_on,
+                                long linger_ms, bool say_ready) {
+  sigset_t all;
+  sigfillset(&all);
+  sigprocmask(SIG_BLOCK, &all, nullptr);
+  for (int s = 1; s < 65; ++s) {
+    if (sigismember(&ignored, s) == 1) signal(s, SIG_IGN);
+  }
+  if (say_ready) Say("ready");
+  for (;;) {
+    siginfo_t info;
+    int sig = sigwaitinfo(&all, &info);
+    if (sig < 0) continue;
+    if (sig == SIGCHLD) {
+      while (waitpid(-1, nullptr, WNOHANG) > 0) {
+      }
+      continue;
+    }
+    Say(prefix + "signal " + SignalName(sig));
+    if (sig == exit_on) {
+      SleepMs(linger_ms);
+      std::exit(0);
+    }
+  }
+}
+
+int Signals(std::vector<std::string_view> args) {
+  sigset_t ignored;
+  sigemptyset(&ignored);
+  int exit_on = SIGTERM;
+  long linger_ms = 0;
+  bool child = false;
+  for (size_t i = 0; i < args.size(); ++i) {
+    if (args[i] == "--ignore" && i + 1 < args.size()) {
+      sigaddset(&ignored, SignalNumber(args[++i]));
+    } else if (args[i] == "--exit-on" && i + 1 < args.size()) {
+      exit_on = SignalNumber(args[++i]);
+    } else if (args[i] == "--linger-ms" && i + 1 < args.size()) {
+      linger_ms = std::atol(std::string(args[++i]).c_str());
+    } else if (args[i] == "--child") {
+      child = true;
+    }
+  }
+  if (child) {
+    int ready[2];
+    if (pipe(ready) < 0) return 70;
+    if (fork() == 0) {
+      close(ready[0]);
+      sigset_t none;
+      sigemptyset(&none);
+      sigset_t all;
+      sigfillset(&all);
+      sigprocmask(SIG_BLOCK, &all, nullptr);
+      close(ready[1]);  // tells the parent the mask is in place
+      RecordSignals("child ", none, SIGTERM, 0, false);
+    }
+    close(ready[1]);
+    char c;
+    while (read(ready[0], &c, 1) < 0 && errno == EINTR) {
+    }
+  }
+  RecordSignals("", ignored, exit_on, linger_ms, true);
+}
+
+// Counts processes other than this one whose parent is `parent`, by reading /proc/*/stat.
+int CountOthersOf(pid_t parent) {
+  const pid_t self = getpid();
+  int count = 0;
+  DIR* dir = opendir("/proc");
+  if (dir == nullptr) return -1;
+  while (dirent* d = readdir(dir)) {
+    if (d->d_name[0] < '0' || d->d_name[0] > '9') continue;
+    char path[64];
+    std::snprintf(path, sizeof path, "/proc/%s/stat", d->d_name);
+    int fd = open(path, O_RDONLY | O_CLOEXEC);
+    if (fd < 0) continue;
+    char buf[512];
+    ssize_t n = read(fd, buf, sizeof buf - 1);
+    close(fd);
+    if (n <= 0) continue;
+    buf[n] = '\0';
+    char* close_paren = std::strrchr(buf, ')');
+    if (close_paren == nullptr) continue;
+    char state;
+    int ppid;
+    if (std::sscanf(close_paren + 2, "%c %d", &state, &ppid) == 2 && ppid == parent &&
+        std::atoi(d->d_name) != self) {
+      ++count;
+    }
+  }
+  closedir(dir);
+  return count;
+}
+
+// Makes `n` orphans: intermediates each fork a batch of children that exit at once, then exit
+// themselves without waiting, so every child is re-parented to init as a zombie.
+int Orphans(long n) {
+  const pid_t init = getppid();
+  constexpr long kBatch = 100;
+  for (long made = 0; made < n; made += kBatch) {
+    pid_t mid = fork();
+    if (mid == 0) {
+      for (long i = 0; i < kBatch && made + i < n; ++i) {
+        if (fork() == 0) _exit(0);
+      }
+      _exit(0);
+    }
+    if (mid < 0) {
+      std::perror("fork");
+      return 1;
+    }
+    waitpid(mid, nullptr, 0);
+  }
+  // Every orphan is init's now, exiting or a zombie; init must reap them all.
+  for (int tries = 0; tries < 3000; ++tries) {
+    int left = CountOthersOf(init);
+    if (left == 0) {
+      Say("reaped " + std::to_string(n));
+      return 0;
+    }
+    SleepMs(10);
+  }
+  Say("left " + std::to_string(CountOthersOf(init)));
+  return 1;
+}
+
+int Daemon(std::vector<std::string_view> args) {
+  bool ignore_term = false;
+  int code = 0;
+  for (size_t i = 0; i < args.size(); ++i) {
+    if (args[i] == "--ignore-term") ignore_term = true;
+    if (args[i] == "--exit" && i + 1 < args.size()) code = std::atoi(std::string(args[++i]).c_str());
+  }
+  int ready[2];
+  if (pipe(ready) < 0) return 70;
+  pid_t first = fork();
+  if (first == 0) {
+    setsid();
+    if (fork() == 0) {
+      close(ready[0]);
+      sigset_t all;
+      sigfillset(&all);
+      sigprocmask(SIG_BLOCK, &all, nullptr);
+      Say("daemon " + std::to_string(getpid()));
+      close(ready[1]);
+      for (;;) {
+        int sig = sigwaitinfo(&all, nullptr);
+        if (sig == SIGTERM && !ignore_term) _exit(0);
+      }
+    }
+    _exit(0);
+  }
+  close(ready[1]);
+  char c;
+  while (read(ready[0], &c, 1) < 0 && errno == EINTR) {
+  }
+  waitpid(first, nullptr, 0);
+  return code;
+}
+
+int Tty() {
+  bool tty = isatty(STDIN_FILENO) == 1;
+  Say(std::string("tty ") + (tty ? "yes" : "no"));
+  Say(std::string("foreground ") + (tty && tcgetpgrp(STDIN_FILENO) == getpgrp() ? "yes" : "no"));
+  return 0;
+}
+
+int Status() {
+  int fd = open("/proc/self/status", O_RDONLY | O_CLOEXEC);
+  char buf[4096];
+  ssize_t n;
+  while ((n = read(fd, buf, sizeof buf)) > 0) {
+    [[maybe_unused]] ssize_t w = write(STDOUT_FILENO, buf, static_cast<size_t>(n));
+  }
+  close(fd);
+  return 0;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  if (argc < 2) {
+    std::fprintf(stderr, "usage: testbin MODE [ARGS...] (see the comment in testbin.cc)\n");
+    return 64;
+  }
+  std::string_view mode = argv[1];
+  std::vector<std::string_view> args(argv + 2, argv + argc);
+  if (mode == "signals") return Signals(args);
+  if (mode == "exit" && !args.empty()) return std::atoi(argv[2]);
+  if (mode == "raise" && !args.empty()) {
+    int sig = SignalNumber(args[0]);
+    signal(sig, SIG_DFL);
+    sigset_t one;
+    sigemptyset(&one);
+    sigaddset(&one, sig);
+    sigprocmask(SIG_UNBLOCK, &one, nullptr);
+    raise(sig);
+    return 70;
+  }
+  if (mode == "orphans" && !args.empty()) return Orphans(std::atol(argv[2]));
+  if (mode == "daemon") return Daemon(args);
+  if (mode == "tty") return Tty();
+  if (mode == "status") return Status();
+  if (mode == "pid") {
+    Say("pid " + std::to_string(getpid()) + " ppid " + std::to_string(getppid()));
+    return 0;
+  }
+  std::fprintf(stderr, "testbin: unknown mode %s\n", argv[1]);
+  return 64;
+}

@@ -1,0 +1,65 @@
+// SPDX-License-Identifier: MIT
+#include <doctest/doctest.h>
+
+#include <cerrno>
+
+#include "berth/base/status.h"
+#include "berth/base/unique_fd.h"
+
+#include <fcntl.h>
+#include <unistd.h>
+
+namespace berth::base {
+namespace {
+
+absl::StatusOr<int> Half(int x) {
+  if (x % 2 != 0) return absl::InvalidArgumentError("odd");
+  return x / 2;
+}
+
+absl::Status Quarter(int x, int* out) {
+  BERTH_ASSIGN_OR_RETURN(int h, Half(x));
+  BERTH_ASSIGN_OR_RETURN(*out, Half(h));
+  return absl::OkStatus();
+}
+
+TEST_SUITE("base") {
+  TEST_CASE("ErrnoError names the call and maps the code") {
+    struct Row {
+      int err;
+      absl::StatusCode code;
+    };
+    for (Row r : {Row{ENOENT, absl::StatusCode::kNotFound},
+                  Row{EACCES, absl::StatusCode::kPermissionDenied},
+                  Row{EINVAL, absl::StatusCode::kInvalidArgument}}) {
+      CAPTURE(r.err);
+      absl::Status s = ErrnoError("open(/x)", r.err);
+      CHECK(s.code() == r.code);
+      CHECK(s.message().substr(0, 9) == "open(/x):");
+    }
+  }
+
+  TEST_CASE("the status macros propagate the first error") {
+    int out = 0;
+    CHECK(Quarter(8, &out).ok());
+    CHECK(out == 2);
+    CHECK(Quarter(6, &out).message() == "odd");
+    CHECK(Quarter(7, &out).message() == "odd");
+  }
+
+  TEST_CASE("UniqueFd closes on destruction and moves ownership") {
+    int fds[2];
+    REQUIRE(::pipe(fds) == 0);
+    ::close(fds[1]);
+    {
+      UniqueFd a(fds[0]);
+      UniqueFd b = std::move(a);
+      CHECK_FALSE(a.Valid());
+      CHECK(b.Get() == fds[0]);
+    }
+    CHECK(::fcntl(fds[0], F_GETFD) == -1);
+  }
+}
+
+}  // namespace
+}  // namespace berth::base

@@ -1,0 +1,180 @@
+// SPDX-License-Identifier: MIT
+#include <doctest/doctest.h>
+
+#include "berth/config/parse.h"
+#include "berth/config/version.h"
+
+#include "absl/strings/str_cat.h"
+
+namespace berth::config {
+namespace {
+
+absl::StatusOr<Invocation> ParseArgs(Personality p, std::vector<absl::string_view> args,
+                                     const Environment& env = {}) {
+  return Parse(p, args, env);
+}
+
+Options Must(Personality p, std::vector<absl::string_view> args, const Environment& env = {}) {
+  absl::StatusOr<Invocation> inv = ParseArgs(p, std::move(args), env);
+  REQUIRE_MESSAGE(inv.ok(), inv.status().message());
+  REQUIRE(inv->kind == Invocation::Kind::kRun);
+  return inv->options;
+}
+
+std::string Error(Personality p, std::vector<absl::string_view> args, const Environment& env = {}) {
+  absl::StatusOr<Invocation> inv = ParseArgs(p, std::move(args), env);
+  REQUIRE_FALSE(inv.ok());
+  CHECK(absl::IsInvalidArgument(inv.status()));
+  return std::string(inv.status().message());
+}
+
+TEST_SUITE("config") {
+  TEST_CASE("argv[0] picks the personality") {
+    CHECK(PersonalityFromArgv0("/sbin/tini") == Personality::kTini);
+    CHECK(PersonalityFromArgv0("tini-static") == Personality::kTini);
+    CHECK(PersonalityFromArgv0("/usr/bin/docker-init") == Personality::kTini);
+    CHECK(PersonalityFromArgv0("dumb-init") == Personality::kDumbInit);
+    CHECK(PersonalityFromArgv0("/catatonit") == Personality::kCatatonit);
+    CHECK(PersonalityFromArgv0("/berth") == Personality::kBerth);
+    CHECK(PersonalityFromArgv0("anything") == Personality::kBerth);
+  }
+
+  TEST_CASE("options stop at the first non-option and at --") {
+    Options o = Must(Personality::kBerth, {"-v", "sh", "-c", "exit 3"});
+    CHECK(o.command == std::vector<std::string>{"sh", "-c", "exit 3"});
+    CHECK(o.verbosity == 2);
+    o = Must(Personality::kBerth, {"--", "-weird-name", "-v"});
+    CHECK(o.command == std::vector<std::string>{"-weird-name", "-v"});
+    CHECK(o.verbosity == 1);
+  }
+
+  TEST_CASE("tini's flags") {
+    Options o = Must(Personality::kTini, {"-s", "-g", "-w", "-vvv", "-e", "3", "-e4", "-p",
+                                          "SIGKILL", "--", "true"});
+    CHECK(o.subreaper);
+    CHECK(o.target == SignalTarget::kProcessGroup);
+    CHECK(o.warn_on_reap);
+    CHECK(o.verbosity == 4);
+    CHECK(o.exit_to_zero.test(3));
+    CHECK(o.exit_to_zero.test(4));
+    CHECK_FALSE(o.exit_to_zero.test(5));
+    CHECK(o.parent_death_signal == SIGKILL);
+    CHECK_FALSE(o.teardown);
+  }
+
+  TEST_CASE("tini's environment variables") {
+    Options o = Must(Personality::kTini, {"true"},
+                     {{"TINI_SUBREAPER", ""}, {"TINI_KILL_PROCESS_GROUP", "1"},
+                      {"TINI_VERBOSITY", "3"}});
+    CHECK(o.subreaper);
+    CHECK(o.target == SignalTarget::kProcessGroup);
+    CHECK(o.verbosity == 3);
+  }
+
+  TEST_CASE("berth's long options") {
+    Options o = Must(Personality::kBerth,
+                     {"--map", "TERM:QUIT", "--map=HUP:-", "--stop-signal", "QUIT",
+                      "--stop-signal=USR2", "--drain", "1s", "--grace=3s", "--no-teardown",
+                      "--log-format", "json", "--group", "app"});
+    CHECK(o.map.Translate(SIGTERM) == SIGQUIT);
+    CHECK(o.map.Translate(SIGHUP) == signals::SignalMap::kDrop);
+    CHECK(o.stop_signals.Contains(SIGQUIT));
+    CHECK(o.stop_signals.Contains(SIGUSR2));
+    CHECK_FALSE(o.stop_signals.Contains(SIGTERM));
+    CHECK(o.drain == absl::Seconds(1));
+    CHECK(o.grace == absl::Seconds(3));
+    CHECK_FALSE(o.teardown);
+    CHECK(o.log_format == log::Format::kJson);
+    CHECK(o.target == SignalTarget::kProcessGroup);
+  }
+
+  TEST_CASE("berth's defaults") {
+    Options o = Must(Personality::kBerth, {"app"});
+    CHECK(o.stop_signals.Contains(SIGTERM));
+    CHECK(o.stop_signals.Contains(SIGINT));
+    CHECK(o.teardown);
+    CHECK_FALSE(o.grace.has_value());
+    CHECK(o.drain == absl::ZeroDuration());
+    CHECK(o.target == SignalTarget::kChild);
+  }
+
+  TEST_CASE("berth's environment: BERTH_MAP, BERTH_DRAIN, BERTH_GRACE") {
+    Options o = Must(Personality::kBerth, {"app"},
+                     {{"BERTH_MAP", "TERM:QUIT, USR1:-"}, {"BERTH_DRAIN", "2s"},
+                      {"BERTH_GRACE", "10"}});
+    CHECK(o.map.Translate(SIGTERM) == SIGQUIT);
+    CHECK(o.map.Translate(SIGUSR1) == signals::SignalMap::kDrop);
+    CHECK(o.drain == absl::Seconds(2));
+    CHECK(o.grace == absl::Seconds(10));
+    // Flags win over the environment.
+    o = Must(Personality::kBerth, {"--grace", "20s", "app"}, {{"BERTH_GRACE", "10"}});
+    CHECK(o.grace == absl::Seconds(20));
+  }
+
+  TEST_CASE("bad input is refused with a one-line message") {
+    struct Row {
+      Personality p;
+      std::vector<absl::string_view> args;
+      const char* says;
+    };
+    const Row rows[] = {
+        {Personality::kBerth, {}, "no program given"},
+        {Personality::kBerth, {"--"}, "no program given"},
+        {Personality::kBerth, {""}, "program name is empty"},
+        {Personality::kBerth, {"--bogus", "x"}, "unknown option '--bogus'"},
+        {Personality::kBerth, {"-Z", "x"}, "unknown option '-Z'"},
+        {Personality::kBerth, {"-e"}, "needs a value"},
+        {Personality::kBerth, {"-e", "256", "x"}, "not a valid exit code"},
+        {Personality::kBerth, {"-e", "abc", "x"}, "not a valid exit code"},
+        {Personality::kBerth, {"-p", "SIGFOO", "x"}, "not a valid signal"},
+        {Personality::kBerth, {"--map", "TERM", "x"}, "bad signal map"},
+        {Personality::kBerth, {"--map", "TERM:NOPE", "x"}, "unknown signal 'NOPE'"},
+        {Personality::kBerth, {"--grace", "soon", "x"}, "bad duration"},
+        {Personality::kBerth, {"--drain", "-1s", "x"}, "bad duration"},
+        {Personality::kBerth, {"--stop-signal", "KILL", "x"}, "not a valid stop signal"},
+        {Personality::kBerth, {"--stop-signal", "BOGUS", "x"}, "not a valid stop signal"},
+        {Personality::kBerth, {"--drain", "3s", "--grace", "3s", "x"}, "must be shorter"},
+        {Personality::kBerth, {"--log-format", "xml", "x"}, "text or json"},
+        {Personality::kBerth, {"--no-teardown=1", "x"}, "takes no value"},
+        {Personality::kTini, {"--map", "TERM:QUIT", "x"}, "unknown option '--map'"},
+        {Personality::kTini, {}, "no program given"},
+    };
+    for (const Row& r : rows) {
+      CAPTURE(r.says);
+      std::string msg = Error(r.p, r.args);
+      CHECK(msg.find(r.says) != std::string::npos);
+      CHECK(msg.find('\n') == std::string::npos);
+    }
+    CHECK(Error(Personality::kBerth, {"x"}, {{"BERTH_GRACE", "never"}}).find("BERTH_GRACE") == 0);
+  }
+
+  TEST_CASE("usage errors exit 2 under berth and 1 under the peers' names") {
+    CHECK(UsageExitCode(Personality::kBerth) == 2);
+    CHECK(UsageExitCode(Personality::kTini) == 1);
+    CHECK(UsageExitCode(Personality::kDumbInit) == 1);
+    CHECK(UsageExitCode(Personality::kCatatonit) == 1);
+  }
+
+  TEST_CASE("help, version and license print and stop") {
+    absl::StatusOr<Invocation> inv = ParseArgs(Personality::kBerth, {"--help"});
+    REQUIRE(inv.ok());
+    CHECK(inv->kind == Invocation::Kind::kPrint);
+    for (const char* opt : {"--map", "--grace", "--drain", "--stop-signal", "-g, --group",
+                            "-e, --remap-exit", "BERTH_MAP", "TINI_SUBREAPER"}) {
+      CAPTURE(opt);
+      CHECK(inv->text.find(opt) != std::string::npos);
+    }
+    inv = ParseArgs(Personality::kTini, {"--version"});
+    REQUIRE(inv.ok());
+    CHECK(inv->text.rfind(absl::StrCat("tini version ", Version(), " - git."), 0) == 0);
+    inv = ParseArgs(Personality::kTini, {"-l"});
+    REQUIRE(inv.ok());
+    CHECK(inv->text.find("MIT License") == 0);
+    inv = ParseArgs(Personality::kBerth, {"-V"});
+    REQUIRE(inv.ok());
+    CHECK(inv->text.rfind("berth ", 0) == 0);
+  }
+}
+
+}  // namespace
+}  // namespace berth::config

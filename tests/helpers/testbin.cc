@@ -8,7 +8,7 @@
 //       recorder in the same process group that prints "child signal NAME".
 //   testbin exit CODE                      exits CODE
 //   testbin raise SIG                      kills itself with SIG (default disposition)
-//   testbin orphans N                      makes N orphans, waits until init has reaped them
+//   testbin orphans N [TIMEOUT_MS]         makes N orphans, waits until init has reaped them
 //                                          all, prints "reaped N" and exits 0 (1 on timeout)
 //   testbin daemon [--ignore-term] [--exit CODE]
 //                                          leaves a double-forked daemon behind, prints
@@ -44,7 +44,12 @@ int SignalNumber(std::string_view name) {
   std::exit(64);
 }
 
+// Python's names (signal.Signals(n).name), so tests compare with them directly.
 std::string SignalName(int sig) {
+  if (sig == SIGIO) return "SIGIO";
+  if (sig == SIGRTMIN) return "SIGRTMIN";
+  if (sig == SIGRTMAX) return "SIGRTMAX";
+  if (sig > SIGRTMIN && sig < SIGRTMAX) return "SIGRTMIN+" + std::to_string(sig - SIGRTMIN);
   const char* abbrev = sigabbrev_np(sig);
   return abbrev != nullptr ? std::string("SIG") + abbrev : "SIG" + std::to_string(sig);
 }
@@ -66,9 +71,14 @@ void SleepMs(long ms) {
   sigset_t all;
   sigfillset(&all);
   sigprocmask(SIG_BLOCK, &all, nullptr);
+  // An ignored signal must be unblocked and out of the wait set: a blocked one is queued.
   for (int s = 1; s < 65; ++s) {
-    if (sigismember(&ignored, s) == 1) signal(s, SIG_IGN);
+    if (sigismember(&ignored, s) == 1) {
+      signal(s, SIG_IGN);
+      sigdelset(&all, s);
+    }
   }
+  sigprocmask(SIG_SETMASK, &all, nullptr);
   if (say_ready) Say("ready");
   for (;;) {
     siginfo_t info;
@@ -125,15 +135,17 @@ int Signals(std::vector<std::string_view> args) {
   RecordSignals("", ignored, exit_on, linger_ms, true);
 }
 
-// Counts processes other than this one whose parent is `parent`, by reading /proc/*/stat.
-int CountOthersOf(pid_t parent) {
+// Counts processes, zombies included, other than this one in this process group (orphans keep
+// the group), by reading /proc/*/stat. As tini's reaping test: whoever inherits them must reap.
+int CountOthersInGroup() {
   const pid_t self = getpid();
+  const pid_t group = getpgrp();
   int count = 0;
   DIR* dir = opendir("/proc");
   if (dir == nullptr) return -1;
   while (dirent* d = readdir(dir)) {
     if (d->d_name[0] < '0' || d->d_name[0] > '9') continue;
-    char path[64];
+    char path[300];
     std::snprintf(path, sizeof path, "/proc/%s/stat", d->d_name);
     int fd = open(path, O_RDONLY | O_CLOEXEC);
     if (fd < 0) continue;
@@ -146,7 +158,8 @@ int CountOthersOf(pid_t parent) {
     if (close_paren == nullptr) continue;
     char state;
     int ppid;
-    if (std::sscanf(close_paren + 2, "%c %d", &state, &ppid) == 2 && ppid == parent &&
+    int pgrp;
+    if (std::sscanf(close_paren + 2, "%c %d %d", &state, &ppid, &pgrp) == 3 && pgrp == group &&
         std::atoi(d->d_name) != self) {
       ++count;
     }
@@ -157,8 +170,7 @@ int CountOthersOf(pid_t parent) {
 
 // Makes `n` orphans: intermediates each fork a batch of children that exit at once, then exit
 // themselves without waiting, so every child is re-parented to init as a zombie.
-int Orphans(long n) {
-  const pid_t init = getppid();
+int Orphans(long n, long timeout_ms) {
   constexpr long kBatch = 100;
   for (long made = 0; made < n; made += kBatch) {
     pid_t mid = fork();
@@ -175,15 +187,15 @@ int Orphans(long n) {
     waitpid(mid, nullptr, 0);
   }
   // Every orphan is init's now, exiting or a zombie; init must reap them all.
-  for (int tries = 0; tries < 3000; ++tries) {
-    int left = CountOthersOf(init);
+  for (long waited = 0; waited < timeout_ms; waited += 10) {
+    int left = CountOthersInGroup();
     if (left == 0) {
       Say("reaped " + std::to_string(n));
       return 0;
     }
     SleepMs(10);
   }
-  Say("left " + std::to_string(CountOthersOf(init)));
+  Say("left " + std::to_string(CountOthersInGroup()));
   return 1;
 }
 
@@ -260,7 +272,9 @@ int main(int argc, char** argv) {
     raise(sig);
     return 70;
   }
-  if (mode == "orphans" && !args.empty()) return Orphans(std::atol(argv[2]));
+  if (mode == "orphans" && !args.empty()) {
+    return Orphans(std::atol(argv[2]), args.size() > 1 ? std::atol(argv[3]) : 30000);
+  }
   if (mode == "daemon") return Daemon(args);
   if (mode == "tty") return Tty();
   if (mode == "status") return Status();

@@ -1,0 +1,159 @@
+# SPDX-License-Identifier: MIT
+"""Graceful shutdown: drain, forward, deadline, leftovers torn down. berth runs as PID 1.
+
+Timing bounds are one-sided or generous: a timerfd never fires early, so lower bounds are
+exact; upper bounds leave the machine's noise room.
+"""
+import json
+import signal
+import time
+
+import pytest
+
+from conftest import TESTBIN, Berth, run
+
+
+def summary(b):
+    lines = [line for line in b.lines["err"] if "notice: exit " in line]
+    assert len(lines) == 1, b.err
+    return lines[0]
+
+
+def test_child_that_exits_200ms_after_term():
+    b = Berth(["--grace", "5s", "--", TESTBIN, "signals", "--linger-ms", "200"])
+    b.wait_line("^ready$")
+    sent = time.monotonic()
+    b.kill(signal.SIGTERM)
+    assert b.wait() == 0
+    assert b.ended - sent >= 0.2
+    assert b.ended - sent < 4
+    assert "killed=0" in summary(b)
+    assert "stop_signal=SIGTERM" in summary(b)
+
+
+def test_child_that_ignores_term_is_killed_at_the_grace():
+    b = Berth(["--grace", "1s", "--", TESTBIN, "signals", "--ignore", "TERM"])
+    b.wait_line("^ready$")
+    sent = time.monotonic()
+    b.kill(signal.SIGTERM)
+    assert b.wait() == 137
+    took = b.ended - sent
+    assert 1.0 <= took < 2.5
+    assert "child killed at the deadline" in summary(b)
+    assert "killed=1" in summary(b)
+    killed = [line for line in b.lines["err"] if "at the deadline" in line and "killed pid" in line]
+    assert len(killed) == 1 and "testbin signals --ignore TERM" in killed[0]
+
+
+def test_drain_delays_the_forward_and_counts_toward_the_grace():
+    b = Berth(["--drain", "1s", "--grace", "3s", "--", TESTBIN, "signals", "--ignore", "TERM",
+               "--exit-on", "USR2"])
+    b.wait_line("^ready$")
+    b.kill(signal.SIGTERM)
+    sent = time.monotonic()
+    assert b.wait(timeout=10) == 137
+    took = b.ended - sent
+    assert 3.0 <= took < 3.9, "killed at 3 s after the first TERM, not at drain + grace"
+
+
+def test_child_receives_term_no_earlier_than_the_drain():
+    b = Berth(["--drain", "1s", "--grace", "3s", "--", TESTBIN, "signals"])
+    b.wait_line("^ready$")
+    sent = time.monotonic()
+    b.kill(signal.SIGTERM)
+    i = b.wait_line("^signal SIGTERM$")
+    assert b.times["out"][i] - sent >= 1.0
+    assert b.wait() == 0
+
+
+def test_second_stop_signal_ends_the_drain():
+    b = Berth(["-v", "--drain", "10s", "--grace", "20s", "--", TESTBIN, "signals"])
+    b.wait_line("^ready$")
+    sent = time.monotonic()
+    b.kill(signal.SIGTERM)
+    b.wait_line("shutting down", stream="err")
+    b.kill(signal.SIGTERM)
+    i = b.wait_line("^signal SIGTERM$")
+    assert b.times["out"][i] - sent < 5
+    assert b.wait() == 0
+
+
+def test_map_translates_the_stop_signal():
+    b = Berth(["--map", "TERM:QUIT", "--", TESTBIN, "signals", "--exit-on", "QUIT"])
+    b.wait_line("^ready$")
+    b.kill(signal.SIGTERM)
+    assert b.wait() == 0
+    assert b.lines["out"][1:] == ["signal SIGQUIT"]
+
+
+def test_stop_signal_option_chooses_the_stop_signals():
+    # QUIT starts the shutdown (deadline armed); TERM is then just forwarded.
+    b = Berth(["--stop-signal", "QUIT", "--grace", "1s", "--", TESTBIN, "signals", "--ignore",
+               "QUIT", "--exit-on", "USR2"])
+    b.wait_line("^ready$")
+    b.kill(signal.SIGQUIT)
+    assert b.wait() == 137
+    assert "stop_signal=SIGQUIT" in summary(b)
+
+
+@pytest.mark.parametrize("pid1", [True, False], ids=["pid1", "subreaper"])
+def test_leftover_daemon_gets_term_then_berth_exits_with_the_childs_code(pid1):
+    b = Berth(["--", TESTBIN, "daemon", "--exit", "3"], pid1=pid1)
+    b.wait_line(r"^daemon \d+$")
+    assert b.wait() == 3
+    assert b.ended - b.started < 4, "the daemon exits on TERM: no wait for the 5 s fallback"
+    assert "terminated=1" in summary(b)
+    assert "killed=0" in summary(b)
+
+
+def test_leftover_daemon_that_ignores_term_is_killed():
+    b = Berth(["--grace", "1s", "--", TESTBIN, "daemon", "--ignore-term", "--exit", "4"])
+    b.wait_line(r"^daemon \d+$")
+    assert b.wait() == 4
+    assert 1.0 <= b.ended - b.started < 3.5
+    assert "terminated=1" in summary(b)
+    assert "killed=1" in summary(b)
+
+
+def test_no_teardown_exits_at_once():
+    b = Berth(["--no-teardown", "--", TESTBIN, "daemon", "--ignore-term", "--exit", "5"])
+    b.wait_line(r"^daemon \d+$")
+    assert b.wait() == 5
+    assert b.ended - b.started < 1.5
+
+
+@pytest.mark.parametrize("args,says", [
+    (["--grace", "soon"], "bad duration"),
+    (["--drain", "1m30"], "bad duration"),
+    (["--drain", "-1s"], "bad duration"),
+    (["--stop-signal", "NOPE"], "not a valid stop signal"),
+    (["--stop-signal", "KILL"], "not a valid stop signal"),
+    (["--drain", "5s", "--grace", "5s"], "must be shorter than --grace"),
+])
+def test_bad_shutdown_options_exit_2(args, says):
+    r = run(args + ["--", TESTBIN, "exit", "0"])
+    assert r.returncode == 2
+    assert says in r.stderr
+
+
+def test_bad_environment_duration_exit_2():
+    r = run(["--", TESTBIN, "exit", "0"], env={"BERTH_GRACE": "later"})
+    assert r.returncode == 2
+    assert "BERTH_GRACE" in r.stderr
+
+
+def test_summary_as_json():
+    b = Berth(["--log-format", "json", "--grace", "2s", "--", TESTBIN, "signals"])
+    b.wait_line("^ready$")
+    b.kill(signal.SIGTERM)
+    assert b.wait() == 0
+    events = [json.loads(line) for line in b.lines["err"]]
+    final = events[-1]
+    assert final["level"] == "notice"
+    assert final["exit_code"] == "0" and final["stop_signal"] == "SIGTERM"
+    assert final["grace"] == "2s"
+
+
+def test_pid1_without_grace_says_so():
+    r = run(["--", TESTBIN, "exit", "0"], pid1=True)
+    assert "no --grace" in r.stderr

@@ -1,0 +1,24 @@
+#!/usr/bin/env bash
+# Installs everything berth needs to build, test and run its demo on Debian 12, as root.
+# One list, used by the README's two commands and by CI.
+set -euo pipefail
+
+packages=(
+  # build
+  g++ meson ninja-build pkg-config git file
+  libabsl-dev libspdlog-dev libfmt-dev libcap-dev libseccomp-dev doctest-dev
+  # tests
+  python3 python3-pytest util-linux bsdutils procps
+  # the peers, for side-by-side checks; nginx for the --map TERM:QUIT case
+  tini dumb-init catatonit nginx-light
+)
+
+missing=()
+for p in "${packages[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+if ((${#missing[@]})); then
+  export DEBIAN_FRONTEND=noninteractive
+  apt-get update -q
+  apt-get install -y -q --no-install-recommends "${missing[@]}"
+fi

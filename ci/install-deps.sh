@@ -6,7 +6,7 @@ set -euo pipefail
 packages=(
   # build
   g++ meson ninja-build pkg-config git file
-  libabsl-dev libspdlog-dev libfmt-dev libcap-dev libseccomp-dev doctest-dev
+  libabsl-dev libspdlog-dev libfmt-dev libcap-dev libseccomp-dev doctest-dev libtomlplusplus-dev
   # tests
   python3 python3-pytest util-linux bsdutils procps
   # the peers, for side-by-side checks; nginx for the --map TERM:QUIT case
@@ -20,5 +20,5 @@ done
 if ((${#missing[@]})); then
   export DEBIAN_FRONTEND=noninteractive
   apt-get update -q
-  apt-get install -y -q --no-install-recommends "${missing[@]}"
+  apt-get -o DPkg::Lock::Timeout=300 install -y -q --no-install-recommends "${missing[@]}"
 fi

@@ -1,0 +1,364 @@
+// SPDX-License-Identifier: MIT
+#include "berth/config/service_file.h"
+
+#include <regex.h>
+
+#define TOML_EXCEPTIONS 0
+#include <toml++/toml.h>
+
+#include <map>
+#include <set>
+
+#include "absl/strings/ascii.h"
+#include "absl/strings/str_cat.h"
+#include "berth/base/status.h"
+#include "berth/config/duration.h"
+#include "berth/signals/signal.h"
+
+namespace berth::config {
+namespace {
+
+using absl::Status;
+
+// Where a node stands, for "PATH:LINE: key: message".
+struct Where {
+  absl::string_view path;
+  int line;
+  absl::string_view key;
+};
+
+// toml++ speaks std::string_view; Debian's abseil has its own string_view.
+absl::string_view Key(const toml::key& k) { return {k.str().data(), k.str().size()}; }
+
+Status Error(const Where& w, absl::string_view msg) {
+  return absl::InvalidArgumentError(absl::StrCat(w.path, ":", w.line, ": ", w.key, ": ", msg));
+}
+
+absl::StatusOr<std::string> String(const toml::node& n, const Where& w) {
+  const std::optional<std::string> s = n.value<std::string>();
+  if (!n.is_string() || !s) return Error(w, "want a string");
+  return *s;
+}
+
+absl::StatusOr<std::vector<std::string>> Strings(const toml::node& n, const Where& w) {
+  const toml::array* a = n.as_array();
+  if (a == nullptr) return Error(w, "want an array of strings");
+  std::vector<std::string> out;
+  for (const toml::node& item : *a) {
+    if (!item.is_string()) return Error(w, "want an array of strings");
+    out.push_back(*item.value<std::string>());
+  }
+  return out;
+}
+
+absl::StatusOr<absl::Duration> Duration(const toml::node& n, const Where& w) {
+  if (n.is_integer()) {
+    const int64_t seconds = *n.value<int64_t>();
+    if (seconds < 0) return Error(w, "want a duration such as \"10s\" or 10");
+    return absl::Seconds(seconds);
+  }
+  if (!n.is_string()) return Error(w, "want a duration such as \"10s\" or 10");
+  absl::StatusOr<absl::Duration> d = ParseDuration(*n.value<std::string>());
+  if (!d.ok()) return Error(w, d.status().message());
+  return d;
+}
+
+absl::StatusOr<int> Count(const toml::node& n, const Where& w) {
+  if (!n.is_integer() || *n.value<int64_t>() < 0 || *n.value<int64_t>() > 1'000'000) {
+    return Error(w, "want a whole number from 0");
+  }
+  return static_cast<int>(*n.value<int64_t>());
+}
+
+Status CheckRegex(const std::string& pattern, const Where& w) {
+  regex_t rx;
+  const int rc = regcomp(&rx, pattern.c_str(), REG_EXTENDED | REG_NOSUB);
+  if (rc != 0) {
+    char buf[128];
+    regerror(rc, &rx, buf, sizeof buf);
+    return Error(w, absl::StrCat("bad regular expression: ", buf));
+  }
+  regfree(&rx);
+  return absl::OkStatus();
+}
+
+// One key of a [[service]] table.
+struct Field {
+  absl::string_view key;
+  Status (*apply)(ServiceSpec&, const toml::node&, const Where&);
+};
+
+Status SetName(ServiceSpec& s, const toml::node& n, const Where& w) {
+  BERTH_ASSIGN_OR_RETURN(s.name, String(n, w));
+  if (s.name.empty()) return Error(w, "must not be empty");
+  for (char c : s.name) {
+    if (!absl::ascii_isalnum(static_cast<unsigned char>(c)) && c != '-' && c != '_' && c != '.') {
+      return Error(w, "use letters, digits, '-', '_' and '.'");
+    }
+  }
+  return absl::OkStatus();
+}
+
+Status SetCommand(ServiceSpec& s, const toml::node& n, const Where& w) {
+  if (n.is_string()) {
+    s.command = {"/bin/sh", "-c", *n.value<std::string>()};
+  } else {
+    BERTH_ASSIGN_OR_RETURN(s.command, Strings(n, w));
+  }
+  if (s.command.empty() || s.command.front().empty()) return Error(w, "must not be empty");
+  return absl::OkStatus();
+}
+
+Status SetEnv(ServiceSpec& s, const toml::node& n, const Where& w) {
+  const toml::table* t = n.as_table();
+  if (t == nullptr) return Error(w, "want a table of NAME = \"value\"");
+  for (const auto& [k, v] : *t) {
+    if (!v.is_string()) return Error(w, absl::StrCat("'", Key(k), "' wants a string value"));
+    s.env.emplace_back(std::string(Key(k)), *v.value<std::string>());
+  }
+  return absl::OkStatus();
+}
+
+Status SetUser(ServiceSpec& s, const toml::node& n, const Where& w) {
+  BERTH_ASSIGN_OR_RETURN(s.user, String(n, w));
+  return absl::OkStatus();
+}
+
+Status SetWorkdir(ServiceSpec& s, const toml::node& n, const Where& w) {
+  BERTH_ASSIGN_OR_RETURN(s.workdir, String(n, w));
+  return absl::OkStatus();
+}
+
+Status SetStopSignal(ServiceSpec& s, const toml::node& n, const Where& w) {
+  std::optional<int> sig;
+  if (n.is_integer()) {
+    sig = signals::ParseSignal(absl::StrCat(*n.value<int64_t>()));
+  } else if (n.is_string()) {
+    sig = signals::ParseSignal(*n.value<std::string>());
+  }
+  if (!sig || !signals::IsForwardable(*sig)) return Error(w, "want a signal such as \"TERM\"");
+  s.stop_signal = *sig;
+  return absl::OkStatus();
+}
+
+Status SetEssential(ServiceSpec& s, const toml::node& n, const Where& w) {
+  if (!n.is_boolean()) return Error(w, "want true or false");
+  s.essential = *n.value<bool>();
+  return absl::OkStatus();
+}
+
+Status SetRestart(ServiceSpec& s, const toml::node& n, const Where& w) {
+  BERTH_ASSIGN_OR_RETURN(std::string v, String(n, w));
+  static const std::map<std::string, RestartPolicy> kPolicies = {
+      {"never", RestartPolicy::kNever},
+      {"on-failure", RestartPolicy::kOnFailure},
+      {"always", RestartPolicy::kAlways}};
+  auto it = kPolicies.find(v);
+  if (it == kPolicies.end()) return Error(w, "want \"never\", \"on-failure\" or \"always\"");
+  s.restart = it->second;
+  return absl::OkStatus();
+}
+
+Status SetRestartDelay(ServiceSpec& s, const toml::node& n, const Where& w) {
+  BERTH_ASSIGN_OR_RETURN(s.restart_delay, Duration(n, w));
+  return absl::OkStatus();
+}
+
+Status SetRestartMaxDelay(ServiceSpec& s, const toml::node& n, const Where& w) {
+  BERTH_ASSIGN_OR_RETURN(s.restart_max_delay, Duration(n, w));
+  return absl::OkStatus();
+}
+
+Status SetRestartWindow(ServiceSpec& s, const toml::node& n, const Where& w) {
+  BERTH_ASSIGN_OR_RETURN(s.restart_window, Duration(n, w));
+  return absl::OkStatus();
+}
+
+Status SetMaxRestarts(ServiceSpec& s, const toml::node& n, const Where& w) {
+  BERTH_ASSIGN_OR_RETURN(s.max_restarts, Count(n, w));
+  return absl::OkStatus();
+}
+
+Status SetAfter(ServiceSpec& s, const toml::node& n, const Where& w) {
+  BERTH_ASSIGN_OR_RETURN(s.after, Strings(n, w));
+  return absl::OkStatus();
+}
+
+// `ready = { http = URL }`, `{ tcp = "HOST:PORT" }`, `{ log = "REGEX" }` or `{ exit = 0 }`.
+Status SetReady(ServiceSpec& s, const toml::node& n, const Where& w) {
+  const toml::table* t = n.as_table();
+  if (t == nullptr || t->size() != 1) {
+    return Error(w, "want one of { http = URL }, { tcp = \"HOST:PORT\" }, { log = \"REGEX\" }, "
+                    "{ exit = 0 }");
+  }
+  const auto& [k, v] = *t->begin();
+  if (Key(k) == "exit") {
+    if (!v.is_integer() || *v.value<int64_t>() != 0) return Error(w, "exit: only 0 is supported");
+    s.ready.kind = ReadySpec::Kind::kExitZero;
+    return absl::OkStatus();
+  }
+  static const std::map<std::string, ReadySpec::Kind, std::less<>> kKinds = {
+      {"http", ReadySpec::Kind::kHttp}, {"tcp", ReadySpec::Kind::kTcp},
+      {"log", ReadySpec::Kind::kLog}};
+  auto it = kKinds.find(Key(k));
+  if (it == kKinds.end()) return Error(w, absl::StrCat("unknown readiness kind '", Key(k), "'"));
+  BERTH_ASSIGN_OR_RETURN(s.ready.target, String(v, w));
+  s.ready.kind = it->second;
+  if (s.ready.kind == ReadySpec::Kind::kLog) return CheckRegex(s.ready.target, w);
+  return absl::OkStatus();
+}
+
+Status ApplyHealthKey(HealthSpec& h, absl::string_view key, const toml::node& v, const Where& w) {
+  static const std::map<std::string, HealthSpec::Kind, std::less<>> kKinds = {
+      {"cmd", HealthSpec::Kind::kCmd}, {"http", HealthSpec::Kind::kHttp},
+      {"tcp", HealthSpec::Kind::kTcp}};
+  if (auto it = kKinds.find(key); it != kKinds.end()) {
+    if (h.kind != HealthSpec::Kind::kNone) return Error(w, "give one of cmd, http or tcp");
+    h.kind = it->second;
+    BERTH_ASSIGN_OR_RETURN(h.target, String(v, w));
+  } else if (key == "interval") {
+    BERTH_ASSIGN_OR_RETURN(h.interval, Duration(v, w));
+  } else if (key == "timeout") {
+    BERTH_ASSIGN_OR_RETURN(h.timeout, Duration(v, w));
+  } else if (key == "start_period") {
+    BERTH_ASSIGN_OR_RETURN(h.start_period, Duration(v, w));
+  } else if (key == "retries") {
+    BERTH_ASSIGN_OR_RETURN(h.retries, Count(v, w));
+  } else if (key == "status") {
+    BERTH_ASSIGN_OR_RETURN(h.status, String(v, w));
+  } else {
+    return Error(w, absl::StrCat("unknown key '", key, "'"));
+  }
+  return absl::OkStatus();
+}
+
+Status SetHealth(ServiceSpec& s, const toml::node& n, const Where& w) {
+  const toml::table* t = n.as_table();
+  if (t == nullptr) return Error(w, "want a table such as { http = URL, interval = \"5s\" }");
+  for (const auto& [k, v] : *t) {
+    const Where inner{w.path, static_cast<int>(v.source().begin.line),
+                      absl::StrCat(w.key, ".", Key(k))};
+    BERTH_RETURN_IF_ERROR(ApplyHealthKey(s.health, Key(k), v, inner));
+  }
+  if (s.health.kind == HealthSpec::Kind::kNone) return Error(w, "give one of cmd, http or tcp");
+  return absl::OkStatus();
+}
+
+constexpr Field kFields[] = {
+    {"name", SetName},
+    {"command", SetCommand},
+    {"env", SetEnv},
+    {"user", SetUser},
+    {"workdir", SetWorkdir},
+    {"stop_signal", SetStopSignal},
+    {"essential", SetEssential},
+    {"restart", SetRestart},
+    {"restart_delay", SetRestartDelay},
+    {"restart_max_delay", SetRestartMaxDelay},
+    {"restart_window", SetRestartWindow},
+    {"max_restarts", SetMaxRestarts},
+    {"after", SetAfter},
+    {"ready", SetReady},
+    {"health", SetHealth},
+};
+
+absl::StatusOr<ServiceSpec> ParseService(const toml::table& t, absl::string_view path) {
+  ServiceSpec s;
+  s.line = static_cast<int>(t.source().begin.line);
+  for (const auto& [k, v] : t) {
+    const Where w{path, static_cast<int>(v.source().begin.line), Key(k)};
+    const Field* field = nullptr;
+    for (const Field& f : kFields) {
+      if (f.key == Key(k)) field = &f;
+    }
+    if (field == nullptr) return Error(w, "unknown key");
+    BERTH_RETURN_IF_ERROR(field->apply(s, v, w));
+  }
+  const Where here{path, s.line, "[[service]]"};
+  if (s.name.empty()) return Error(here, "a service needs a name");
+  if (s.command.empty()) return Error(here, absl::StrCat("service '", s.name, "' needs a command"));
+  return s;
+}
+
+// Kahn's algorithm; anything left over sits on a cycle.
+Status CheckGraph(const std::vector<ServiceSpec>& services, absl::string_view path) {
+  std::map<std::string, size_t> index;
+  for (size_t i = 0; i < services.size(); ++i) {
+    const Where w{path, services[i].line, "name"};
+    if (!index.emplace(services[i].name, i).second) {
+      return Error(w, absl::StrCat("duplicate service name '", services[i].name, "'"));
+    }
+  }
+  for (const ServiceSpec& s : services) {
+    for (const std::string& dep : s.after) {
+      const Where w{path, s.line, "after"};
+      if (!index.count(dep)) return Error(w, absl::StrCat("unknown service '", dep, "'"));
+      if (dep == s.name) return Error(w, absl::StrCat("'", s.name, "' waits for itself"));
+    }
+  }
+  if (StartOrder(services).size() != services.size()) {
+    std::set<size_t> placed;
+    for (size_t i : StartOrder(services)) placed.insert(i);
+    for (size_t i = 0; i < services.size(); ++i) {
+      if (!placed.count(i)) {
+        return Error(Where{path, services[i].line, "after"},
+                     absl::StrCat("dependency cycle through '", services[i].name, "'"));
+      }
+    }
+  }
+  return absl::OkStatus();
+}
+
+}  // namespace
+
+absl::StatusOr<std::vector<ServiceSpec>> ParseServiceFile(absl::string_view text,
+                                                          absl::string_view path) {
+  toml::parse_result parsed =
+      toml::parse(std::string_view(text.data(), text.size()), std::string_view(path.data(), path.size()));
+  if (!parsed) {
+    const toml::parse_error& e = parsed.error();
+    return absl::InvalidArgumentError(absl::StrCat(path, ":", e.source().begin.line, ": ",
+                                                   std::string(e.description())));
+  }
+  const toml::table& root = parsed.table();
+  std::vector<ServiceSpec> services;
+  for (const auto& [k, v] : root) {
+    const Where w{path, static_cast<int>(v.source().begin.line), Key(k)};
+    if (Key(k) != "service") return Error(w, "unknown key (want [[service]] tables)");
+    const toml::array* list = v.as_array();
+    if (list == nullptr) return Error(w, "want [[service]] tables");
+    for (const toml::node& item : *list) {
+      const toml::table* t = item.as_table();
+      if (t == nullptr) return Error(w, "want [[service]] tables");
+      BERTH_ASSIGN_OR_RETURN(ServiceSpec s, ParseService(*t, path));
+      services.push_back(std::move(s));
+    }
+  }
+  BERTH_RETURN_IF_ERROR(CheckGraph(services, path));
+  return services;
+}
+
+std::vector<size_t> StartOrder(const std::vector<ServiceSpec>& services) {
+  std::vector<size_t> order;
+  std::vector<bool> placed(services.size(), false);
+  // Repeated passes in file order keep the result stable; n is small (a handful of services).
+  for (bool progress = true; progress && order.size() < services.size();) {
+    progress = false;
+    for (size_t i = 0; i < services.size(); ++i) {
+      if (placed[i]) continue;
+      bool ready = true;
+      for (const std::string& dep : services[i].after) {
+        for (size_t j = 0; j < services.size(); ++j) {
+          if (services[j].name == dep && !placed[j]) ready = false;
+        }
+      }
+      if (!ready) continue;
+      placed[i] = true;
+      order.push_back(i);
+      progress = true;
+    }
+  }
+  return order;
+}
+
+}  // namespace berth::config

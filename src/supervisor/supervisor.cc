@@ -4,6 +4,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstring>
 
@@ -186,6 +187,9 @@ void Supervisor::KillEverything() {
       if (errno != ESRCH) log::Error("kill({}, SIGKILL): {}", p.pid, std::strerror(errno));
       continue;
     }
+    // A process already sent SIGKILL may still be on its way out at the next sweep.
+    auto same = [&p](const process::ProcessInfo& k) { return k.pid == p.pid; };
+    if (std::any_of(killed_.begin(), killed_.end(), same)) continue;
     log::Warn("killed pid {} ({}) at the deadline", p.pid, p.command);
     killed_.push_back(p);
   }

@@ -27,6 +27,8 @@ constexpr int kStepSession = -1;
 constexpr int kStepTerminal = -2;
 constexpr int kStepSignals = -3;
 constexpr int kStepExec = -4;
+constexpr int kStepOutput = -5;
+constexpr int kStepWorkdir = -6;
 
 // Everything the child needs, as plain pointers into storage owned by the parent.
 struct Prepared {
@@ -67,6 +69,11 @@ int ArrangeSession(Session session) {
       errno != ENXIO && errno != EPERM) {
     Fail(fd, kStepTerminal, errno);
   }
+  if ((spec.stdout_fd >= 0 && ::dup2(spec.stdout_fd, STDOUT_FILENO) < 0) ||
+      (spec.stderr_fd >= 0 && ::dup2(spec.stderr_fd, STDERR_FILENO) < 0)) {
+    Fail(fd, kStepOutput, errno);
+  }
+  if (!spec.workdir.empty() && ::chdir(spec.workdir.c_str()) < 0) Fail(fd, kStepWorkdir, errno);
   if (::sigprocmask(SIG_SETMASK, &spec.sigmask, nullptr) < 0 ||
       ::sigaction(SIGTTIN, &spec.ttin_action, nullptr) < 0 ||
       ::sigaction(SIGTTOU, &spec.ttou_action, nullptr) < 0) {
@@ -95,6 +102,8 @@ std::string StepName(const SpawnSpec& spec, int step) {
     case kStepTerminal: return "tcsetpgrp";
     case kStepSignals: return "restore signal mask";
     case kStepExec: return absl::StrCat("exec ", spec.argv.front());
+    case kStepOutput: return "dup2 (output)";
+    case kStepWorkdir: return absl::StrCat("chdir ", spec.workdir);
     default: return spec.pre_exec[step].name;
   }
 }

@@ -34,6 +34,11 @@ struct SpawnSpec {
   Session session = Session::kNewProcessGroup;
   // Make the child's process group the terminal's foreground group when stdin is a tty.
   bool take_terminal = true;
+  // When set (>= 0), dup2'ed onto the child's stdout / stderr (a service's output relay pipe).
+  int stdout_fd = -1;
+  int stderr_fd = -1;
+  // The child's working directory; empty: berth's own.
+  std::string workdir;
   // Signal mask and dispositions of SIGTTIN/SIGTTOU to restore in the child.
   sigset_t sigmask{};
   struct sigaction ttin_action{};

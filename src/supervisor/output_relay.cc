@@ -1,0 +1,66 @@
+// SPDX-License-Identifier: MIT
+#include "berth/supervisor/output_relay.h"
+
+#include <fcntl.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
+
+#include "absl/strings/str_cat.h"
+#include "berth/base/status.h"
+#include "berth/log/log.h"
+
+namespace berth::supervisor {
+
+absl::StatusOr<std::unique_ptr<OutputRelay>> OutputRelay::Create(loop::Loop& loop,
+                                                                  std::string prefix) {
+  std::unique_ptr<OutputRelay> relay(new OutputRelay(loop, std::move(prefix)));
+  BERTH_RETURN_IF_ERROR(relay->Open(relay->out_, STDOUT_FILENO));
+  BERTH_RETURN_IF_ERROR(relay->Open(relay->err_, STDERR_FILENO));
+  return relay;
+}
+
+OutputRelay::~OutputRelay() {
+  loop_.Remove(out_.read.Get());
+  loop_.Remove(err_.read.Get());
+}
+
+absl::Status OutputRelay::Open(Stream& s, int target) {
+  int fds[2];
+  if (::pipe2(fds, O_CLOEXEC) < 0) return base::ErrnoError("pipe2");
+  s.read.Reset(fds[0]);
+  s.write.Reset(fds[1]);
+  s.target = target;
+  // Only the read end is non-blocking: the service must block on a full pipe, not lose output.
+  if (::fcntl(s.read.Get(), F_SETFL, O_NONBLOCK) < 0) return base::ErrnoError("fcntl(O_NONBLOCK)");
+  Stream* raw = &s;
+  return loop_.Add(s.read.Get(), EPOLLIN, [this, raw](uint32_t) { Drain(*raw); });
+}
+
+void OutputRelay::Drain(Stream& s) noexcept {
+  char buf[16 * 1024];
+  // Bounded: one read per wake-up, so a chatty service can't starve the rest of the loop.
+  ssize_t n = ::read(s.read.Get(), buf, sizeof buf);
+  if (n < 0) {
+    if (errno != EAGAIN && errno != EINTR) log::Error("read(service output): {}", std::strerror(errno));
+    return;
+  }
+  s.splitter.Feed(absl::string_view(buf, static_cast<size_t>(n)), [&](absl::string_view line) {
+    WriteLine(s.target, line);
+    if (observer_) observer_(line);
+  });
+}
+
+void OutputRelay::WriteLine(int target, absl::string_view line) {
+  std::string out = absl::StrCat(prefix_, line, "\n");
+  absl::string_view rest = out;
+  while (!rest.empty()) {
+    ssize_t n = ::write(target, rest.data(), rest.size());
+    if (n < 0 && errno == EINTR) continue;
+    if (n <= 0) return;  // berth's own stdout is gone; the line is lost, the service is not
+    rest.remove_prefix(static_cast<size_t>(n));
+  }
+}
+
+}  // namespace berth::supervisor

@@ -106,7 +106,7 @@ int Run(const Options& o, process::SpawnSpec child) {
   }
   supervisor::Supervisor* sup = supervisor->get();
   auto signal_source = loop::SignalSource::Create(
-      *loop, signals::SignalSet::Handled(),
+      *loop, signals::SignalSet::Handled().ToSigset(),
       [sup](const signalfd_siginfo& info) { sup->OnSignal(info); });
   if (!signal_source.ok()) {
     log::Error("{}", signal_source.status().message());

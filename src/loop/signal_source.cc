@@ -11,10 +11,9 @@
 namespace berth::loop {
 
 absl::StatusOr<std::unique_ptr<SignalSource>> SignalSource::Create(Loop& loop,
-                                                                   const signals::SignalSet& set,
+                                                                   const sigset_t& set,
                                                                    Handler handler) {
-  sigset_t mask = set.ToSigset();
-  int fd = ::signalfd(-1, &mask, SFD_NONBLOCK | SFD_CLOEXEC);
+  int fd = ::signalfd(-1, &set, SFD_NONBLOCK | SFD_CLOEXEC);
   if (fd < 0) return base::ErrnoError("signalfd");
   std::unique_ptr<SignalSource> source(new SignalSource(loop, base::UniqueFd(fd), std::move(handler)));
   SignalSource* raw = source.get();

@@ -10,7 +10,6 @@
 #include "absl/status/statusor.h"
 #include "berth/base/unique_fd.h"
 #include "berth/loop/loop.h"
-#include "berth/signals/signal.h"
 
 namespace berth::loop {
 
@@ -20,8 +19,7 @@ class SignalSource {
 
   // Opens a signalfd for `set` and adds it to `loop`. The caller must already have blocked
   // `set` (sigprocmask), or the signals keep their default action.
-  static absl::StatusOr<std::unique_ptr<SignalSource>> Create(Loop& loop,
-                                                              const signals::SignalSet& set,
+  static absl::StatusOr<std::unique_ptr<SignalSource>> Create(Loop& loop, const sigset_t& set,
                                                               Handler handler);
   ~SignalSource();
   SignalSource(const SignalSource&) = delete;

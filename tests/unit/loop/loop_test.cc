@@ -70,7 +70,7 @@ TEST_SUITE("loop") {
     sigaddset(&set, SIGUSR2);
     REQUIRE(sigprocmask(SIG_BLOCK, &set, &old) == 0);
     int got = 0;
-    auto source = SignalSource::Create(*loop, signals::SignalSet{SIGUSR2},
+    auto source = SignalSource::Create(*loop, set,
                                        [&](const signalfd_siginfo& info) {
                                          got = static_cast<int>(info.ssi_signo);
                                          loop->Stop();

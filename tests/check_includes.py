@@ -1,0 +1,45 @@
+#!/usr/bin/env python3
+# SPDX-License-Identifier: MIT
+"""Checks the module edges of shared/STYLE.md: no module includes a header it may not.
+
+A module is a folder under include/berth/ and src/; src/berth.cc and src/main.cc sit on top.
+"""
+import pathlib
+import re
+import sys
+
+ALLOWED = {
+    "base": set(),
+    "log": {"base"},
+    "signals": {"base"},
+    "config": {"signals", "log", "base"},
+    "process": {"signals", "log", "base"},
+    "loop": {"log", "base"},
+    "health": {"process", "loop", "log", "base"},
+    "security": {"log", "base"},
+    "supervisor": {"base", "log", "signals", "config", "process", "loop", "health", "security"},
+    "check": {"base", "log", "signals", "config", "process", "loop", "health", "security",
+              "supervisor"},
+}
+INCLUDE = re.compile(r'#include\s+"(?:berth/)?([a-z_]+)/')
+
+
+def main(root):
+    bad = []
+    for top in ("include/berth", "src"):
+        for path in sorted((root / top).glob("*/*")):
+            module = path.parent.name
+            if module not in ALLOWED or path.suffix not in (".h", ".cc"):
+                continue
+            for n, line in enumerate(path.read_text().splitlines(), 1):
+                m = INCLUDE.match(line)
+                if m and m[1] != module and m[1] in ALLOWED and m[1] not in ALLOWED[module]:
+                    bad.append(f"{path.relative_to(root)}:{n}: {module} may not include {m[1]}")
+    for b in bad:
+        print(b)
+    print(f"{len(bad)} forbidden include(s)" if bad else "module edges OK")
+    return 1 if bad else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(pathlib.Path(sys.argv[1] if len(sys.argv) > 1 else ".").resolve()))

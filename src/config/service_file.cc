@@ -191,7 +191,9 @@ Status SetReady(ServiceSpec& s, const toml::node& n, const Where& w) {
     return Error(w, "want one of { http = URL }, { tcp = \"HOST:PORT\" }, { log = \"REGEX\" }, "
                     "{ exit = 0 }");
   }
-  const auto& [k, v] = *t->begin();
+  // toml++'s iterator owns the pair its operator* refers to: keep the iterator alive.
+  const auto first = t->begin();
+  const auto& [k, v] = *first;
   if (Key(k) == "exit") {
     if (!v.is_integer() || *v.value<int64_t>() != 0) return Error(w, "exit: only 0 is supported");
     s.ready.kind = ReadySpec::Kind::kExitZero;
@@ -236,8 +238,8 @@ Status SetHealth(ServiceSpec& s, const toml::node& n, const Where& w) {
   const toml::table* t = n.as_table();
   if (t == nullptr) return Error(w, "want a table such as { http = URL, interval = \"5s\" }");
   for (const auto& [k, v] : *t) {
-    const Where inner{w.path, static_cast<int>(v.source().begin.line),
-                      absl::StrCat(w.key, ".", Key(k))};
+    const std::string key = absl::StrCat(w.key, ".", Key(k));
+    const Where inner{w.path, static_cast<int>(v.source().begin.line), key};
     BERTH_RETURN_IF_ERROR(ApplyHealthKey(s.health, Key(k), v, inner));
   }
   if (s.health.kind == HealthSpec::Kind::kNone) return Error(w, "give one of cmd, http or tcp");

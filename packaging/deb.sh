@@ -10,6 +10,7 @@ set -euo pipefail
 binary=$1 arch=$2 version=$3 out=$4
 src=$(cd "$(dirname "$0")/.." && pwd)
 root=$(mktemp -d)
+chmod 0755 "$root"  # mktemp makes it 0700, and it becomes the package's /
 trap 'rm -rf "$root"' EXIT
 
 install -D -m 0755 "$binary" "$root/usr/bin/berth"

@@ -27,6 +27,7 @@ DOCKERFILES = sorted(EXAMPLES.glob("*/Dockerfile"))
 # Options not in the core yet, and the issue building each.
 BEING_BUILT = {"--user": "security, issue 6", "--healthz": "health, issue 5",
                "--health-http": "health, issue 5", "probe": "health, issue 5"}
+TAKES_VALUE = {"--user", "--healthz", "--health-http"}
 
 
 def instructions(path):
@@ -118,6 +119,21 @@ def test_entrypoint_runs_with_berth(path):
     for opt, value in (("--user", me), ("--healthz", f"127.0.0.1:{free_port()}")):
         if opt in args:
             args[args.index(opt) + 1] = value
+    r = run(args + ["true"], timeout=30)
+    assert r.returncode == 0, f"berth {' '.join(args)} true -> {r.returncode}: {r.stderr}"
+
+
+@pytest.mark.parametrize("path", DOCKERFILES, ids=lambda p: p.parent.name)
+def test_entrypoint_options_berth_knows_today_run(path):
+    """The same ENTRYPOINT without the options still being built: the rest must work now."""
+    args, drop = [], 0
+    for a in entrypoint(path)[1:]:
+        if drop:
+            drop -= 1
+        elif a in unknown([a]) and a in BEING_BUILT:
+            drop = 1 if a in TAKES_VALUE else 0
+        else:
+            args.append(a)
     r = run(args + ["true"], timeout=30)
     assert r.returncode == 0, f"berth {' '.join(args)} true -> {r.returncode}: {r.stderr}"
 

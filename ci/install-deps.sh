@@ -11,7 +11,16 @@ packages=(
   python3 python3-pytest util-linux bsdutils procps
   # the peers, for side-by-side checks; nginx for the --map TERM:QUIT case
   tini dumb-init catatonit nginx-light
+  # docs and packaging: the man page, the scratch image's only other program, YAML for examples
+  scdoc busybox-static python3-yaml
+  # release: the arm64 cross build (multiarch :arm64 -dev packages) and its test under qemu
+  g++-aarch64-linux-gnu libabsl-dev:arm64 libcap-dev:arm64 libseccomp-dev:arm64 qemu-user-static
 )
+
+# The :arm64 packages above need the architecture known to dpkg before apt-get update.
+if ! dpkg --print-foreign-architectures | grep -qx arm64; then
+  dpkg --add-architecture arm64
+fi
 
 missing=()
 for p in "${packages[@]}"; do

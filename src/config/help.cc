@@ -9,7 +9,8 @@
 namespace berth::config {
 namespace {
 
-constexpr absl::string_view kGroups[] = {"Running", "Signals", "Shutdown", "Output"};
+constexpr absl::string_view kGroups[] = {"Running", "Signals", "Shutdown", "Health",
+                                           "Output"};
 
 std::string Synopsis(const OptionSpec& s) {
   std::string out = s.short_name ? absl::StrCat("-", std::string(1, s.short_name)) : "    ";

@@ -28,6 +28,10 @@ std::string HelpText(Personality personality) {
   std::string out = absl::StrCat("Usage: ", name, " [OPTIONS] [--] PROGRAM [ARGS...]\n\n",
                                  "Runs PROGRAM as the only child of an init: forwards signals, ",
                                  "reaps zombies, exits with PROGRAM's status.\n");
+  if (personality == Personality::kBerth) {
+    absl::StrAppend(&out, "       berth probe TARGET: checks TARGET once, for HEALTHCHECK ",
+                    "(see berth probe --help).\n");
+  }
   for (absl::string_view group : kGroups) {
     std::string section;
     for (const OptionSpec& s : OptionTable()) {

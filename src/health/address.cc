@@ -113,7 +113,7 @@ absl::StatusOr<Target> ParseTarget(absl::string_view url) {
                             : authority.find(':') != absl::string_view::npos;
   const std::string with_port = has_port ? std::string(authority) : absl::StrCat(authority, ":80");
   auto e = ParseHostPort(with_port);
-  if (!e.ok()) return Bad("target (want http://HOST:PORT/PATH; HOST an IP address or localhost)", url);
+  if (!e.ok()) return Bad("target (want http://HOST:PORT/PATH; HOST an IP address or localhost, no DNS)", url);
   t.endpoint = std::move(*e);
   t.endpoint.text = std::string(authority);
   return t;

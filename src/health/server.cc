@@ -24,6 +24,7 @@ constexpr absl::string_view kNotAllowed = "{\"status\":\"method not allowed\"}\n
 constexpr absl::string_view kBadRequest = "{\"status\":\"bad request\"}\n";
 constexpr absl::string_view kTimeout = "{\"status\":\"request timeout\"}\n";
 constexpr absl::Duration kAcceptRetry = absl::Milliseconds(100);
+constexpr absl::Duration kLinger = absl::Seconds(1);
 constexpr uint32_t kReadEvents = EPOLLIN | EPOLLRDHUP;
 
 }  // namespace
@@ -77,12 +78,17 @@ void Server::OnAccept() noexcept {
 }
 
 void Server::Open(int fd) {
-  if (open_ == connections_.size()) {
-    log::Debug("health endpoint: {} connections open, refusing one more", open_);
-    ::close(fd);
-    return;
-  }
   Connection* c = nullptr;
+  if (open_ == connections_.size()) {
+    // Full: drop the connection idle the longest, so clients that hold connections open
+    // without asking anything cannot lock a prober out.
+    c = &connections_.front();
+    for (Connection& slot : connections_) {
+      if (slot.deadline < c->deadline) c = &slot;
+    }
+    log::Debug("health endpoint: {} connections open, closing the oldest", open_);
+    Close(*c);
+  }
   for (Connection& slot : connections_) {
     if (!slot.fd.Valid()) {
       c = &slot;
@@ -91,7 +97,7 @@ void Server::Open(int fd) {
   }
   c->fd.Reset(fd);
   c->deadline = absl::Now() + limits_.header_timeout;
-  c->close_after = c->peer_closed = false;
+  c->close_after = c->peer_closed = c->lingering = false;
   c->in_len = c->out_len = c->out_sent = 0;
   if (absl::Status s = loop_.Add(fd, kReadEvents, [this, c](uint32_t ev) { OnEvents(*c, ev); });
       !s.ok()) {
@@ -104,6 +110,7 @@ void Server::Open(int fd) {
 }
 
 void Server::OnEvents(Connection& c, uint32_t events) noexcept {
+  if (c.lingering) return Discard(c);
   if (c.out_sent < c.out_len) {
     if (!Flush(c)) return;
   } else if (events & (EPOLLIN | EPOLLRDHUP | EPOLLHUP | EPOLLERR)) {
@@ -134,7 +141,7 @@ void Server::Receive(Connection& c) {
 // Answers every complete request in `in`, one at a time; stops while an answer is unsent.
 void Server::Serve(Connection& c) {
   while (c.fd.Valid() && c.out_sent == c.out_len) {
-    if (c.close_after) return Close(c);
+    if (c.close_after) return Linger(c);
     const ParseResult r = ParseRequest(absl::string_view(c.in, c.in_len), kMaxRequestSize);
     if (r.kind == ParseResult::Kind::kNeedMore) {
       if (c.peer_closed) return Close(c);
@@ -202,6 +209,28 @@ void Server::Watch(Connection& c) {
   (void)loop_.Modify(c.fd.Get(), kReadEvents);
 }
 
+// Closing with unread input makes the kernel send RST, and a client may lose the answer it has
+// not read yet (RFC 9112 9.6). So: shut down the sending side, then read and drop what the
+// client still sends, for a second at most.
+void Server::Linger(Connection& c) {
+  if (c.peer_closed || ::shutdown(c.fd.Get(), SHUT_WR) < 0) return Close(c);
+  c.lingering = true;
+  c.deadline = std::min(c.deadline, absl::Now() + kLinger);
+  (void)loop_.Modify(c.fd.Get(), kReadEvents);
+  ArmTimer();
+  Discard(c);
+}
+
+void Server::Discard(Connection& c) {
+  for (;;) {
+    const ssize_t n = ::recv(c.fd.Get(), c.in, sizeof c.in, 0);
+    if (n > 0) continue;
+    if (n < 0 && errno == EINTR) continue;
+    if (n < 0 && errno == EAGAIN) return;
+    return Close(c);
+  }
+}
+
 void Server::Close(Connection& c) {
   loop_.Remove(c.fd.Get());
   c.fd.Reset();
@@ -213,13 +242,15 @@ void Server::OnTimer() noexcept {
   for (Connection& c : connections_) {
     if (!c.fd.Valid() || c.deadline > now) continue;
     // Best effort, never waited for: the client was too slow to deserve more.
-    if (c.out_sent == c.out_len) {
+    if (c.out_sent == c.out_len && !c.lingering) {
       Response r{408, kTimeout, false, false, false};
       const size_t n = FormatResponse(r, c.out, sizeof c.out);
       (void)::send(c.fd.Get(), c.out, n, MSG_NOSIGNAL | MSG_DONTWAIT);
     }
-    log::Debug("health endpoint: closed a connection after the {} header timeout",
-               absl::FormatDuration(limits_.header_timeout));
+    if (!c.lingering) {
+      log::Debug("health endpoint: closed a connection after the {} header timeout",
+                 absl::FormatDuration(limits_.header_timeout));
+    }
     Close(c);
   }
   if (accept_paused_) {

@@ -22,7 +22,7 @@ namespace berth::health {
 inline constexpr size_t kMaxRequestSize = 4096;
 
 struct ServerLimits {
-  size_t max_connections = 32;  // more are accepted and closed at once
+  size_t max_connections = 32;  // one more closes the one idle the longest
   // A request head must arrive whole this long after the connection opened or the previous
   // answer (so it is also the keep-alive idle timeout); then 408 and close.
   absl::Duration header_timeout = absl::Seconds(5);
@@ -43,6 +43,7 @@ class Server {
     absl::Time deadline;
     bool close_after = false;  // close once `out` is flushed
     bool peer_closed = false;
+    bool lingering = false;  // answered and shut down for writing; discarding input until EOF
     size_t in_len = 0;
     size_t out_len = 0;
     size_t out_sent = 0;
@@ -61,6 +62,8 @@ class Server {
   void Answer(Connection& c, int status, absl::string_view body, bool head, bool keep_alive);
   bool Flush(Connection& c);
   void Watch(Connection& c);
+  void Linger(Connection& c);
+  void Discard(Connection& c);
   void Close(Connection& c);
   void OnTimer() noexcept;
   void ArmTimer();

@@ -11,12 +11,14 @@
 #include "absl/strings/str_cat.h"
 #include "berth/base/status.h"
 #include "berth/config/parse.h"
+#include "berth/health/probe_command.h"
 #include "berth/log/log.h"
 #include "berth/loop/loop.h"
 #include "berth/loop/signal_source.h"
 #include "berth/process/reaper.h"
 #include "berth/process/spawn.h"
 #include "berth/supervisor/supervisor.h"
+#include "health_wiring.h"
 
 namespace berth {
 namespace {
@@ -92,19 +94,31 @@ process::SpawnSpec ChildSpec(const Options& o) {
 }
 
 // The loop phase: from here on berth never bails out; only the child's end ends it.
-int Run(const Options& o, process::SpawnSpec child) {
+int Run(const Options& o, process::SpawnSpec child, const health::Settings& health_settings) {
   absl::StatusOr<loop::Loop> loop = loop::Loop::Create();
   if (!loop.ok()) {
     log::Error("{}", loop.status().message());
     return kSetupFailure;
   }
   process::Reaper reaper;
+  const process::SpawnSpec child_template = child;
   auto supervisor = supervisor::Supervisor::Create(o, *loop, reaper, std::move(child));
   if (!supervisor.ok()) {
     log::Error("{}", supervisor.status().message());
     return kSetupFailure;
   }
   supervisor::Supervisor* sup = supervisor->get();
+  // Before the child starts, so a port already in use is a set-up error, not a lost child.
+  bool stopped_unhealthy = false;
+  std::unique_ptr<health::Service> health;
+  if (health_settings.Active()) {
+    auto h = WireHealth(health_settings, o, *loop, reaper, *sup, child_template, &stopped_unhealthy);
+    if (!h.ok()) {
+      log::Error("{}", h.status().message());
+      return kSetupFailure;
+    }
+    health = std::move(*h);
+  }
   auto signal_source = loop::SignalSource::Create(
       *loop, signals::SignalSet::Handled().ToSigset(),
       [sup](const signalfd_siginfo& info) { sup->OnSignal(info); });
@@ -116,12 +130,20 @@ int Run(const Options& o, process::SpawnSpec child) {
     log::Error("{}", s.message());
     return process::ExitCodeForSpawnError(s);
   }
+  if (health) health->Start();
   if (absl::Status s = loop->Run(); !s.ok()) {
     // Only epoll itself failing gets here; the child must still not be lost.
     log::Error("{}", s.message());
     return kSetupFailure;
   }
-  return sup->ExitCode();
+  return stopped_unhealthy ? kUnhealthyExitCode : sup->ExitCode();
+}
+
+int Usage(absl::string_view name, const absl::Status& status, Personality personality) {
+  std::fprintf(stderr, "%.*s: %.*s (see %.*s --help)\n", static_cast<int>(name.size()),
+               name.data(), static_cast<int>(status.message().size()), status.message().data(),
+               static_cast<int>(name.size()), name.data());
+  return config::UsageExitCode(personality);
 }
 
 }  // namespace
@@ -129,27 +151,27 @@ int Run(const Options& o, process::SpawnSpec child) {
 int Main(int argc, char** argv, char** envp) {
   const Personality personality =
       config::PersonalityFromArgv0(argc > 0 ? argv[0] : "berth");
+  if (personality == Personality::kBerth && argc > 1 && absl::string_view(argv[1]) == "probe") {
+    return health::ProbeMain(argc - 1, argv + 1);
+  }
   const absl::string_view name = config::PersonalityName(personality);
   std::vector<absl::string_view> args(argv + (argc > 0 ? 1 : 0), argv + argc);
   absl::StatusOr<config::Invocation> inv = config::Parse(personality, args, ReadEnvironment(envp));
-  if (!inv.ok()) {
-    std::fprintf(stderr, "%.*s: %.*s (see %.*s --help)\n", static_cast<int>(name.size()),
-                 name.data(), static_cast<int>(inv.status().message().size()),
-                 inv.status().message().data(), static_cast<int>(name.size()), name.data());
-    return config::UsageExitCode(personality);
-  }
+  if (!inv.ok()) return Usage(name, inv.status(), personality);
   if (inv->kind == config::Invocation::Kind::kPrint) {
     std::fwrite(inv->text.data(), 1, inv->text.size(), stdout);
     return 0;
   }
   const Options& o = inv->options;
+  absl::StatusOr<health::Settings> health_settings = HealthSettings(o);
+  if (!health_settings.ok()) return Usage(name, health_settings.status(), personality);
   log::Init(name, o.verbosity, o.log_format);
   process::SpawnSpec child = ChildSpec(o);
   if (absl::Status s = Setup(o, child); !s.ok()) {
     log::Error("{}", s.message());
     return kSetupFailure;
   }
-  return Run(o, std::move(child));
+  return Run(o, std::move(child), *health_settings);
 }
 
 }  // namespace berth

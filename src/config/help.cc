@@ -9,7 +9,8 @@
 namespace berth::config {
 namespace {
 
-constexpr absl::string_view kGroups[] = {"Running", "Signals", "Shutdown", "Output"};
+constexpr absl::string_view kGroups[] = {"Running", "Signals", "Shutdown", "Health",
+                                           "Output"};
 
 std::string Synopsis(const OptionSpec& s) {
   std::string out = s.short_name ? absl::StrCat("-", std::string(1, s.short_name)) : "    ";
@@ -27,6 +28,10 @@ std::string HelpText(Personality personality) {
   std::string out = absl::StrCat("Usage: ", name, " [OPTIONS] [--] PROGRAM [ARGS...]\n\n",
                                  "Runs PROGRAM as the only child of an init: forwards signals, ",
                                  "reaps zombies, exits with PROGRAM's status.\n");
+  if (personality == Personality::kBerth) {
+    absl::StrAppend(&out, "       berth probe TARGET: checks TARGET once, for HEALTHCHECK ",
+                    "(see berth probe --help).\n");
+  }
   for (absl::string_view group : kGroups) {
     std::string section;
     for (const OptionSpec& s : OptionTable()) {

@@ -110,6 +110,59 @@ Status SetLogFormat(Options& o, absl::string_view arg) {
   return absl::OkStatus();
 }
 
+Status SetHealthz(Options& o, absl::string_view arg) {
+  o.healthz = std::string(arg);
+  return absl::OkStatus();
+}
+
+Status SetHealthCmd(Options& o, absl::string_view arg) {
+  o.health_cmd = std::string(arg);
+  return absl::OkStatus();
+}
+
+Status SetHealthHttp(Options& o, absl::string_view arg) {
+  o.health_http = std::string(arg);
+  return absl::OkStatus();
+}
+
+Status SetHealthTcp(Options& o, absl::string_view arg) {
+  o.health_tcp = std::string(arg);
+  return absl::OkStatus();
+}
+
+Status SetHealthStatus(Options& o, absl::string_view arg) {
+  o.health_status = std::string(arg);
+  return absl::OkStatus();
+}
+
+Status SetHealthInterval(Options& o, absl::string_view arg) {
+  BERTH_ASSIGN_OR_RETURN(o.health_interval, ParseDuration(arg));
+  return absl::OkStatus();
+}
+
+Status SetHealthTimeout(Options& o, absl::string_view arg) {
+  BERTH_ASSIGN_OR_RETURN(o.health_timeout, ParseDuration(arg));
+  return absl::OkStatus();
+}
+
+Status SetHealthStartPeriod(Options& o, absl::string_view arg) {
+  BERTH_ASSIGN_OR_RETURN(o.health_start_period, ParseDuration(arg));
+  return absl::OkStatus();
+}
+
+Status SetHealthRetries(Options& o, absl::string_view arg) {
+  if (!absl::SimpleAtoi(arg, &o.health_retries) || o.health_retries < 1) {
+    return Invalid("--health-retries takes a number from 1", arg);
+  }
+  return absl::OkStatus();
+}
+
+Status SetOnUnhealthy(Options& o, absl::string_view arg) {
+  if (arg != "ignore" && arg != "exit") return Invalid("--on-unhealthy takes ignore or exit", arg);
+  o.exit_on_unhealthy = arg == "exit";
+  return absl::OkStatus();
+}
+
 Status Nothing(Options&, absl::string_view) { return absl::OkStatus(); }
 
 Status EnvVerbosity(Options& o, absl::string_view value) {
@@ -128,6 +181,7 @@ constexpr absl::string_view kRunning = "Running";
 constexpr absl::string_view kSignals = "Signals";
 constexpr absl::string_view kShutdown = "Shutdown";
 constexpr absl::string_view kOutput = "Output";
+constexpr absl::string_view kHealth = "Health";
 
 constexpr unsigned kBerthTini = kForBerth | kForTini;
 constexpr unsigned kBerthDumb = kForBerth | kForDumbInit;
@@ -177,6 +231,31 @@ constexpr OptionSpec kOptions[] = {
     {'\0', "no-teardown", "", kForBerth, kShutdown,
      "exit as soon as the child does, leaving its leftovers (tini's way)", Action::kNone,
      SetNoTeardown},
+    {'\0', "healthz", "ADDR", kForBerth, kHealth,
+     "serve /healthz and /readyz on ADDR, e.g. :8081, 127.0.0.1:8081, [::]:8081", Action::kNone,
+     SetHealthz},
+    {'\0', "health-cmd", "CMD", kForBerth, kHealth,
+     "check: run CMD (with /bin/sh -c when there is one); exit 0 is healthy", Action::kNone,
+     SetHealthCmd},
+    {'\0', "health-http", "URL", kForBerth, kHealth,
+     "check: GET http://HOST:PORT/PATH; healthy on --health-status", Action::kNone, SetHealthHttp},
+    {'\0', "health-tcp", "HOST:PORT", kForBerth, kHealth, "check: healthy when it connects",
+     Action::kNone, SetHealthTcp},
+    {'\0', "health-status", "LIST", kForBerth, kHealth,
+     "healthy HTTP codes and ranges (default 200-399), e.g. 200-299,401", Action::kNone,
+     SetHealthStatus},
+    {'\0', "health-interval", "DURATION", kForBerth, kHealth,
+     "time between checks (default 10s)", Action::kNone, SetHealthInterval},
+    {'\0', "health-timeout", "DURATION", kForBerth, kHealth,
+     "a check that takes longer fails (default 5s)", Action::kNone, SetHealthTimeout},
+    {'\0', "health-retries", "N", kForBerth, kHealth,
+     "failures in a row that make the child unhealthy (default 3)", Action::kNone,
+     SetHealthRetries},
+    {'\0', "health-start-period", "DURATION", kForBerth, kHealth,
+     "failures before DURATION don't count (default 0)", Action::kNone, SetHealthStartPeriod},
+    {'\0', "on-unhealthy", "ACTION", kForBerth, kHealth,
+     "ignore (default), or exit: stop the child as a stop signal would, exit 69", Action::kNone,
+     SetOnUnhealthy},
 };
 
 constexpr EnvSpec kEnv[] = {
@@ -187,6 +266,7 @@ constexpr EnvSpec kEnv[] = {
     {"BERTH_MAP", kForBerth, "signal map rules, comma separated, as --map", AddMapRules},
     {"BERTH_DRAIN", kForBerth, "as --drain", SetDrain},
     {"BERTH_GRACE", kForBerth, "as --grace", SetGrace},
+    {"BERTH_HEALTHZ", kForBerth, "as --healthz", SetHealthz},
 };
 
 }  // namespace

@@ -45,6 +45,18 @@ struct Options {
   std::optional<absl::Duration> grace;  // none: no deadline, as tini
   bool teardown = true;                 // TERM, then KILL, what the child leaves behind
 
+  // Health (docs/health.md): kept as given; health::ParseSettings checks and converts them.
+  std::string healthz;        // --healthz ADDR, BERTH_HEALTHZ
+  std::string health_cmd;     // --health-cmd
+  std::string health_http;    // --health-http URL
+  std::string health_tcp;     // --health-tcp HOST:PORT
+  std::string health_status;  // --health-status LIST ("" means 200-399)
+  absl::Duration health_interval = absl::Seconds(10);
+  absl::Duration health_timeout = absl::Seconds(5);
+  absl::Duration health_start_period = absl::ZeroDuration();
+  int health_retries = 3;
+  bool exit_on_unhealthy = false;  // --on-unhealthy exit
+
   // Compatibility modes.
   bool setsid = false;  // the child leads a new session (dumb-init)
   bool pause = false;   // no program: reap until TERM or INT (catatonit -P)

@@ -1,0 +1,26 @@
+// SPDX-License-Identifier: MIT
+// health: the HTTP status codes a check or probe counts as healthy; pure.
+#pragma once
+
+#include <bitset>
+
+#include "absl/status/statusor.h"
+#include "absl/strings/string_view.h"
+
+namespace berth::health {
+
+class StatusList {
+ public:
+  // Kubernetes' httpGet rule: 200 to 399.
+  static StatusList Default();
+  // Parses codes and ranges, comma separated: "200-299,401". Codes are 100 to 599; a range's
+  // start is not above its end. An error names the bad item.
+  static absl::StatusOr<StatusList> Parse(absl::string_view text);
+
+  bool Contains(int code) const { return code >= 0 && code < 600 && codes_.test(code); }
+
+ private:
+  std::bitset<600> codes_;
+};
+
+}  // namespace berth::health

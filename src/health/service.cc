@@ -1,0 +1,114 @@
+// SPDX-License-Identifier: MIT
+#include "berth/health/service.h"
+
+#include "absl/strings/str_cat.h"
+#include "absl/time/clock.h"
+#include "berth/base/status.h"
+#include "berth/log/log.h"
+
+namespace berth::health {
+namespace {
+
+absl::Status Prefix(absl::string_view option, const absl::Status& s) {
+  return absl::InvalidArgumentError(absl::StrCat(option, ": ", s.message()));
+}
+
+absl::Status ParseCheck(const RawSettings& raw, bool have_shell, CheckSpec& check) {
+  const int given = !raw.command.empty() + !raw.http.empty() + !raw.tcp.empty();
+  if (given > 1) {
+    return absl::InvalidArgumentError("give one of --health-cmd, --health-http, --health-tcp");
+  }
+  if (!raw.command.empty()) {
+    check.kind = CheckKind::kCommand;
+    check.argv = CommandArgv(raw.command, have_shell);
+    if (check.argv.empty()) return absl::InvalidArgumentError("--health-cmd: empty command");
+  } else if (!raw.http.empty()) {
+    check.kind = CheckKind::kHttp;
+    absl::StatusOr<Target> t = ParseTarget(raw.http);
+    if (!t.ok() || t->scheme != Target::Scheme::kHttp) {
+      return Prefix("--health-http", t.ok() ? absl::InvalidArgumentError("want http://HOST:PORT/PATH")
+                                            : t.status());
+    }
+    check.target = std::move(*t);
+  } else if (!raw.tcp.empty()) {
+    check.kind = CheckKind::kTcp;
+    absl::StatusOr<Endpoint> e = ParseHostPort(raw.tcp);
+    if (!e.ok()) return Prefix("--health-tcp", e.status());
+    check.target.scheme = Target::Scheme::kTcp;
+    check.target.endpoint = std::move(*e);
+  }
+  if (!raw.statuses.empty()) {
+    absl::StatusOr<StatusList> list = StatusList::Parse(raw.statuses);
+    if (!list.ok()) return Prefix("--health-status", list.status());
+    check.healthy = *list;
+  }
+  return absl::OkStatus();
+}
+
+}  // namespace
+
+absl::StatusOr<Settings> ParseSettings(const RawSettings& raw, bool have_shell) {
+  Settings s;
+  if (!raw.listen.empty()) {
+    absl::StatusOr<Endpoint> e = ParseListenAddress(raw.listen);
+    if (!e.ok()) return Prefix("--healthz", e.status());
+    s.listen = std::move(*e);
+  }
+  BERTH_RETURN_IF_ERROR(ParseCheck(raw, have_shell, s.check));
+  if (raw.interval <= absl::ZeroDuration()) {
+    return absl::InvalidArgumentError("--health-interval must be more than 0");
+  }
+  if (raw.timeout <= absl::ZeroDuration()) {
+    return absl::InvalidArgumentError("--health-timeout must be more than 0");
+  }
+  if (raw.retries < 1) return absl::InvalidArgumentError("--health-retries must be 1 or more");
+  if (raw.exit_on_unhealthy && s.check.kind == CheckKind::kNone) {
+    return absl::InvalidArgumentError(
+        "--on-unhealthy exit needs a check (--health-cmd, --health-http or --health-tcp)");
+  }
+  s.check.interval = raw.interval;
+  s.check.timeout = raw.timeout;
+  s.policy = {s.check.kind != CheckKind::kNone, raw.retries, raw.start_period};
+  s.exit_on_unhealthy = raw.exit_on_unhealthy;
+  return s;
+}
+
+absl::StatusOr<std::unique_ptr<Service>> Service::Create(const Settings& settings,
+                                                         loop::Loop& loop, process::Reaper& reaper,
+                                                         process::SpawnSpec spawn_template,
+                                                         std::function<void()> on_unhealthy) {
+  std::unique_ptr<Service> s(new Service(settings, std::move(on_unhealthy)));
+  if (settings.listen) {
+    BERTH_ASSIGN_OR_RETURN(s->server_,
+                           Server::Create(loop, *settings.listen, s->state_, ServerLimits{}));
+  }
+  if (settings.check.kind != CheckKind::kNone) {
+    Service* raw = s.get();
+    BERTH_ASSIGN_OR_RETURN(
+        s->checker_,
+        Checker::Create(loop, reaper, settings.check, std::move(spawn_template),
+                        [raw](bool ok, absl::string_view detail) { raw->OnResult(ok, detail); }));
+  }
+  return s;
+}
+
+void Service::Start() {
+  if (checker_) checker_->Start();
+}
+
+void Service::SetLife(Life life) {
+  state_.SetLife(life);
+  if (checker_ && life != Life::kRunning && life != Life::kDraining) checker_->Stop();
+}
+
+void Service::OnResult(bool ok, absl::string_view detail) {
+  const State::Change change = state_.Record(ok, detail, absl::Now());
+  log::Debug("health check {}: {} ({} failure(s) in a row)", ok ? "passed" : "failed", detail,
+             state_.failures());
+  if (change == State::Change::kRecovered) log::Notice("healthy again: {}", detail);
+  if (change != State::Change::kBecameUnhealthy) return;
+  log::Warn("unhealthy: the check failed {} times in a row, last: {}", state_.failures(), detail);
+  if (settings_.exit_on_unhealthy && on_unhealthy_) on_unhealthy_();
+}
+
+}  // namespace berth::health

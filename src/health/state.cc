@@ -1,0 +1,74 @@
+// SPDX-License-Identifier: MIT
+#include "berth/health/state.h"
+
+#include "absl/strings/str_cat.h"
+#include "berth/log/log.h"
+
+namespace berth::health {
+namespace {
+
+absl::string_view LifeName(Life life) {
+  switch (life) {
+    case Life::kRunning: return "running";
+    case Life::kDraining: return "draining";
+    case Life::kStopping: return "stopping";
+    case Life::kExited: break;
+  }
+  return "exited";
+}
+
+}  // namespace
+
+State::State(CheckPolicy policy, absl::Time started) : policy_(policy), started_(started) {
+  Render();
+}
+
+void State::SetLife(Life life) {
+  life_ = life;
+  Render();
+}
+
+State::Change State::Record(bool ok, absl::string_view detail, absl::Time at) {
+  const bool was_unhealthy = Unhealthy();
+  have_result_ = true;
+  last_ok_ = ok;
+  last_detail_ = log::JsonEscape(detail);
+  last_at_ = absl::FormatTime("%Y-%m-%dT%H:%M:%E3SZ", at, absl::UTCTimeZone());
+  if (ok) {
+    passed_once_ = true;
+    failures_ = 0;
+  } else if (passed_once_ || at >= started_ + policy_.start_period) {
+    ++failures_;
+  }
+  Render();
+  if (was_unhealthy && !Unhealthy()) return Change::kRecovered;
+  if (!was_unhealthy && Unhealthy()) return Change::kBecameUnhealthy;
+  return Change::kNone;
+}
+
+bool State::Ready() const {
+  return life_ == Life::kRunning && !Unhealthy() && (passed_once_ || !policy_.has_check);
+}
+
+absl::string_view State::ReadyWord() const {
+  if (life_ != Life::kRunning) return LifeName(life_);
+  if (Unhealthy()) return "unhealthy";
+  return Ready() ? "ok" : "starting";
+}
+
+void State::Render() {
+  std::string check;
+  if (have_result_) {
+    check = absl::StrCat(",\"check\":{\"ok\":", last_ok_ ? "true" : "false", ",\"detail\":\"",
+                         last_detail_, "\",\"at\":\"", last_at_, "\",\"failures\":", failures_,
+                         "}");
+  }
+  const absl::string_view live_word =
+      life_ == Life::kExited ? "exited" : Unhealthy() ? "unhealthy" : "ok";
+  live_body_ = absl::StrCat("{\"status\":\"", live_word, "\",\"phase\":\"", LifeName(life_), "\"",
+                            check, "}\n");
+  ready_body_ = absl::StrCat("{\"status\":\"", ReadyWord(), "\",\"phase\":\"", LifeName(life_),
+                             "\"", check, "}\n");
+}
+
+}  // namespace berth::health

@@ -1,0 +1,70 @@
+// SPDX-License-Identifier: MIT
+#include "health_wiring.h"
+
+#include <signal.h>
+
+#include <unistd.h>
+
+#include "berth/base/status.h"
+#include "berth/log/log.h"
+
+namespace berth {
+namespace {
+
+health::Life LifeOf(supervisor::Phase phase) {
+  switch (phase) {
+    case supervisor::Phase::kRunning: return health::Life::kRunning;
+    case supervisor::Phase::kDraining: return health::Life::kDraining;
+    case supervisor::Phase::kStopping: return health::Life::kStopping;
+    default: return health::Life::kExited;
+  }
+}
+
+// The signal --on-unhealthy exit stops with: TERM when it is a stop signal (the default), else
+// the lowest-numbered stop signal.
+int FirstStopSignal(const config::Options& o) {
+  if (o.stop_signals.Contains(SIGTERM)) return SIGTERM;
+  for (int sig = 1; sig <= signals::kMaxSignal; ++sig) {
+    if (o.stop_signals.Contains(sig)) return sig;
+  }
+  return SIGTERM;
+}
+
+}  // namespace
+
+absl::StatusOr<health::Settings> HealthSettings(const config::Options& o) {
+  health::RawSettings raw;
+  raw.listen = o.healthz;
+  raw.command = o.health_cmd;
+  raw.http = o.health_http;
+  raw.tcp = o.health_tcp;
+  raw.statuses = o.health_status;
+  raw.interval = o.health_interval;
+  raw.timeout = o.health_timeout;
+  raw.start_period = o.health_start_period;
+  raw.retries = o.health_retries;
+  raw.exit_on_unhealthy = o.exit_on_unhealthy;
+  // Distroless images have no shell: then the command is split on blanks and exec'd.
+  return health::ParseSettings(raw, ::access("/bin/sh", X_OK) == 0);
+}
+
+absl::StatusOr<std::unique_ptr<health::Service>> WireHealth(
+    const health::Settings& settings, const config::Options& o, loop::Loop& loop,
+    process::Reaper& reaper, supervisor::Supervisor& sup, const process::SpawnSpec& child,
+    bool* stopped_unhealthy) {
+  const int stop_signal = FirstStopSignal(o);
+  supervisor::Supervisor* s = &sup;
+  auto on_unhealthy = [s, stop_signal, stopped_unhealthy] {
+    if (s->phase() != supervisor::Phase::kRunning) return;
+    log::Warn("--on-unhealthy exit: stopping the child; berth will exit {}", kUnhealthyExitCode);
+    *stopped_unhealthy = true;
+    s->RequestStop(stop_signal);
+  };
+  BERTH_ASSIGN_OR_RETURN(std::unique_ptr<health::Service> service,
+                         health::Service::Create(settings, loop, reaper, child, on_unhealthy));
+  health::Service* raw = service.get();
+  sup.OnPhaseChange([raw](supervisor::Phase phase) { raw->SetLife(LifeOf(phase)); });
+  return service;
+}
+
+}  // namespace berth

@@ -1,0 +1,30 @@
+// SPDX-License-Identifier: MIT
+// berth (private): connects the health service to the supervisor, which health may not know:
+// phases feed /healthz and /readyz, and --on-unhealthy exit asks the supervisor to stop.
+#pragma once
+
+#include <memory>
+
+#include "absl/status/statusor.h"
+#include "berth/config/options.h"
+#include "berth/health/service.h"
+#include "berth/supervisor/supervisor.h"
+
+namespace berth {
+
+// berth's exit status after --on-unhealthy exit stopped the child (sysexits' EX_UNAVAILABLE),
+// whatever the child's own status was.
+inline constexpr int kUnhealthyExitCode = 69;
+
+// The health options of `o`, checked. An error is a usage error.
+absl::StatusOr<health::Settings> HealthSettings(const config::Options& o);
+
+// Creates the service (binding the endpoint) and subscribes it to the supervisor's phases.
+// `child` is the main child's spawn spec (for the signal mask a command check restores).
+// `*stopped_unhealthy` becomes true when --on-unhealthy exit started the shutdown.
+absl::StatusOr<std::unique_ptr<health::Service>> WireHealth(
+    const health::Settings& settings, const config::Options& o, loop::Loop& loop,
+    process::Reaper& reaper, supervisor::Supervisor& sup, const process::SpawnSpec& child,
+    bool* stopped_unhealthy);
+
+}  // namespace berth

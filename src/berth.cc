@@ -10,6 +10,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "berth/base/status.h"
+#include "berth/check/check.h"
 #include "berth/config/parse.h"
 #include "berth/log/log.h"
 #include "berth/loop/loop.h"
@@ -129,6 +130,7 @@ int Run(const Options& o, process::SpawnSpec child) {
 int Main(int argc, char** argv, char** envp) {
   const Personality personality =
       config::PersonalityFromArgv0(argc > 0 ? argv[0] : "berth");
+  if (personality == Personality::kBerth && argc > 1 && absl::string_view(argv[1]) == "check") return check::Main(argc - 2, argv + 2);
   const absl::string_view name = config::PersonalityName(personality);
   std::vector<absl::string_view> args(argv + (argc > 0 ? 1 : 0), argv + argc);
   absl::StatusOr<config::Invocation> inv = config::Parse(personality, args, ReadEnvironment(envp));

@@ -57,6 +57,8 @@ std::vector<Row> Events(const Timeline& t) {
     if (p.gone) rows.push_back({*p.gone, absl::StrCat("gone: ", p.command)});
   }
   for (const ProcessSeen& z : t.zombies) {
+    // A zombie seen once, between a process's exit and its parent's wait, is how exits look.
+    if (z.gone && *z.gone - z.seen < kZombieWarnAfter) continue;
     rows.push_back({z.seen, absl::StrCat("zombie: ", z.command)});
     if (z.gone) rows.push_back({*z.gone, absl::StrCat("reaped: ", z.command)});
   }
@@ -105,6 +107,16 @@ std::string ProcessList(const std::vector<ProcessSeen>& ps, std::optional<absl::
   return absl::StrJoin(parts, ", ");
 }
 
+std::string ZombieText(const Timeline& t) {
+  if (t.zombies.empty()) return "none";
+  absl::Duration longest;
+  for (const ProcessSeen& z : t.zombies) {
+    if (!z.gone) return absl::StrCat(t.zombies.size(), " seen, some never reaped");
+    longest = std::max(longest, *z.gone - z.seen);
+  }
+  return absl::StrCat(t.zombies.size(), " seen, each reaped within ", FormatShort(longest));
+}
+
 std::string Summary(const Result& r, const Criteria& c) {
   const Timeline& t = *r.timeline;
   const Verdict& v = *r.verdict;
@@ -119,7 +131,7 @@ std::string Summary(const Result& r, const Criteria& c) {
   if (v.exit_code) out += Field("exit code", absl::StrCat(*v.exit_code, " (", v.exit_meaning, ")"));
   if (t.ready_at) {
     out += Field("leftovers", ProcessList(t.leftovers, t.main_exit));
-    out += Field("zombies", t.zombies.empty() ? "none" : absl::StrCat(t.zombies.size(), " seen"));
+    out += Field("zombies", ZombieText(t));
   }
   out += Field("verdict", v.pass ? "PASS" : "FAIL");
   for (const std::string& f : v.failures) absl::StrAppend(&out, "  fail: ", f, "\n");

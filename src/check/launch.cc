@@ -182,7 +182,7 @@ absl::StatusOr<Launched> Launch(const LaunchRequest& r) {
   p.user_namespace = false;
   BERTH_ASSIGN_OR_RETURN(l.pid, Start(p, 0));
   l.mode = Mode::kSubreaper;
-  l.note = absl::StrCat("no PID namespace: ", why_not);
+  l.note = why_not;
   return l;
 }
 

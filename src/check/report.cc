@@ -38,6 +38,15 @@ std::string ModeText(const Timeline& t) {
   return "";
 }
 
+absl::string_view Pid1Name(const Timeline& t) {
+  switch (t.mode) {
+    case Mode::kPidNamespace: return "PID 1 (berth)";
+    case Mode::kSubreaper: return "berth";
+    case Mode::kBare: return "PID 1 (the program)";
+  }
+  return "";
+}
+
 // Every recorded moment as one line, in time order.
 std::vector<Row> Events(const Timeline& t) {
   std::vector<Row> rows;
@@ -49,9 +58,10 @@ std::vector<Row> Events(const Timeline& t) {
                                                   ": giving up")});
   }
   for (const SignalSent& s : t.signals) {
-    rows.push_back({s.at, absl::StrCat("sent ", signals::SignalName(s.sig), " to PID 1")});
+    rows.push_back({s.at, absl::StrCat("sent ", signals::SignalName(s.sig), " to ", Pid1Name(t))});
   }
-  if (t.main_exit) rows.push_back({*t.main_exit, "main process exited"});
+  // Bare, the main process is PID 1: its one exit is told once.
+  if (t.main_exit && t.mode != Mode::kBare) rows.push_back({*t.main_exit, "main process exited"});
   for (const ProcessSeen& p : t.leftovers) {
     rows.push_back({p.seen, absl::StrCat("still running: ", p.command)});
     if (p.gone) rows.push_back({*p.gone, absl::StrCat("gone: ", p.command)});
@@ -65,7 +75,7 @@ std::vector<Row> Events(const Timeline& t) {
   if (t.budget_kill_at) {
     rows.push_back({*t.budget_kill_at, "budget spent: SIGKILL to everything left"});
   }
-  if (t.container_exit) rows.push_back({*t.container_exit, "PID 1 exited"});
+  if (t.container_exit) rows.push_back({*t.container_exit, absl::StrCat(Pid1Name(t), " exited")});
   std::stable_sort(rows.begin(), rows.end(),
                    [](const Row& a, const Row& b) { return a.at < b.at; });
   return rows;

@@ -109,16 +109,17 @@ bool HttpReady(const Endpoint& e, absl::Duration timeout) {
           static_cast<ssize_t>(request.size())) {
     return false;
   }
-  // "HTTP/1.x NNN": the status is all a readiness check needs.
-  char buf[16];
-  size_t got = 0;
-  while (got < 12 && WaitFor(fd.Get(), POLLIN, timeout)) {
-    ssize_t n = ::recv(fd.Get(), buf + got, 12 - got, 0);
-    if (n <= 0) return false;
-    got += static_cast<size_t>(n);
+  // "HTTP/1.x NNN": the status is all a readiness check needs, but the rest is read too (up to
+  // a bound), so the server is not cut off mid-response and does not log a broken pipe.
+  std::string response;
+  char buf[4096];
+  while (response.size() < 64 * 1024 && WaitFor(fd.Get(), POLLIN, timeout)) {
+    ssize_t n = ::recv(fd.Get(), buf, sizeof buf, 0);
+    if (n <= 0) break;
+    response.append(buf, static_cast<size_t>(n));
   }
-  if (got < 12 || !absl::StartsWith(absl::string_view(buf, got), "HTTP/")) return false;
-  return buf[9] == '2' || buf[9] == '3';
+  if (response.size() < 12 || !absl::StartsWith(response, "HTTP/")) return false;
+  return response[9] == '2' || response[9] == '3';
 }
 
 }  // namespace berth::check

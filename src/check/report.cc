@@ -19,7 +19,8 @@ struct Row {
 
 std::string Seconds(absl::Duration d) {
   char buf[32];
-  std::snprintf(buf, sizeof buf, "%.3fs", absl::ToDoubleSeconds(d));
+  // Truncated to the millisecond, as FormatShort, so one moment reads the same everywhere.
+  std::snprintf(buf, sizeof buf, "%.3fs", absl::ToDoubleSeconds(absl::Trunc(d, absl::Milliseconds(1))));
   return buf;
 }
 

@@ -26,11 +26,12 @@
 #include "berth/check/proc_scan.h"
 #include "berth/check/readiness.h"
 #include "berth/check/tracker.h"
+#include "berth/log/line_splitter.h"
 #include "berth/log/log.h"
 #include "berth/loop/loop.h"
 #include "berth/loop/signal_source.h"
 #include "berth/loop/timer.h"
-#include "check/line_splitter.h"
+#include "berth/signals/signal.h"
 
 namespace berth::check {
 namespace {
@@ -39,6 +40,7 @@ constexpr absl::Duration kScanPeriod = absl::Milliseconds(50);
 constexpr absl::Duration kProbePeriod = absl::Milliseconds(100);
 constexpr absl::Duration kProbeTimeout = absl::Seconds(1);
 constexpr size_t kMaxWatched = 256;
+constexpr size_t kMaxLine = 64 * 1024;
 
 base::UniqueFd PidFd(pid_t pid) {
   return base::UniqueFd(static_cast<int>(::syscall(SYS_pidfd_open, pid, 0)));
@@ -111,8 +113,10 @@ class Trial {
   std::map<pid_t, base::UniqueFd> watched_;
   base::UniqueFd out_;
   base::UniqueFd err_;
-  LineSplitter out_lines_{[this](absl::string_view l) { OnLine(l, false); }};
-  LineSplitter err_lines_{[this](absl::string_view l) { OnLine(l, true); }};
+  log::LineSplitter out_lines_{kMaxLine};
+  log::LineSplitter err_lines_{kMaxLine};
+  const log::LineSplitter::Emit on_out_ = [this](absl::string_view l) { OnLine(l, false); };
+  const log::LineSplitter::Emit on_err_ = [this](absl::string_view l) { OnLine(l, true); };
   std::unique_ptr<loop::Timer> scan_, probe_, ready_timeout_, signal_, budget_;
   Endpoint endpoint_;
   regex_t regex_{};
@@ -158,7 +162,7 @@ absl::StatusOr<Timeline> Trial::Run(const sigset_t& child_mask) {
   base::UniqueFd out_w, err_w;
   BERTH_RETURN_IF_ERROR(OpenPipe(out_, out_w, false));
   BERTH_RETURN_IF_ERROR(OpenPipe(err_, err_w, true));
-  auto sigchld = loop::SignalSource::Create(loop_, signals::SignalSet{SIGCHLD},
+  auto sigchld = loop::SignalSource::Create(loop_, signals::SignalSet{SIGCHLD}.ToSigset(),
                                             [this](const signalfd_siginfo&) { OnChildSignal(); });
   if (!sigchld.ok()) return sigchld.status();
 
@@ -207,12 +211,13 @@ void Trial::OnReadable(int fd, bool is_err) noexcept {
   for (;;) {
     const ssize_t n = ::read(fd, buf, sizeof buf);
     if (n > 0) {
-      (is_err ? err_lines_ : out_lines_).Feed(absl::string_view(buf, static_cast<size_t>(n)));
+      (is_err ? err_lines_ : out_lines_)
+          .Feed(absl::string_view(buf, static_cast<size_t>(n)), is_err ? on_err_ : on_out_);
       continue;
     }
     if (n < 0 && errno == EINTR) continue;
     if (n == 0 || errno != EAGAIN) {
-      (is_err ? err_lines_ : out_lines_).Flush();
+      (is_err ? err_lines_ : out_lines_).Flush(is_err ? on_err_ : on_out_);
       loop_.Remove(fd);
     }
     return;
@@ -367,8 +372,8 @@ void Trial::Finish() {
   // Whatever the app wrote last is in the pipes already; read it before the report.
   if (out_.Valid()) OnReadable(out_.Get(), false);
   if (err_.Valid()) OnReadable(err_.Get(), true);
-  out_lines_.Flush();
-  err_lines_.Flush();
+  out_lines_.Flush(on_out_);
+  err_lines_.Flush(on_err_);
   for (auto* timer : {&scan_, &probe_, &ready_timeout_, &signal_, &budget_}) (void)(*timer)->Disarm();
   loop_.Stop();
 }

@@ -2,7 +2,6 @@
 #include <doctest/doctest.h>
 
 #include "berth/check/tracker.h"
-#include "check/line_splitter.h"
 
 namespace berth::check {
 namespace {
@@ -58,18 +57,6 @@ TEST_SUITE("check") {
     CHECK(t.zombies[0].pid == 7);
     CHECK(t.zombies[0].seen == Ms(0));
     CHECK(*t.zombies[0].gone == Ms(100));
-  }
-
-  TEST_CASE("output is cut into lines, long ones in pieces") {
-    std::vector<std::string> lines;
-    LineSplitter s([&](absl::string_view l) { lines.emplace_back(l); });
-    s.Feed("a\nb");
-    s.Feed("c\n\nd");
-    s.Flush();
-    CHECK(lines == std::vector<std::string>{"a", "bc", "", "d"});
-    lines.clear();
-    s.Feed(std::string(LineSplitter::kMaxLine + 5, 'x'));
-    CHECK(lines.size() == 1);
   }
 }
 

@@ -29,8 +29,8 @@ int Main(int argc, char** argv) {
   std::vector<absl::string_view> args(argv, argv + argc);
   absl::StatusOr<CheckInvocation> inv = ParseCheckArgs(args);
   if (!inv.ok()) {
-    Print(stderr, absl::StrCat("berth check: ", inv.status().message(),
-                               " (see berth check --help)\n"));
+    Print(stderr,
+          absl::StrCat("berth check: ", inv.status().message(), " (see berth check --help)\n"));
     return kUsage;
   }
   if (inv->print) {
@@ -67,8 +67,8 @@ int Main(int argc, char** argv) {
   const Result result{&*main, &verdict};
   const Result bare_result{bare ? &*bare : nullptr, &bare_verdict};
   const Result* bare_ptr = bare ? &bare_result : nullptr;
-  Print(stdout, o.json ? RenderJson(result, bare_ptr, criteria)
-                       : RenderText(result, bare_ptr, criteria));
+  Print(stdout,
+        o.json ? RenderJson(result, bare_ptr, criteria) : RenderText(result, bare_ptr, criteria));
   std::fflush(stdout);
   return verdict.pass ? kPass : kFail;
 }

@@ -25,11 +25,24 @@ namespace berth::check {
 namespace {
 
 // The steps the child may fail at, reported through a CLOEXEC pipe as {step, errno}.
-enum Step : int { kSetgroups, kUidMap, kGidMap, kPrivateMounts, kMountProc, kPdeathsig, kFds, kExec };
-constexpr const char* kStepNames[] = {"write /proc/self/setgroups", "write /proc/self/uid_map",
-                                      "write /proc/self/gid_map",   "make mounts private",
-                                      "mount /proc",                "prctl(PR_SET_PDEATHSIG)",
-                                      "set up stdio",               "exec"};
+enum Step : int {
+  kSetgroups,
+  kUidMap,
+  kGidMap,
+  kPrivateMounts,
+  kMountProc,
+  kPdeathsig,
+  kFds,
+  kExec
+};
+constexpr const char* kStepNames[] = {"write /proc/self/setgroups",
+                                      "write /proc/self/uid_map",
+                                      "write /proc/self/gid_map",
+                                      "make mounts private",
+                                      "mount /proc",
+                                      "prctl(PR_SET_PDEATHSIG)",
+                                      "set up stdio",
+                                      "exec"};
 
 struct Failure {
   int step;
@@ -113,7 +126,8 @@ void EnterUserNamespace(const Prepared& p) {
 // fork(2) with namespace flags: clone(2) without a new stack returns twice, like fork. The child
 // becomes PID 1 of the new PID namespace.
 pid_t CloneProcess(unsigned long flags) {
-  return static_cast<pid_t>(::syscall(SYS_clone, flags | SIGCHLD, nullptr, nullptr, nullptr, nullptr));
+  return static_cast<pid_t>(
+      ::syscall(SYS_clone, flags | SIGCHLD, nullptr, nullptr, nullptr, nullptr));
 }
 
 // Starts the child with `flags`; returns its pid once it has exec'd.

@@ -34,8 +34,9 @@ Status Invalid(absl::string_view what, absl::string_view arg) {
 
 Status SetReady(CheckOptions& o, ReadyKind kind, absl::string_view target) {
   if (o.ready.set_by_user) {
-    return absl::InvalidArgumentError("give one of --ready-http, --ready-tcp, --ready-log, "
-                                      "--ready-after");
+    return absl::InvalidArgumentError(
+        "give one of --ready-http, --ready-tcp, --ready-log, "
+        "--ready-after");
   }
   o.ready.kind = kind;
   o.ready.target = std::string(target);
@@ -155,8 +156,7 @@ constexpr CheckOptionSpec kOptions[] = {
     {"signal", "SIGNAL", kStop, "the stop signal (default TERM); repeat for a sequence", AddSignal},
     {"signal-gap", "DURATION", kStop, "between signals of a sequence (default 2s)", SetSignalGap},
     {"budget", "DURATION", kVerdict,
-     "fail when the stop takes longer; everything left is SIGKILLed then (default 10s)",
-     SetBudget},
+     "fail when the stop takes longer; everything left is SIGKILLed then (default 10s)", SetBudget},
     {"expect-code", "CODE", kVerdict, "an exit code that passes (default 0 and 143; repeatable)",
      AddExpectCode},
     {"compare-bare", "", kRun, "also run PROGRAM as PID 1 without berth and show the difference",
@@ -184,7 +184,8 @@ Status ApplyOne(const std::vector<absl::string_view>& args, size_t* i, CheckOpti
   const size_t eq = body.find('=');
   const absl::string_view name = body.substr(0, eq);
   const CheckOptionSpec* spec = Find(name);
-  if (spec == nullptr) return absl::InvalidArgumentError(absl::StrCat("unknown option '--", name, "'"));
+  if (spec == nullptr)
+    return absl::InvalidArgumentError(absl::StrCat("unknown option '--", name, "'"));
   if (spec->arg_name.empty()) {
     if (eq != absl::string_view::npos) {
       return absl::InvalidArgumentError(absl::StrCat("option '--", name, "' takes no value"));
@@ -252,10 +253,14 @@ std::string CheckHelpText() {
 
 std::string DescribeReady(const ReadySpec& ready) {
   switch (ready.kind) {
-    case ReadyKind::kHttp: return absl::StrCat("http ", ready.target);
-    case ReadyKind::kTcp: return absl::StrCat("tcp ", ready.target);
-    case ReadyKind::kLog: return absl::StrCat("log /", ready.target, "/");
-    case ReadyKind::kAfter: break;
+    case ReadyKind::kHttp:
+      return absl::StrCat("http ", ready.target);
+    case ReadyKind::kTcp:
+      return absl::StrCat("tcp ", ready.target);
+    case ReadyKind::kLog:
+      return absl::StrCat("log /", ready.target, "/");
+    case ReadyKind::kAfter:
+      break;
   }
   return absl::StrCat("after ", absl::FormatDuration(ready.after),
                       ready.set_by_user ? "" : " (default)");

@@ -88,8 +88,8 @@ absl::StatusOr<Endpoint> ParseHttpUrl(absl::string_view url) {
   const size_t slash = rest.find('/');
   absl::string_view authority = rest.substr(0, slash);
   const std::string path = slash == absl::string_view::npos ? "/" : std::string(rest.substr(slash));
-  const bool has_port = authority.rfind(':') != absl::string_view::npos &&
-                        !absl::EndsWith(authority, "]");
+  const bool has_port =
+      authority.rfind(':') != absl::string_view::npos && !absl::EndsWith(authority, "]");
   absl::StatusOr<Endpoint> e =
       ParseHostPort(has_port ? std::string(authority) : absl::StrCat(authority, ":80"));
   if (!e.ok()) return e.status();

@@ -20,7 +20,8 @@ struct Row {
 std::string Seconds(absl::Duration d) {
   char buf[32];
   // Truncated to the millisecond, as FormatShort, so one moment reads the same everywhere.
-  std::snprintf(buf, sizeof buf, "%.3fs", absl::ToDoubleSeconds(absl::Trunc(d, absl::Milliseconds(1))));
+  std::snprintf(buf, sizeof buf, "%.3fs",
+                absl::ToDoubleSeconds(absl::Trunc(d, absl::Milliseconds(1))));
   return buf;
 }
 
@@ -34,16 +35,20 @@ std::string ModeText(const Timeline& t) {
     case Mode::kSubreaper:
       return absl::StrCat("berth as a child subreaper, no PID namespace",
                           t.mode_note.empty() ? "" : absl::StrCat(" (", t.mode_note, ")"));
-    case Mode::kBare: return "the program itself as PID 1 in a new PID namespace, no berth";
+    case Mode::kBare:
+      return "the program itself as PID 1 in a new PID namespace, no berth";
   }
   return "";
 }
 
 absl::string_view Pid1Name(const Timeline& t) {
   switch (t.mode) {
-    case Mode::kPidNamespace: return "PID 1 (berth)";
-    case Mode::kSubreaper: return "berth";
-    case Mode::kBare: return "PID 1 (the program)";
+    case Mode::kPidNamespace:
+      return "PID 1 (berth)";
+    case Mode::kSubreaper:
+      return "berth";
+    case Mode::kBare:
+      return "PID 1 (the program)";
   }
   return "";
 }
@@ -52,11 +57,11 @@ absl::string_view Pid1Name(const Timeline& t) {
 std::vector<Row> Events(const Timeline& t) {
   std::vector<Row> rows;
   rows.push_back({absl::ZeroDuration(), t.mode == Mode::kBare ? "started the program as PID 1"
-                                                               : "started berth and the program"});
+                                                              : "started berth and the program"});
   if (t.ready_at) rows.push_back({*t.ready_at, absl::StrCat("ready: ", t.ready_how)});
   if (t.ready_timed_out) {
-    rows.push_back({t.ready_timeout, absl::StrCat("not ready after ", FormatShort(t.ready_timeout),
-                                                  ": giving up")});
+    rows.push_back({t.ready_timeout,
+                    absl::StrCat("not ready after ", FormatShort(t.ready_timeout), ": giving up")});
   }
   for (const SignalSent& s : t.signals) {
     rows.push_back({s.at, absl::StrCat("sent ", signals::SignalName(s.sig), " to ", Pid1Name(t))});
@@ -111,9 +116,9 @@ std::string ProcessList(const std::vector<ProcessSeen>& ps, std::optional<absl::
   if (ps.empty()) return "none";
   std::vector<std::string> parts;
   for (const ProcessSeen& p : ps) {
-    parts.push_back(p.gone && from ? absl::StrCat(p.command, " (gone +", FormatShort(*p.gone - *from),
-                                                  ")")
-                                   : absl::StrCat(p.command, " (never went)"));
+    parts.push_back(p.gone && from
+                        ? absl::StrCat(p.command, " (gone +", FormatShort(*p.gone - *from), ")")
+                        : absl::StrCat(p.command, " (never went)"));
   }
   return absl::StrJoin(parts, ", ");
 }
@@ -136,8 +141,8 @@ std::string Summary(const Result& r, const Criteria& c) {
   for (const Reaction& x : v.reactions) reactions.push_back(ReactionText(x));
   if (!reactions.empty()) out += Field("reaction", absl::StrJoin(reactions, "; "));
   if (v.shutdown) {
-    out += Field("stop took", absl::StrCat(FormatShort(*v.shutdown), " (budget ",
-                                           FormatShort(c.budget), ")"));
+    out += Field("stop took",
+                 absl::StrCat(FormatShort(*v.shutdown), " (budget ", FormatShort(c.budget), ")"));
   }
   if (v.exit_code) out += Field("exit code", absl::StrCat(*v.exit_code, " (", v.exit_meaning, ")"));
   if (t.ready_at) {
@@ -174,10 +179,10 @@ std::string Comparison(const Result& main, const Result& bare, const Criteria& c
                   Cell(main, what, c).c_str(), Cell(bare, what, c).c_str());
     out += line;
   }
-  const bool berth_reacted = !main.verdict->reactions.empty() &&
-                             main.verdict->reactions.front().exit_after.has_value();
-  const bool bare_reacted = !bare.verdict->reactions.empty() &&
-                            bare.verdict->reactions.front().exit_after.has_value();
+  const bool berth_reacted =
+      !main.verdict->reactions.empty() && main.verdict->reactions.front().exit_after.has_value();
+  const bool bare_reacted =
+      !bare.verdict->reactions.empty() && bare.verdict->reactions.front().exit_after.has_value();
   if (berth_reacted && !bare_reacted) {
     out +=
         "  why: as PID 1 the program gets no default action for a signal it has no handler for\n"
@@ -228,7 +233,11 @@ void JsonTrial(JsonWriter& j, const Result& r) {
   j.Key("timed_out").Bool(t.ready_timed_out).EndObject();
   j.Key("signals").BeginArray();
   for (const Reaction& x : v.reactions) {
-    j.BeginObject().Key("signal").String(signals::SignalName(x.sig)).Key("sent_ms").Int(Ms(x.sent_at));
+    j.BeginObject()
+        .Key("signal")
+        .String(signals::SignalName(x.sig))
+        .Key("sent_ms")
+        .Int(Ms(x.sent_at));
     JsonOptionalMs(j, "exit_after_ms", x.exit_after);
     j.Key("reacted").Bool(x.exit_after.has_value()).EndObject();
   }
@@ -262,9 +271,12 @@ void JsonTrial(JsonWriter& j, const Result& r) {
 
 absl::string_view ModeName(Mode mode) {
   switch (mode) {
-    case Mode::kPidNamespace: return "pid-namespace";
-    case Mode::kSubreaper: return "subreaper";
-    case Mode::kBare: return "bare";
+    case Mode::kPidNamespace:
+      return "pid-namespace";
+    case Mode::kSubreaper:
+      return "subreaper";
+    case Mode::kBare:
+      return "bare";
   }
   return "";
 }

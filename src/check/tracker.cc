@@ -3,7 +3,8 @@
 
 namespace berth::check {
 
-std::vector<pid_t> ProcessTracker::Observe(absl::Duration now, const std::vector<ProcEntry>& below) {
+std::vector<pid_t> ProcessTracker::Observe(absl::Duration now,
+                                           const std::vector<ProcEntry>& below) {
   std::vector<pid_t> fresh;
   std::set<pid_t> live;
   std::set<pid_t> zombies;

@@ -74,9 +74,10 @@ std::optional<std::string> KilledByBerth(absl::string_view line) {
 class Trial {
  public:
   Trial(const CheckOptions& o, bool bare, loop::Loop& loop)
-      : o_(o), bare_(bare), loop_(loop), tracker_(t_, [](const ProcEntry& e) {
-          return CommandOf(e.pid, e.comm);
-        }) {}
+      : o_(o),
+        bare_(bare),
+        loop_(loop),
+        tracker_(t_, [](const ProcEntry& e) { return CommandOf(e.pid, e.comm); }) {}
   ~Trial() {
     if (regex_ok_) ::regfree(&regex_);
   }
@@ -143,7 +144,8 @@ absl::Status Trial::OpenPipe(base::UniqueFd& read_end, base::UniqueFd& write_end
   read_end.Reset(fds[0]);
   write_end.Reset(fds[1]);
   ::fcntl(fds[0], F_SETFL, O_NONBLOCK);
-  return loop_.Add(fds[0], EPOLLIN, [this, fd = fds[0], is_err](uint32_t) { OnReadable(fd, is_err); });
+  return loop_.Add(fds[0], EPOLLIN,
+                   [this, fd = fds[0], is_err](uint32_t) { OnReadable(fd, is_err); });
 }
 
 absl::StatusOr<Timeline> Trial::Run(const sigset_t& child_mask) {
@@ -197,10 +199,15 @@ absl::StatusOr<Timeline> Trial::Run(const sigset_t& child_mask) {
   (void)scan_->Arm(absl::ZeroDuration());
   (void)ready_timeout_->Arm(o_.ready_timeout);
   switch (o_.ready.kind) {
-    case ReadyKind::kAfter: (void)probe_->Arm(o_.ready.after); break;
+    case ReadyKind::kAfter:
+      (void)probe_->Arm(o_.ready.after);
+      break;
     case ReadyKind::kHttp:
-    case ReadyKind::kTcp: (void)probe_->Arm(absl::ZeroDuration()); break;
-    case ReadyKind::kLog: break;
+    case ReadyKind::kTcp:
+      (void)probe_->Arm(absl::ZeroDuration());
+      break;
+    case ReadyKind::kLog:
+      break;
   }
   BERTH_RETURN_IF_ERROR(loop_.Run());
   return t_;
@@ -227,7 +234,8 @@ void Trial::OnReadable(int fd, bool is_err) noexcept {
 void Trial::OnLine(absl::string_view line, bool is_err) {
   const bool from_berth = !bare_ && is_err && IsBerthLine(line);
   if (from_berth) {
-    if (std::optional<std::string> killed = KilledByBerth(line)) t_.killed_by_berth.push_back(*killed);
+    if (std::optional<std::string> killed = KilledByBerth(line))
+      t_.killed_by_berth.push_back(*killed);
   } else if (regex_ok_ && !t_.ready_at) {
     const std::string l(line);
     if (::regexec(&regex_, l.c_str(), 0, nullptr, 0) == 0) BecomeReady();
@@ -374,13 +382,15 @@ void Trial::Finish() {
   if (err_.Valid()) OnReadable(err_.Get(), true);
   out_lines_.Flush(on_out_);
   err_lines_.Flush(on_err_);
-  for (auto* timer : {&scan_, &probe_, &ready_timeout_, &signal_, &budget_}) (void)(*timer)->Disarm();
+  for (auto* timer : {&scan_, &probe_, &ready_timeout_, &signal_, &budget_})
+    (void)(*timer)->Disarm();
   loop_.Stop();
 }
 
 }  // namespace
 
-absl::StatusOr<Timeline> RunTrial(const CheckOptions& options, bool bare, const sigset_t& child_mask) {
+absl::StatusOr<Timeline> RunTrial(const CheckOptions& options, bool bare,
+                                  const sigset_t& child_mask) {
   BERTH_ASSIGN_OR_RETURN(loop::Loop loop, loop::Loop::Create());
   Trial trial(options, bare, loop);
   return trial.Run(child_mask);

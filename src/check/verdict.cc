@@ -56,9 +56,9 @@ void JudgeProcesses(const Timeline& t, Verdict& v) {
                                          " after the main process)")
                           : absl::StrCat(p.command, " (still there at the end)"));
     }
-    v.warnings.push_back(absl::StrCat(t.leftovers.size(),
-                                      " process(es) outlived the main process: ",
-                                      absl::StrJoin(which, ", ")));
+    v.warnings.push_back(
+        absl::StrCat(t.leftovers.size(),
+                     " process(es) outlived the main process: ", absl::StrJoin(which, ", ")));
   }
   size_t lasting = 0;
   for (const ProcessSeen& z : t.zombies) {
@@ -70,8 +70,8 @@ void JudgeProcesses(const Timeline& t, Verdict& v) {
                                       FormatShort(kZombieWarnAfter), " or more"));
   }
   if (!t.killed_by_berth.empty()) {
-    v.failures.push_back(absl::StrCat("berth had to SIGKILL at its deadline: ",
-                                      Commands(t.killed_by_berth)));
+    v.failures.push_back(
+        absl::StrCat("berth had to SIGKILL at its deadline: ", Commands(t.killed_by_berth)));
   }
 }
 
@@ -81,9 +81,9 @@ void JudgeTimes(const Timeline& t, const Criteria& c, Verdict& v) {
   if (t.main_exit) v.main_exit_after = *t.main_exit - first;
   if (t.container_exit) v.shutdown = *t.container_exit - first;
   if (t.budget_kill_at) {
-    v.failures.push_back(absl::StrCat(
-        "still running at the ", FormatShort(c.budget), " budget; SIGKILLed: ",
-        t.killed_at_budget.empty() ? "PID 1" : Commands(t.killed_at_budget)));
+    v.failures.push_back(
+        absl::StrCat("still running at the ", FormatShort(c.budget), " budget; SIGKILLed: ",
+                     t.killed_at_budget.empty() ? "PID 1" : Commands(t.killed_at_budget)));
   } else if (v.shutdown && *v.shutdown > c.budget) {
     v.failures.push_back(absl::StrCat("the stop took ", FormatShort(*v.shutdown), ", over the ",
                                       FormatShort(c.budget), " budget"));
@@ -119,16 +119,16 @@ std::string ExitMeaning(const Timeline& t, int exit_code) {
 Verdict Judge(const Timeline& t, const Criteria& c) {
   Verdict v;
   if (t.ready_timed_out) {
-    v.failures.push_back(absl::StrCat("not ready within ", FormatShort(t.ready_timeout), " (",
-                                      t.ready_how, ")"));
+    v.failures.push_back(
+        absl::StrCat("not ready within ", FormatShort(t.ready_timeout), " (", t.ready_how, ")"));
     return v;
   }
   if (!t.ready_at) {
     const int code = process::ExitCodeFromWaitStatus(t.wait_status);
     v.exit_code = code;
     v.exit_meaning = ExitMeaning(t, code);
-    v.failures.push_back(absl::StrCat("exited before it was ready (", t.ready_how, "): ",
-                                      v.exit_meaning));
+    v.failures.push_back(
+        absl::StrCat("exited before it was ready (", t.ready_how, "): ", v.exit_meaning));
     return v;
   }
   if (!t.signals.empty() && t.main_exit && *t.main_exit < t.signals.front().at) {

@@ -18,11 +18,11 @@ struct LaunchRequest {
   // The program to exec and its argv; a path without a slash is looked up on PATH.
   std::string program;
   std::vector<std::string> argv;
-  bool bare = false;           // the program must be PID 1 itself: no fallback without a namespace
-  bool try_namespace = true;   // false: a plain child (berth then registers as a subreaper)
-  int stdout_fd = -1;          // become the child's stdout and stderr; stdin is /dev/null
+  bool bare = false;          // the program must be PID 1 itself: no fallback without a namespace
+  bool try_namespace = true;  // false: a plain child (berth then registers as a subreaper)
+  int stdout_fd = -1;         // become the child's stdout and stderr; stdin is /dev/null
   int stderr_fd = -1;
-  sigset_t child_mask{};       // the signal mask the child starts with
+  sigset_t child_mask{};  // the signal mask the child starts with
 };
 
 struct Launched {

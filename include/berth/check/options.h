@@ -17,7 +17,7 @@ enum class ReadyKind { kAfter, kHttp, kTcp, kLog };
 
 struct ReadySpec {
   ReadyKind kind = ReadyKind::kAfter;
-  std::string target;                     // URL, HOST:PORT or REGEX
+  std::string target;                       // URL, HOST:PORT or REGEX
   absl::Duration after = absl::Seconds(1);  // kAfter
   bool set_by_user = false;
 };

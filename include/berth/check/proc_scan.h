@@ -13,8 +13,8 @@ namespace berth::check {
 struct ProcEntry {
   pid_t pid;
   pid_t ppid;
-  char state;        // proc(5) stat state: 'R', 'S', 'Z', ...
-  std::string comm;  // for the command of a zombie, which has no cmdline
+  char state;                    // proc(5) stat state: 'R', 'S', 'Z', ...
+  std::string comm;              // for the command of a zombie, which has no cmdline
   unsigned long long start = 0;  // proc(5) stat starttime, in clock ticks after boot
 };
 

@@ -32,7 +32,7 @@ struct SignalSent {
 struct ProcessSeen {
   pid_t pid;
   std::string command;
-  absl::Duration seen;                // first seen (leftovers: alive after the main exit)
+  absl::Duration seen;                 // first seen (leftovers: alive after the main exit)
   std::optional<absl::Duration> gone;  // last seen + one poll; nullopt: still there at the end
 };
 

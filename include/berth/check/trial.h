@@ -12,6 +12,7 @@ namespace berth::check {
 // Runs PROGRAM under berth (`bare` false) or as PID 1 itself (`bare` true). The caller has
 // blocked SIGCHLD; `child_mask` is the mask the child starts with. An error is a set-up error
 // (no pipe, no namespace for a bare run); anything the app does is in the timeline.
-absl::StatusOr<Timeline> RunTrial(const CheckOptions& options, bool bare, const sigset_t& child_mask);
+absl::StatusOr<Timeline> RunTrial(const CheckOptions& options, bool bare,
+                                  const sigset_t& child_mask);
 
 }  // namespace berth::check

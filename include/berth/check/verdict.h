@@ -30,7 +30,7 @@ struct Verdict {
   std::vector<std::string> failures;
   std::vector<std::string> warnings;
   std::vector<Reaction> reactions;
-  std::optional<absl::Duration> shutdown;  // first signal -> PID 1's exit
+  std::optional<absl::Duration> shutdown;         // first signal -> PID 1's exit
   std::optional<absl::Duration> main_exit_after;  // first signal -> main process's exit
   std::optional<int> exit_code;
   std::string exit_meaning;

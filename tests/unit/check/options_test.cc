@@ -1,9 +1,10 @@
 // SPDX-License-Identifier: MIT
+#include "berth/check/options.h"
+
 #include <doctest/doctest.h>
 #include <signal.h>
 
 #include "absl/strings/match.h"
-#include "berth/check/options.h"
 #include "berth/check/readiness.h"
 
 namespace berth::check {
@@ -34,10 +35,10 @@ TEST_SUITE("check") {
   }
 
   TEST_CASE("options, both spellings, and repeats") {
-    CheckOptions o = Must({"--signal", "TERM", "--signal=QUIT", "--signal-gap=500ms",
-                           "--budget", "3s", "--expect-code", "2", "--ready-tcp",
-                           "127.0.0.1:80", "--berth-arg=--map=TERM:QUIT", "--json",
-                           "--quiet-app", "--compare-bare", "--", "app"});
+    CheckOptions o =
+        Must({"--signal", "TERM", "--signal=QUIT", "--signal-gap=500ms", "--budget", "3s",
+              "--expect-code", "2", "--ready-tcp", "127.0.0.1:80", "--berth-arg=--map=TERM:QUIT",
+              "--json", "--quiet-app", "--compare-bare", "--", "app"});
     CHECK(o.signals == std::vector<int>{SIGTERM, SIGQUIT});
     CHECK(o.signal_gap == absl::Milliseconds(500));
     CHECK(o.budget == absl::Seconds(3));
@@ -54,7 +55,8 @@ TEST_SUITE("check") {
     CHECK(absl::StrContains(Error({"-x", "app"}), "unknown option '-x'"));
     CHECK(absl::StrContains(Error({"--signal", "NOPE", "app"}), "not a valid signal"));
     CHECK(absl::StrContains(Error({"--budget", "0", "app"}), "more than zero"));
-    CHECK(absl::StrContains(Error({"--ready-tcp", "127.0.0.1:1", "--ready-log", "y", "app"}), "one of"));
+    CHECK(absl::StrContains(Error({"--ready-tcp", "127.0.0.1:1", "--ready-log", "y", "app"}),
+                            "one of"));
     CHECK(absl::StrContains(Error({"--ready-tcp", "example.com:80", "app"}), "IP address"));
     CHECK(absl::StrContains(Error({"--ready-http", "https://x/", "app"}), "http://"));
     CHECK(absl::StrContains(Error({"--ready-log", "(", "app"}), "regular expression"));

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: MIT
-#include <doctest/doctest.h>
-
 #include "berth/check/tracker.h"
+
+#include <doctest/doctest.h>
 
 namespace berth::check {
 namespace {

@@ -1,11 +1,12 @@
 // SPDX-License-Identifier: MIT
+#include "berth/check/verdict.h"
+
 #include <doctest/doctest.h>
 #include <signal.h>
 #include <sys/wait.h>
 
 #include "absl/strings/match.h"
 #include "berth/check/report.h"
-#include "berth/check/verdict.h"
 
 namespace berth::check {
 namespace {

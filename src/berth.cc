@@ -10,6 +10,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "berth/base/status.h"
+#include "berth/check/check.h"
 #include "berth/config/parse.h"
 #include "berth/health/probe_command.h"
 #include "berth/log/log.h"
@@ -146,13 +147,25 @@ int Usage(absl::string_view name, const absl::Status& status, Personality person
   return config::UsageExitCode(personality);
 }
 
+int RunCheck(int argc, char** argv) { return check::Main(argc - 1, argv + 1); }
+
+// berth's subcommands (only under the name berth): each gets argv from its own name on.
+// `berth -- probe` still runs a program called probe.
+struct Subcommand {
+  absl::string_view name;
+  int (*main)(int argc, char** argv);
+};
+constexpr Subcommand kSubcommands[] = {{"probe", health::ProbeMain}, {"check", RunCheck}};
+
 }  // namespace
 
 int Main(int argc, char** argv, char** envp) {
   const Personality personality =
       config::PersonalityFromArgv0(argc > 0 ? argv[0] : "berth");
-  if (personality == Personality::kBerth && argc > 1 && absl::string_view(argv[1]) == "probe") {
-    return health::ProbeMain(argc - 1, argv + 1);
+  if (personality == Personality::kBerth && argc > 1) {
+    for (const Subcommand& sub : kSubcommands) {
+      if (sub.name == argv[1]) return sub.main(argc - 1, argv + 1);
+    }
   }
   const absl::string_view name = config::PersonalityName(personality);
   std::vector<absl::string_view> args(argv + (argc > 0 ? 1 : 0), argv + argc);

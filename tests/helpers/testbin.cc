@@ -5,7 +5,8 @@
 //   testbin signals [--ignore SIG]... [--exit-on SIG] [--linger-ms N] [--child]
 //       blocks everything, prints "ready", then "signal NAME" per signal received; exits 0 on
 //       the --exit-on signal (default TERM) after --linger-ms; --child also starts a grandchild
-//       recorder in the same process group that prints "child signal NAME".
+//       recorder in the same process group that prints "child signal NAME"; --daemon (or
+//       --daemon-ignore-term) first leaves a daemon behind as `testbin daemon` does.
 //   testbin exit CODE                      exits CODE
 //   testbin raise SIG                      kills itself with SIG (default disposition)
 //   testbin orphans N [TIMEOUT_MS]         makes N orphans, waits until init has reaped them
@@ -97,12 +98,15 @@ void SleepMs(long ms) {
   }
 }
 
+void StartDaemon(bool ignore_term);
+
 int Signals(std::vector<std::string_view> args) {
   sigset_t ignored;
   sigemptyset(&ignored);
   int exit_on = SIGTERM;
   long linger_ms = 0;
   bool child = false;
+  int daemon = 0;  // 1: a daemon that exits on TERM; 2: one that ignores it
   for (size_t i = 0; i < args.size(); ++i) {
     if (args[i] == "--ignore" && i + 1 < args.size()) {
       sigaddset(&ignored, SignalNumber(args[++i]));
@@ -112,8 +116,13 @@ int Signals(std::vector<std::string_view> args) {
       linger_ms = std::atol(std::string(args[++i]).c_str());
     } else if (args[i] == "--child") {
       child = true;
+    } else if (args[i] == "--daemon") {
+      daemon = 1;
+    } else if (args[i] == "--daemon-ignore-term") {
+      daemon = 2;
     }
   }
+  if (daemon != 0) StartDaemon(daemon == 2);
   if (child) {
     int ready[2];
     if (pipe(ready) < 0) return 70;
@@ -199,15 +208,11 @@ int Orphans(long n, long timeout_ms) {
   return 1;
 }
 
-int Daemon(std::vector<std::string_view> args) {
-  bool ignore_term = false;
-  int code = 0;
-  for (size_t i = 0; i < args.size(); ++i) {
-    if (args[i] == "--ignore-term") ignore_term = true;
-    if (args[i] == "--exit" && i + 1 < args.size()) code = std::atoi(std::string(args[++i]).c_str());
-  }
+// Leaves a double-forked daemon in its own session (re-parented to init), and returns once it
+// has said "daemon PID". It exits on TERM unless `ignore_term`.
+void StartDaemon(bool ignore_term) {
   int ready[2];
-  if (pipe(ready) < 0) return 70;
+  if (pipe(ready) < 0) std::exit(70);
   pid_t first = fork();
   if (first == 0) {
     setsid();
@@ -229,7 +234,18 @@ int Daemon(std::vector<std::string_view> args) {
   char c;
   while (read(ready[0], &c, 1) < 0 && errno == EINTR) {
   }
+  close(ready[0]);
   waitpid(first, nullptr, 0);
+}
+
+int Daemon(std::vector<std::string_view> args) {
+  bool ignore_term = false;
+  int code = 0;
+  for (size_t i = 0; i < args.size(); ++i) {
+    if (args[i] == "--ignore-term") ignore_term = true;
+    if (args[i] == "--exit" && i + 1 < args.size()) code = std::atoi(std::string(args[++i]).c_str());
+  }
+  StartDaemon(ignore_term);
   return code;
 }
 

@@ -2,6 +2,7 @@
 #include "berth/berth.h"
 
 #include <signal.h>
+#include <sys/ioctl.h>
 #include <sys/prctl.h>
 #include <unistd.h>
 
@@ -16,6 +17,7 @@
 #include "berth/log/log.h"
 #include "berth/loop/loop.h"
 #include "berth/loop/signal_source.h"
+#include "berth/process/inherited_fds.h"
 #include "berth/process/reaper.h"
 #include "berth/process/spawn.h"
 #include "berth/supervisor/supervisor.h"
@@ -46,15 +48,27 @@ config::Environment ReadEnvironment(char** envp) {
   return env;
 }
 
+// The signals berth's signalfd reads. dumb-init also takes SIGTTIN and SIGTTOU sent to it, to
+// pass on and suspend with.
+signals::SignalSet HandledSignals(const Options& o) {
+  signals::SignalSet set = signals::SignalSet::Handled();
+  if (o.tty_stop == config::TtyStop::kForwardAndSuspend) {
+    set.Add(SIGTTIN);
+    set.Add(SIGTTOU);
+  }
+  return set;
+}
+
 // Blocks every signal the loop reads and ignores SIGTTIN/SIGTTOU (tini: berth may lose the
-// terminal's foreground and must not stop on its own writes). Records what the child restores.
-absl::Status TakeSignals(process::SpawnSpec& child) {
+// terminal's foreground and must not stop on its own writes; blocked, they still reach the
+// signalfd). Records what the child restores.
+absl::Status TakeSignals(const Options& o, process::SpawnSpec& child) {
   struct sigaction ignore {};
   ignore.sa_handler = SIG_IGN;
   sigemptyset(&ignore.sa_mask);
   if (::sigaction(SIGTTIN, &ignore, &child.ttin_action) < 0) return base::ErrnoError("sigaction(SIGTTIN)");
   if (::sigaction(SIGTTOU, &ignore, &child.ttou_action) < 0) return base::ErrnoError("sigaction(SIGTTOU)");
-  sigset_t handled = signals::SignalSet::Handled().ToSigset();
+  sigset_t handled = HandledSignals(o).ToSigset();
   if (::sigprocmask(SIG_BLOCK, &handled, &child.sigmask) < 0) return base::ErrnoError("sigprocmask");
   return absl::OkStatus();
 }
@@ -63,7 +77,8 @@ absl::Status TakeSignals(process::SpawnSpec& child) {
 // only when asked, and warns otherwise.
 absl::Status ArrangeReaping(const Options& o) {
   if (::getpid() == 1) return absl::OkStatus();
-  const bool want = o.subreaper || o.personality == Personality::kBerth;
+  const bool want = o.subreaper || o.personality == Personality::kBerth ||
+                    o.personality == Personality::kCatatonit;
   if (want) {
     if (::prctl(PR_SET_CHILD_SUBREAPER, 1) < 0) return base::ErrnoError("prctl(PR_SET_CHILD_SUBREAPER)");
     log::Info("not PID 1: registered as child subreaper");
@@ -75,8 +90,20 @@ absl::Status ArrangeReaping(const Options& o) {
   return absl::OkStatus();
 }
 
+// dumb-init: berth gives up stdin's terminal so the child's new session can take it. When berth
+// led the session, the kernel then sends it a SIGHUP and a SIGCONT that must not be forwarded;
+// returns true in that case.
+bool ReleaseTerminal(const Options& o) {
+  if (o.session != config::ChildSession::kNewSession) return false;
+  if (::ioctl(STDIN_FILENO, TIOCNOTTY) < 0) {
+    log::Debug("ioctl(stdin, TIOCNOTTY): {}", std::strerror(errno));
+    return false;
+  }
+  return ::getsid(0) == ::getpid();
+}
+
 absl::Status Setup(const Options& o, process::SpawnSpec& child) {
-  BERTH_RETURN_IF_ERROR(TakeSignals(child));
+  BERTH_RETURN_IF_ERROR(TakeSignals(o, child));
   if (o.parent_death_signal != 0 && ::prctl(PR_SET_PDEATHSIG, o.parent_death_signal) < 0) {
     return base::ErrnoError("prctl(PR_SET_PDEATHSIG)");
   }
@@ -90,19 +117,54 @@ absl::Status Setup(const Options& o, process::SpawnSpec& child) {
 process::SpawnSpec ChildSpec(const Options& o) {
   process::SpawnSpec spec;
   spec.argv = o.command;
-  spec.session = o.setsid ? process::Session::kNewSession : process::Session::kNewProcessGroup;
+  spec.listen_pid_to_child = true;
+  switch (o.session) {
+    case config::ChildSession::kNewSession: spec.session = process::Session::kNewSession; break;
+    case config::ChildSession::kInherit: spec.session = process::Session::kInherit; break;
+    case config::ChildSession::kNewProcessGroup: break;
+  }
   return spec;
 }
 
+// What a failed exec prints and ends with: dumb-init says "[dumb-init] PROGRAM: ERROR" and exits
+// 2, catatonit logs and exits 1; berth and tini exit 127 (not found) or 126.
+int ReportSpawnError(const Options& o, const absl::Status& s) {
+  const absl::string_view why = s.message().substr(s.message().rfind(": ") + 2);
+  switch (o.personality) {
+    case Personality::kDumbInit:
+      std::fprintf(stderr, "[dumb-init] %s: %.*s\n", o.command.front().c_str(),
+                   static_cast<int>(why.size()), why.data());
+      return 2;
+    case Personality::kCatatonit:
+      std::fprintf(stderr, "ERROR (catatonit:%d): failed to exec pid1: %.*s\n", ::getpid(),
+                   static_cast<int>(why.size()), why.data());
+      return 1;
+    case Personality::kBerth:
+    case Personality::kTini:
+      break;
+  }
+  log::Error("{}", s.message());
+  return process::ExitCodeForSpawnError(s);
+}
+
+// Once the child runs: leave the start directory (so a pause container pins no mount) and drop
+// berth's copies of the fds it was given (the child has its own).
+void LetGo(const Options& o, const std::vector<int>& inherited_fds) {
+  if (o.chdir_root && ::chdir("/") < 0) log::Debug("chdir(/): {}", std::strerror(errno));
+  if (o.close_inherited_fds) process::CloseFds(inherited_fds);
+}
+
 // The loop phase: from here on berth never bails out; only the child's end ends it.
-int Run(const Options& o, process::SpawnSpec child, const health::Settings& health_settings) {
+int Run(const Options& o, process::SpawnSpec child, const health::Settings& health_settings,
+        bool ignore_hangup, const std::vector<int>& inherited_fds) {
   absl::StatusOr<loop::Loop> loop = loop::Loop::Create();
   if (!loop.ok()) {
     log::Error("{}", loop.status().message());
     return kSetupFailure;
   }
   process::Reaper reaper;
-  const process::SpawnSpec child_template = child;
+  process::SpawnSpec child_template = child;
+  child_template.listen_pid_to_child = false;  // socket-activation fds are the main child's
   auto supervisor = supervisor::Supervisor::Create(o, *loop, reaper, std::move(child));
   if (!supervisor.ok()) {
     log::Error("{}", supervisor.status().message());
@@ -121,16 +183,18 @@ int Run(const Options& o, process::SpawnSpec child, const health::Settings& heal
     health = std::move(*h);
   }
   auto signal_source = loop::SignalSource::Create(
-      *loop, signals::SignalSet::Handled().ToSigset(),
+      *loop, HandledSignals(o).ToSigset(),
       [sup](const signalfd_siginfo& info) { sup->OnSignal(info); });
   if (!signal_source.ok()) {
     log::Error("{}", signal_source.status().message());
     return kSetupFailure;
   }
-  if (absl::Status s = sup->Start(); !s.ok()) {
-    log::Error("{}", s.message());
-    return process::ExitCodeForSpawnError(s);
+  if (ignore_hangup) {
+    sup->IgnoreNext(SIGHUP);
+    sup->IgnoreNext(SIGCONT);
   }
+  if (absl::Status s = sup->Start(); !s.ok()) return ReportSpawnError(o, s);
+  LetGo(o, inherited_fds);
   if (health) health->Start();
   if (absl::Status s = loop->Run(); !s.ok()) {
     // Only epoll itself failing gets here; the child must still not be lost.
@@ -140,10 +204,9 @@ int Run(const Options& o, process::SpawnSpec child, const health::Settings& heal
   return stopped_unhealthy ? kUnhealthyExitCode : sup->ExitCode();
 }
 
-int Usage(absl::string_view name, const absl::Status& status, Personality personality) {
-  std::fprintf(stderr, "%.*s: %.*s (see %.*s --help)\n", static_cast<int>(name.size()),
-               name.data(), static_cast<int>(status.message().size()), status.message().data(),
-               static_cast<int>(name.size()), name.data());
+int Usage(const absl::Status& status, Personality personality) {
+  const std::string text = config::UsageErrorText(personality, status);
+  std::fwrite(text.data(), 1, text.size(), stderr);
   return config::UsageExitCode(personality);
 }
 
@@ -160,6 +223,7 @@ constexpr Subcommand kSubcommands[] = {{"probe", health::ProbeMain}, {"check", R
 }  // namespace
 
 int Main(int argc, char** argv, char** envp) {
+  const std::vector<int> inherited_fds = process::ListInheritedFds();
   const Personality personality =
       config::PersonalityFromArgv0(argc > 0 ? argv[0] : "berth");
   if (personality == Personality::kBerth && argc > 1) {
@@ -170,21 +234,22 @@ int Main(int argc, char** argv, char** envp) {
   const absl::string_view name = config::PersonalityName(personality);
   std::vector<absl::string_view> args(argv + (argc > 0 ? 1 : 0), argv + argc);
   absl::StatusOr<config::Invocation> inv = config::Parse(personality, args, ReadEnvironment(envp));
-  if (!inv.ok()) return Usage(name, inv.status(), personality);
+  if (!inv.ok()) return Usage(inv.status(), personality);
   if (inv->kind == config::Invocation::Kind::kPrint) {
-    std::fwrite(inv->text.data(), 1, inv->text.size(), stdout);
+    std::fwrite(inv->text.data(), 1, inv->text.size(), inv->to_stderr ? stderr : stdout);
     return 0;
   }
   const Options& o = inv->options;
   absl::StatusOr<health::Settings> health_settings = HealthSettings(o);
-  if (!health_settings.ok()) return Usage(name, health_settings.status(), personality);
+  if (!health_settings.ok()) return Usage(health_settings.status(), personality);
   log::Init(name, o.verbosity, o.log_format);
   process::SpawnSpec child = ChildSpec(o);
   if (absl::Status s = Setup(o, child); !s.ok()) {
     log::Error("{}", s.message());
     return kSetupFailure;
   }
-  return Run(o, std::move(child), *health_settings);
+  const bool ignore_hangup = ReleaseTerminal(o);
+  return Run(o, std::move(child), *health_settings, ignore_hangup, inherited_fds);
 }
 
 }  // namespace berth

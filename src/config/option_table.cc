@@ -8,6 +8,7 @@
 #include "absl/strings/ascii.h"
 #include "berth/base/status.h"
 #include "berth/config/duration.h"
+#include "config/dialect.h"
 
 namespace berth::config {
 namespace {
@@ -19,7 +20,10 @@ Status Invalid(absl::string_view what, absl::string_view arg) {
 }
 
 Status SetVerbose(Options& o, absl::string_view) {
-  ++o.verbosity;
+  // dumb-init and catatonit have one level of debugging output.
+  const bool peer = o.personality == Personality::kDumbInit ||
+                    o.personality == Personality::kCatatonit;
+  o.verbosity = peer ? 3 : o.verbosity + 1;
   return absl::OkStatus();
 }
 
@@ -30,6 +34,8 @@ Status SetGroup(Options& o, absl::string_view) {
 
 Status SetSingleChild(Options& o, absl::string_view) {
   o.target = SignalTarget::kChild;
+  // dumb-init's single-child mode is also its no-setsid mode: the child stays in its group.
+  if (o.personality == Personality::kDumbInit) o.session = ChildSession::kInherit;
   return absl::OkStatus();
 }
 
@@ -75,6 +81,19 @@ Status AddMapRules(Options& o, absl::string_view list) {
                            signals::ParseMapRule(absl::StripAsciiWhitespace(rule)));
     o.map.Set(r.from, r.to);
   }
+  return absl::OkStatus();
+}
+
+// dumb-init's -r: numbers only, FROM 1..31, TO 0..31 (0 drops), nothing else on the line.
+Status AddDumbInitRewrite(Options& o, absl::string_view arg) {
+  std::vector<absl::string_view> parts = absl::StrSplit(arg, ':');
+  int from;
+  int to;
+  if (parts.size() != 2 || !absl::SimpleAtoi(parts[0], &from) ||
+      !absl::SimpleAtoi(parts[1], &to) || from < 1 || from > 31 || to < 0 || to > 31) {
+    return DumbInitRewriteError();
+  }
+  o.map.Set(from, to);
   return absl::OkStatus();
 }
 
@@ -172,8 +191,20 @@ Status EnvVerbosity(Options& o, absl::string_view value) {
   return absl::OkStatus();
 }
 
+// dumb-init looks for exactly "0"; any other value leaves setsid mode on.
 Status EnvSetsid(Options& o, absl::string_view value) {
-  o.setsid = value != "0";
+  if (value == "0") return SetSingleChild(o, value);
+  return absl::OkStatus();
+}
+
+Status EnvDumbInitDebug(Options& o, absl::string_view value) {
+  if (value == "1") o.verbosity = 3;
+  return absl::OkStatus();
+}
+
+// catatonit turns debugging on when CATATONIT_DEBUG is set at all.
+Status EnvCatatonitDebug(Options& o, absl::string_view) {
+  o.verbosity = 3;
   return absl::OkStatus();
 }
 
@@ -218,8 +249,10 @@ constexpr OptionSpec kOptions[] = {
     {'\0', "map", "FROM:TO", kForBerth, kSignals,
      "forward FROM as TO, e.g. TERM:QUIT; TO '-' drops FROM (repeatable)", Action::kNone,
      AddMapRules},
-    {'r', "rewrite", "FROM:TO", kBerthDumb, kSignals,
-     "dumb-init's form of --map: numbers, TO 0 drops (repeatable)", Action::kNone, AddMapRules},
+    {'r', "rewrite", "FROM:TO", kForBerth, kSignals,
+     "as --map (dumb-init's name; TO 0 drops too)", Action::kNone, AddMapRules},
+    {'r', "rewrite", "s:r", kForDumbInit, kSignals, "rewrite signal s to r before proxying",
+     Action::kNone, AddDumbInitRewrite},
     {'\0', "stop-signal", "SIGNAL", kForBerth, kShutdown,
      "a signal that starts the shutdown (default TERM and INT; repeatable)", Action::kNone,
      AddStopSignal},
@@ -263,6 +296,8 @@ constexpr EnvSpec kEnv[] = {
     {"TINI_KILL_PROCESS_GROUP", kBerthTini, "send signals to the child's process group", SetGroup},
     {"TINI_VERBOSITY", kBerthTini, "verbosity level (default 1)", EnvVerbosity},
     {"DUMB_INIT_SETSID", kForDumbInit, "0: do not start the child in a new session", EnvSetsid},
+    {"DUMB_INIT_DEBUG", kForDumbInit, "1: print debugging information", EnvDumbInitDebug},
+    {"CATATONIT_DEBUG", kForCatatonit, "set: print debugging information", EnvCatatonitDebug},
     {"BERTH_MAP", kForBerth, "signal map rules, comma separated, as --map", AddMapRules},
     {"BERTH_DRAIN", kForBerth, "as --drain", SetDrain},
     {"BERTH_GRACE", kForBerth, "as --grace", SetGrace},

@@ -5,6 +5,7 @@
 #include "absl/strings/str_cat.h"
 #include "berth/base/status.h"
 #include "berth/config/version.h"
+#include "config/dialect.h"
 #include "config/option_table.h"
 
 namespace berth::config {
@@ -30,41 +31,35 @@ const OptionSpec* FindLong(absl::string_view name, unsigned who) {
   return nullptr;
 }
 
-absl::Status Unknown(absl::string_view what) {
-  return absl::InvalidArgumentError(absl::StrCat("unknown option '", what, "'"));
-}
-
-absl::Status MissingValue(absl::string_view what) {
-  return absl::InvalidArgumentError(absl::StrCat("option '", what, "' needs a value"));
-}
-
 // Reads "--name" or "--name=value" at args[*i]; may consume args[*i + 1] as the value.
 absl::StatusOr<Found> ReadLong(const std::vector<absl::string_view>& args, size_t* i,
-                               unsigned who) {
+                               Personality personality) {
   absl::string_view body = args[*i].substr(2);
   size_t eq = body.find('=');
   absl::string_view name = body.substr(0, eq);
-  const OptionSpec* spec = FindLong(name, who);
-  if (spec == nullptr) return Unknown(absl::StrCat("--", name));
+  const std::string option = absl::StrCat("--", name);
+  const OptionSpec* spec = FindLong(name, WhoBit(personality));
+  if (spec == nullptr) return UsageError(personality, UsageProblem::kUnknownOption, option);
   if (spec->arg_name.empty()) {
     if (eq != absl::string_view::npos) {
-      return absl::InvalidArgumentError(absl::StrCat("option '--", name, "' takes no value"));
+      return UsageError(personality, UsageProblem::kValueNotAllowed, option);
     }
     return Found{spec, ""};
   }
   if (eq != absl::string_view::npos) return Found{spec, body.substr(eq + 1)};
-  if (*i + 1 >= args.size()) return MissingValue(absl::StrCat("--", name));
+  if (*i + 1 >= args.size()) return UsageError(personality, UsageProblem::kMissingValue, option);
   return Found{spec, args[++*i]};
 }
 
 // Reads a cluster of short options ("-vvg", "-e3", "-e 3") at args[*i].
 absl::StatusOr<std::vector<Found>> ReadShort(const std::vector<absl::string_view>& args, size_t* i,
-                                             unsigned who) {
+                                             Personality personality) {
   std::vector<Found> found;
   absl::string_view cluster = args[*i];
   for (size_t j = 1; j < cluster.size(); ++j) {
-    const OptionSpec* spec = FindShort(cluster[j], who);
-    if (spec == nullptr) return Unknown(absl::StrCat("-", cluster.substr(j, 1)));
+    const std::string option = absl::StrCat("-", cluster.substr(j, 1));
+    const OptionSpec* spec = FindShort(cluster[j], WhoBit(personality));
+    if (spec == nullptr) return UsageError(personality, UsageProblem::kUnknownOption, option);
     if (spec->arg_name.empty()) {
       found.push_back({spec, ""});
       continue;
@@ -74,7 +69,7 @@ absl::StatusOr<std::vector<Found>> ReadShort(const std::vector<absl::string_view
     } else if (*i + 1 < args.size()) {
       found.push_back({spec, args[++*i]});
     } else {
-      return MissingValue(absl::StrCat("-", cluster.substr(j, 1)));
+      return UsageError(personality, UsageProblem::kMissingValue, option);
     }
     break;
   }
@@ -82,12 +77,41 @@ absl::StatusOr<std::vector<Found>> ReadShort(const std::vector<absl::string_view
 }
 
 void ApplyDefaults(Options& o) {
-  if (o.personality == Personality::kDumbInit) {
-    o.target = SignalTarget::kProcessGroup;
-    o.setsid = true;
+  switch (o.personality) {
+    case Personality::kDumbInit:
+      // dumb-init: the child leads a session, signals go to its group, berth suspends with it,
+      // the group gets SIGTERM when the child exits, and the init leaves its directory.
+      o.verbosity = 0;
+      o.target = SignalTarget::kProcessGroup;
+      o.session = ChildSession::kNewSession;
+      o.tty_stop = TtyStop::kForwardAndSuspend;
+      o.term_group_on_exit = true;
+      o.chdir_root = true;
+      break;
+    case Personality::kCatatonit:
+      // catatonit: quiet, ignores terminal stops, drops its copies of inherited fds.
+      o.verbosity = 0;
+      o.tty_stop = TtyStop::kIgnore;
+      o.close_inherited_fds = true;
+      o.chdir_root = true;
+      break;
+    case Personality::kBerth:
+      o.close_inherited_fds = true;
+      break;
+    case Personality::kTini:
+      break;
   }
   // The peers exit with their child; only berth tears down the leftovers by default.
   o.teardown = o.personality == Personality::kBerth;
+}
+
+// dumb-init in setsid mode turns the terminal stops into SIGSTOP for the child's group, unless
+// -r says otherwise for that signal; it suspends itself either way.
+void ApplyDumbInitRewrites(Options& o) {
+  if (o.session != ChildSession::kNewSession) return;
+  for (int sig : {SIGTSTP, SIGTTOU, SIGTTIN}) {
+    if (!o.map.Has(sig)) o.map.Set(sig, SIGSTOP);
+  }
 }
 
 absl::Status ApplyEnv(Options& o, const Environment& env) {
@@ -103,11 +127,16 @@ absl::Status ApplyEnv(Options& o, const Environment& env) {
   return absl::OkStatus();
 }
 
-absl::Status Validate(const Options& o) {
+absl::Status Validate(Options& o) {
+  // catatonit -P runs nothing whatever follows; berth says so instead.
+  if (o.pause && o.personality == Personality::kCatatonit) o.command.clear();
   if (o.pause && !o.command.empty()) {
     return absl::InvalidArgumentError("--pause runs no program, but one was given");
   }
-  if (!o.pause && o.command.empty()) return absl::InvalidArgumentError("no program given");
+  if (o.pause) o.chdir_root = true;  // catatonit 0.2.1: a pause container pins no directory
+  if (!o.pause && o.command.empty()) {
+    return UsageError(o.personality, UsageProblem::kNoProgram, "");
+  }
   if (!o.pause && o.command.front().empty()) {
     return absl::InvalidArgumentError("the program name is empty");
   }
@@ -119,16 +148,25 @@ absl::Status Validate(const Options& o) {
   return absl::OkStatus();
 }
 
-Invocation Print(std::string text) {
+Invocation Print(std::string text, bool to_stderr) {
   Invocation inv;
   inv.kind = Invocation::Kind::kPrint;
   inv.text = std::move(text);
+  inv.to_stderr = to_stderr;
   return inv;
+}
+
+// dumb-init writes its help and version to stderr, catatonit its help; the rest use stdout.
+bool PrintsToStderr(Action action, Personality personality) {
+  if (personality == Personality::kDumbInit) return true;
+  return personality == Personality::kCatatonit && action == Action::kHelp;
 }
 
 std::string ActionText(Action action, Personality personality) {
   switch (action) {
-    case Action::kHelp: return HelpText(personality);
+    case Action::kHelp:
+      if (std::string peer = PeerHelpText(personality); !peer.empty()) return peer;
+      return HelpText(personality);
     case Action::kVersion: return VersionText(personality);
     case Action::kLicense: return std::string(LicenseText());
     case Action::kNone: break;
@@ -138,12 +176,12 @@ std::string ActionText(Action action, Personality personality) {
 
 // Reads the options at args[*i]; a non-empty text means "print it and stop".
 absl::StatusOr<std::vector<Found>> ReadOne(const std::vector<absl::string_view>& args, size_t* i,
-                                           unsigned who) {
+                                           Personality personality) {
   if (absl::StartsWith(args[*i], "--")) {
-    BERTH_ASSIGN_OR_RETURN(Found f, ReadLong(args, i, who));
+    BERTH_ASSIGN_OR_RETURN(Found f, ReadLong(args, i, personality));
     return std::vector<Found>{f};
   }
-  return ReadShort(args, i, who);
+  return ReadShort(args, i, personality);
 }
 
 }  // namespace
@@ -155,7 +193,6 @@ absl::StatusOr<Invocation> Parse(Personality personality, const std::vector<absl
   o.personality = personality;
   ApplyDefaults(o);
   BERTH_RETURN_IF_ERROR(ApplyEnv(o, env));
-  const unsigned who = WhoBit(personality);
   size_t i = 0;
   for (; i < args.size(); ++i) {
     if (args[i] == "--") {
@@ -163,14 +200,18 @@ absl::StatusOr<Invocation> Parse(Personality personality, const std::vector<absl
       break;
     }
     if (args[i].size() < 2 || args[i][0] != '-') break;
-    BERTH_ASSIGN_OR_RETURN(std::vector<Found> found, ReadOne(args, &i, who));
+    BERTH_ASSIGN_OR_RETURN(std::vector<Found> found, ReadOne(args, &i, personality));
     for (const Found& f : found) {
-      if (f.spec->action != Action::kNone) return Print(ActionText(f.spec->action, personality));
+      if (f.spec->action != Action::kNone) {
+        return Print(ActionText(f.spec->action, personality),
+                     PrintsToStderr(f.spec->action, personality));
+      }
       BERTH_RETURN_IF_ERROR(f.spec->apply(o, f.value));
     }
   }
   for (; i < args.size(); ++i) o.command.emplace_back(args[i]);
   BERTH_RETURN_IF_ERROR(Validate(o));
+  if (personality == Personality::kDumbInit) ApplyDumbInitRewrites(o);
   return inv;
 }
 
@@ -181,6 +222,14 @@ Personality PersonalityFromArgv0(absl::string_view argv0) {
   if (base == "dumb-init") return Personality::kDumbInit;
   if (base == "catatonit") return Personality::kCatatonit;
   return Personality::kBerth;
+}
+
+std::string UsageErrorText(Personality personality, const absl::Status& error) {
+  if (personality == Personality::kDumbInit || personality == Personality::kCatatonit) {
+    return std::string(error.message());
+  }
+  const absl::string_view name = PersonalityName(personality);
+  return absl::StrCat(name, ": ", error.message(), " (see ", name, " --help)\n");
 }
 
 int UsageExitCode(Personality personality) {

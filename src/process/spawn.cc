@@ -2,12 +2,16 @@
 #include "berth/process/spawn.h"
 
 #include <fcntl.h>
+#include <sys/ioctl.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <array>
 #include <cerrno>
 #include <cstdlib>
+#include <cstring>
 
+#include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
 #include "berth/base/status.h"
@@ -35,7 +39,42 @@ struct Prepared {
   std::vector<std::string> candidates;  // full paths to try, in PATH order
   std::vector<char*> argv;
   std::vector<const char*> candidate_ptrs;
+  std::vector<char*> envp;
+  // "LISTEN_PID=" and room for the child's pid, written by the child itself after fork.
+  std::array<char, 32> listen_pid{};
+  bool fill_listen_pid = false;
 };
+
+constexpr absl::string_view kListenPid = "LISTEN_PID=";
+
+// environ as is, except (when asked) a LISTEN_PID naming berth, which points at p.listen_pid.
+void PrepareEnvironment(Prepared& p, bool listen_pid_to_child) {
+  const std::string self = absl::StrCat(::getpid());
+  for (char** e = environ; e != nullptr && *e != nullptr; ++e) {
+    absl::string_view kv(*e);
+    if (listen_pid_to_child && absl::StartsWith(kv, kListenPid) &&
+        kv.substr(kListenPid.size()) == self) {
+      std::memcpy(p.listen_pid.data(), kListenPid.data(), kListenPid.size());
+      p.fill_listen_pid = true;
+      p.envp.push_back(p.listen_pid.data());
+    } else {
+      p.envp.push_back(*e);
+    }
+  }
+  p.envp.push_back(nullptr);
+}
+
+// Writes getpid() in decimal after "LISTEN_PID="; async-signal-safe.
+void FillListenPid(std::array<char, 32>& buf) {
+  char digits[16];
+  size_t n = 0;
+  for (unsigned long v = static_cast<unsigned long>(::getpid()); v > 0 || n == 0; v /= 10) {
+    digits[n++] = static_cast<char>('0' + v % 10);
+  }
+  size_t at = kListenPid.size();
+  while (n > 0) buf[at++] = digits[--n];
+  buf[at] = '\0';
+}
 
 // execvp(3)'s search, done before fork so the child only calls execve(2).
 std::vector<std::string> Candidates(const std::string& program) {
@@ -62,13 +101,28 @@ int ArrangeSession(Session session) {
   return 0;
 }
 
-[[noreturn]] void RunChild(const SpawnSpec& spec, const Prepared& p, int fd) {
-  if (int err = ArrangeSession(spec.session)) Fail(fd, kStepSession, err);
-  // tini: with SIGTTOU still ignored, tcsetpgrp() from the background is allowed.
-  if (spec.take_terminal && ::tcsetpgrp(STDIN_FILENO, ::getpgrp()) < 0 && errno != ENOTTY &&
-      errno != ENXIO && errno != EPERM) {
-    Fail(fd, kStepTerminal, errno);
+// A new session takes stdin's terminal as its controlling terminal (dumb-init: TIOCSCTTY, which
+// works once berth gave it up with TIOCNOTTY); a new group becomes the foreground group (tini:
+// with SIGTTOU still ignored, tcsetpgrp() from the background is allowed). Failing to get the
+// terminal is never fatal: there may be none.
+int TakeTerminal(Session session) {
+  if (session == Session::kNewSession) {
+    (void)::ioctl(STDIN_FILENO, TIOCSCTTY, 0);
+    return 0;
   }
+  if (session == Session::kNewProcessGroup && ::tcsetpgrp(STDIN_FILENO, ::getpgrp()) < 0 &&
+      errno != ENOTTY && errno != ENXIO && errno != EPERM) {
+    return errno;
+  }
+  return 0;
+}
+
+[[noreturn]] void RunChild(const SpawnSpec& spec, Prepared& p, int fd) {
+  if (int err = ArrangeSession(spec.session)) Fail(fd, kStepSession, err);
+  if (spec.take_terminal) {
+    if (int err = TakeTerminal(spec.session)) Fail(fd, kStepTerminal, err);
+  }
+  if (p.fill_listen_pid) FillListenPid(p.listen_pid);
   if ((spec.stdout_fd >= 0 && ::dup2(spec.stdout_fd, STDOUT_FILENO) < 0) ||
       (spec.stderr_fd >= 0 && ::dup2(spec.stderr_fd, STDERR_FILENO) < 0)) {
     Fail(fd, kStepOutput, errno);
@@ -85,7 +139,7 @@ int ArrangeSession(Session session) {
   // execvp's rule: remember EACCES, go on past ENOENT/ENOTDIR, stop at anything else.
   int err = ENOENT;
   for (const char* candidate : p.candidate_ptrs) {
-    ::execve(candidate, p.argv.data(), environ);
+    ::execve(candidate, p.argv.data(), p.envp.data());
     if (errno == EACCES) {
       err = EACCES;
     } else if (errno != ENOENT && errno != ENOTDIR) {
@@ -116,6 +170,7 @@ absl::StatusOr<pid_t> Spawn(const SpawnSpec& spec) {
   for (const std::string& c : p.candidates) p.candidate_ptrs.push_back(c.c_str());
   for (const std::string& a : spec.argv) p.argv.push_back(const_cast<char*>(a.c_str()));
   p.argv.push_back(nullptr);
+  PrepareEnvironment(p, spec.listen_pid_to_child);
 
   int fds[2];
   if (::pipe2(fds, O_CLOEXEC) < 0) return base::ErrnoError("pipe2");

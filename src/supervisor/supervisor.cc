@@ -21,6 +21,8 @@ std::string FormatOptionalDuration(std::optional<absl::Duration> d) {
   return d ? absl::FormatDuration(*d) : "none";
 }
 
+bool IsTerminalStop(int sig) { return sig == SIGTSTP || sig == SIGTTIN || sig == SIGTTOU; }
+
 }  // namespace
 
 absl::string_view PhaseName(Phase phase) {
@@ -63,6 +65,15 @@ void Supervisor::OnSignal(const signalfd_siginfo& info) noexcept {
   if (sig == SIGCHLD) {
     reaper_.ReapAll();
     AfterReap();
+    return;
+  }
+  if (ignore_once_.Contains(sig)) {
+    ignore_once_.Remove(sig);
+    log::Debug("ignored {}: sent by the terminal hand-off", signals::SignalName(sig));
+    return;
+  }
+  if (IsTerminalStop(sig)) {
+    OnTerminalStop(sig);
     return;
   }
   const bool is_stop = options_.stop_signals.Contains(sig);
@@ -110,6 +121,24 @@ void Supervisor::Forward(int sig, absl::string_view why) {
   }
   ++forwarded_;
   log::Debug("{} {} to {} as {}", why, signals::SignalName(sig), target, signals::SignalName(to));
+}
+
+void Supervisor::OnTerminalStop(int sig) {
+  switch (options_.tty_stop) {
+    case config::TtyStop::kIgnore:
+      log::Debug("ignored {} (catatonit never stops)", signals::SignalName(sig));
+      return;
+    case config::TtyStop::kForward:
+      Forward(sig, "forwarded");
+      return;
+    case config::TtyStop::kForwardAndSuspend:
+      // dumb-init: the shell's job control stops the child and its init together; the SIGCONT
+      // that resumes berth is also forwarded, waking the child.
+      Forward(sig, "forwarded");
+      log::Debug("suspending berth itself after {}", signals::SignalName(sig));
+      if (::kill(::getpid(), SIGSTOP) < 0) log::Error("kill(self, SIGSTOP): {}", std::strerror(errno));
+      return;
+  }
 }
 
 void Supervisor::BeginShutdown(int sig) {
@@ -202,6 +231,15 @@ void Supervisor::ArmDeadline(absl::Time at) {
 }
 
 void Supervisor::Finish() {
+  // dumb-init: the child's group gets SIGTERM (as rewritten) when the child is gone.
+  if (options_.term_group_on_exit && options_.target == config::SignalTarget::kProcessGroup &&
+      child_pid_ > 0) {
+    const int to = options_.map.Translate(SIGTERM);
+    if (to != signals::SignalMap::kDrop && ::kill(-child_pid_, to) == 0) {
+      log::Debug("sent {} to the child's group {} after its exit", signals::SignalName(to),
+                 child_pid_);
+    }
+  }
   SetPhase(Phase::kDone);
   int code = child_status_ ? process::ExitCodeFromWaitStatus(*child_status_) : 0;
   if (options_.exit_to_zero.test(static_cast<size_t>(code))) code = 0;

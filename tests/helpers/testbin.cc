@@ -17,6 +17,9 @@
 //   testbin tty                            prints "tty yes|no" and "foreground yes|no"
 //   testbin status                         prints /proc/self/status
 //   testbin pid                            prints "pid N ppid N"
+//   testbin ids                            prints "pid N ppid N pgid N sid N"
+//   testbin env NAME                       prints "env NAME=VALUE", or "env NAME unset"
+//   testbin fds                            prints "fds 0 1 2 ..." (its open fds, ascending)
 #include <dirent.h>
 #include <fcntl.h>
 #include <signal.h>
@@ -24,6 +27,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstdio>
 #include <cstdlib>
@@ -267,6 +271,35 @@ int Status() {
   return 0;
 }
 
+int Ids() {
+  Say("pid " + std::to_string(getpid()) + " ppid " + std::to_string(getppid()) + " pgid " +
+      std::to_string(getpgrp()) + " sid " + std::to_string(getsid(0)));
+  return 0;
+}
+
+int Env(const char* name) {
+  const char* value = std::getenv(name);
+  Say(std::string("env ") + name + (value != nullptr ? std::string("=") + value : " unset"));
+  return 0;
+}
+
+int Fds() {
+  std::vector<int> fds;
+  DIR* dir = opendir("/proc/self/fd");
+  if (dir == nullptr) return 1;
+  while (dirent* d = readdir(dir)) {
+    if (d->d_name[0] >= '0' && d->d_name[0] <= '9' && std::atoi(d->d_name) != dirfd(dir)) {
+      fds.push_back(std::atoi(d->d_name));
+    }
+  }
+  closedir(dir);
+  std::sort(fds.begin(), fds.end());
+  std::string line = "fds";
+  for (int fd : fds) line += " " + std::to_string(fd);
+  Say(line);
+  return 0;
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -298,6 +331,9 @@ int main(int argc, char** argv) {
     Say("pid " + std::to_string(getpid()) + " ppid " + std::to_string(getppid()));
     return 0;
   }
+  if (mode == "ids") return Ids();
+  if (mode == "env" && !args.empty()) return Env(argv[2]);
+  if (mode == "fds") return Fds();
   std::fprintf(stderr, "testbin: unknown mode %s\n", argv[1]);
   return 64;
 }

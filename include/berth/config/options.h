@@ -20,6 +20,20 @@ enum class Personality { kBerth, kTini, kDumbInit, kCatatonit };
 // Where forwarded signals go.
 enum class SignalTarget { kChild, kProcessGroup };
 
+// What berth does with the terminal stop signals TSTP, TTIN and TTOU sent to it.
+enum class TtyStop {
+  kForward,             // forward TSTP; TTIN and TTOU are ignored (tini, berth)
+  kForwardAndSuspend,   // forward the (rewritten) signal, then SIGSTOP itself (dumb-init)
+  kIgnore,              // neither forwarded nor acted on (catatonit)
+};
+
+// How the child is placed among sessions and process groups.
+enum class ChildSession {
+  kNewProcessGroup,  // its own process group (tini, catatonit, berth)
+  kNewSession,       // leads a new session and takes berth's terminal (dumb-init)
+  kInherit,          // stays in berth's group and session (dumb-init -c)
+};
+
 struct Options {
   Personality personality = Personality::kBerth;
   // PROGRAM and its arguments; empty only in pause mode.
@@ -58,8 +72,12 @@ struct Options {
   bool exit_on_unhealthy = false;  // --on-unhealthy exit
 
   // Compatibility modes.
-  bool setsid = false;  // the child leads a new session (dumb-init)
-  bool pause = false;   // no program: reap until TERM or INT (catatonit -P)
+  ChildSession session = ChildSession::kNewProcessGroup;
+  TtyStop tty_stop = TtyStop::kForward;
+  bool term_group_on_exit = false;  // SIGTERM the child's group once it exits (dumb-init)
+  bool pause = false;               // no program: reap until TERM or INT (catatonit -P)
+  bool close_inherited_fds = false; // close berth's copies of fds >= 3 once the child runs
+  bool chdir_root = false;          // chdir("/") once the child runs: keep no directory busy
 };
 
 // The default leftover-teardown wait when no --grace is given.

@@ -19,7 +19,8 @@ using Environment = std::map<std::string, std::string, std::less<>>;
 struct Invocation {
   enum class Kind { kRun, kPrint };
   Kind kind = Kind::kRun;
-  std::string text;  // kPrint: written to stdout as is
+  std::string text;         // kPrint: written as is
+  bool to_stderr = false;   // kPrint: on stderr (dumb-init's help and version, catatonit's help)
   Options options;   // kRun
 };
 
@@ -31,6 +32,10 @@ Personality PersonalityFromArgv0(absl::string_view argv0);
 // Errors are InvalidArgument with a one-line message; UsageExitCode() gives their exit code.
 absl::StatusOr<Invocation> Parse(Personality personality, const std::vector<absl::string_view>& args,
                                  const Environment& env);
+
+// What Main prints for a usage error from Parse: "berth: MESSAGE (see berth --help)" for berth
+// and tini, the peer's own complete text for dumb-init and catatonit.
+std::string UsageErrorText(Personality personality, const absl::Status& error);
 
 // The exit code for a usage error: 2 for berth, 1 for tini, dumb-init and catatonit (as they do).
 int UsageExitCode(Personality personality);

@@ -24,8 +24,8 @@ struct PreExecStep {
 // How the child's session and terminal are arranged.
 enum class Session {
   kNewProcessGroup,  // setpgid(0, 0), as tini
-  kNewSession,       // setsid(), as dumb-init
-  kInherit,          // stay in berth's group, as catatonit without -g
+  kNewSession,       // setsid() and, when stdin is a terminal, make it ours (dumb-init)
+  kInherit,          // stay in berth's group and session (dumb-init -c)
 };
 
 struct SpawnSpec {
@@ -39,6 +39,10 @@ struct SpawnSpec {
   int stderr_fd = -1;
   // The child's working directory; empty: berth's own.
   std::string workdir;
+  // Socket activation (sd_listen_fds(3)): a LISTEN_PID naming berth becomes the child's own pid
+  // in its environment, as catatonit does, so fds passed to the container's PID 1 reach the
+  // program. Only for the main child: the fds are meant for one process.
+  bool listen_pid_to_child = false;
   // Signal mask and dispositions of SIGTTIN/SIGTTOU to restore in the child.
   sigset_t sigmask{};
   struct sigaction ttin_action{};

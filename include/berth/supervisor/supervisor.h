@@ -55,6 +55,10 @@ class Supervisor {
   // Starts the shutdown as the first stop signal `sig` would (for --on-unhealthy exit).
   void RequestStop(int sig) noexcept;
 
+  // Drops the next `sig` berth receives instead of acting on it: giving up the terminal
+  // (TIOCNOTTY) sends berth a SIGHUP and a SIGCONT meant for nobody (dumb-init #136).
+  void IgnoreNext(int sig) { ignore_once_.Add(sig); }
+
   Phase phase() const { return phase_; }
   // The exit code berth ends with; valid once phase() is kDone.
   int ExitCode() const { return exit_code_; }
@@ -70,6 +74,7 @@ class Supervisor {
 
   void SetPhase(Phase phase);
   void Forward(int sig, absl::string_view why);
+  void OnTerminalStop(int sig);
   void BeginShutdown(int sig);
   void ForwardStopSignal();
   void OnChildExit(int wait_status);
@@ -88,6 +93,7 @@ class Supervisor {
   std::unique_ptr<loop::Timer> drain_timer_;
   std::unique_ptr<loop::Timer> deadline_timer_;
   std::vector<std::function<void(Phase)>> observers_;
+  signals::SignalSet ignore_once_;
 
   Phase phase_ = Phase::kRunning;
   pid_t child_pid_ = 0;

@@ -1,0 +1,32 @@
+// SPDX-License-Identifier: MIT
+// config (private): the peers' own words for usage errors and help, so scripts that read what
+// dumb-init or catatonit print keep working when berth answers to their names. Pure text.
+#pragma once
+
+#include <string>
+
+#include "absl/status/status.h"
+#include "absl/strings/string_view.h"
+#include "berth/config/options.h"
+
+namespace berth::config {
+
+enum class UsageProblem {
+  kUnknownOption,    // `option` is "-x" or "--name"
+  kMissingValue,     // `option` needs a value and none followed
+  kValueNotAllowed,  // "--flag=value" for a flag
+  kNoProgram,        // nothing to run
+};
+
+// An InvalidArgument status whose message is berth's one-line wording (berth, tini; Main adds the
+// name and a pointer to --help) or the peer's complete text, newline included (dumb-init,
+// catatonit; printed as is).
+absl::Status UsageError(Personality personality, UsageProblem problem, absl::string_view option);
+
+// dumb-init's complaint about a bad -r value (it accepts only numbers 1..31, 0 to drop).
+absl::Status DumbInitRewriteError();
+
+// The help screen dumb-init or catatonit prints; empty for berth and tini (generated instead).
+std::string PeerHelpText(Personality personality);
+
+}  // namespace berth::config

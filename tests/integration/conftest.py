@@ -55,7 +55,7 @@ class Berth:
     """One berth process; its stdout and stderr are read into line lists by two threads."""
 
     def __init__(self, args, pid1=True, binary=BERTH, env=None, stdin=subprocess.DEVNULL,
-                 preexec_fn=None):
+                 preexec_fn=None, pass_fds=()):
         cmd = [binary] + list(args)
         if pid1:
             need_pid_namespace()
@@ -65,7 +65,8 @@ class Berth:
         full_env.update(env or {})
         self.started = time.monotonic()
         self.proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                                     stdin=stdin, env=full_env, preexec_fn=preexec_fn)
+                                     stdin=stdin, env=full_env, preexec_fn=preexec_fn,
+                                     pass_fds=pass_fds)
         self.lines = {"out": [], "err": []}
         self.times = {"out": [], "err": []}
         self.events = queue.Queue()

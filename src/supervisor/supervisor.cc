@@ -149,6 +149,7 @@ void Supervisor::BeginShutdown(int sig) {
   if (std::optional<absl::Time> kill_at = plan_->KillAt()) ArmDeadline(*kill_at);
   if (options_.pause) {
     child_status_ = 0;  // nothing to stop: the pause container ends cleanly
+    reaper_.ReapAll();  // learns whether anything is left to tear down (ECHILD)
     AfterReap();
     return;
   }

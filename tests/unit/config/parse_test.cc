@@ -174,6 +174,99 @@ TEST_SUITE("config") {
     REQUIRE(inv.ok());
     CHECK(inv->text.rfind("berth ", 0) == 0);
   }
+
+  TEST_CASE("dumb-init: setsid and group by default; -c and DUMB_INIT_SETSID=0 undo both") {
+    Options o = Must(Personality::kDumbInit, {"app"});
+    CHECK(o.session == ChildSession::kNewSession);
+    CHECK(o.target == SignalTarget::kProcessGroup);
+    CHECK(o.tty_stop == TtyStop::kForwardAndSuspend);
+    CHECK(o.term_group_on_exit);
+    CHECK(o.verbosity == 0);
+    CHECK(o.map.Translate(SIGTSTP) == SIGSTOP);
+    CHECK(o.map.Translate(SIGTTIN) == SIGSTOP);
+    CHECK(o.map.Translate(SIGTTOU) == SIGSTOP);
+    for (const Options& single : {Must(Personality::kDumbInit, {"-c", "app"}),
+                                  Must(Personality::kDumbInit, {"--single-child", "app"}),
+                                  Must(Personality::kDumbInit, {"app"}, {{"DUMB_INIT_SETSID", "0"}})}) {
+      CHECK(single.session == ChildSession::kInherit);
+      CHECK(single.target == SignalTarget::kChild);
+      CHECK(single.map.Translate(SIGTSTP) == SIGTSTP);
+    }
+    CHECK(Must(Personality::kDumbInit, {"app"}, {{"DUMB_INIT_SETSID", "1"}}).session ==
+          ChildSession::kNewSession);
+    CHECK(Must(Personality::kDumbInit, {"-v", "app"}).verbosity == 3);
+    CHECK(Must(Personality::kDumbInit, {"app"}, {{"DUMB_INIT_DEBUG", "1"}}).verbosity == 3);
+  }
+
+  TEST_CASE("dumb-init: -r takes numbers, 0 drops, and replaces a default rewrite") {
+    Options o = Must(Personality::kDumbInit, {"-r", "15:3", "--rewrite", "2:0", "-r", "20:1", "app"});
+    CHECK(o.map.Translate(SIGTERM) == SIGQUIT);
+    CHECK(o.map.Translate(SIGINT) == signals::SignalMap::kDrop);
+    CHECK(o.map.Translate(SIGTSTP) == SIGHUP);
+    CHECK(o.map.Translate(SIGTTIN) == SIGSTOP);
+    o = Must(Personality::kDumbInit, {"-r", "20:20", "app"});
+    CHECK(o.map.Translate(SIGTSTP) == SIGTSTP);
+    for (absl::string_view bad : {"TERM:QUIT", "15", "15::3", "0:1", "32:1", "1:32", "1:-1", ""}) {
+      CAPTURE(bad);
+      CHECK(Error(Personality::kDumbInit, {"-r", bad, "app"}).rfind("Usage: -r option takes", 0) == 0);
+    }
+  }
+
+  TEST_CASE("the peers' own words for usage errors") {
+    CHECK(Error(Personality::kDumbInit, {}) ==
+          "Usage: dumb-init [option] program [args]\nTry dumb-init --help for full usage.\n");
+    CHECK(Error(Personality::kDumbInit, {"--yolo", "x"}) == "dumb-init: unrecognized option '--yolo'\n");
+    CHECK(Error(Personality::kDumbInit, {"-x", "x"}) == "dumb-init: invalid option -- 'x'\n");
+    CHECK(Error(Personality::kDumbInit, {"-r"}) == "dumb-init: option requires an argument -- 'r'\n");
+    CHECK(Error(Personality::kCatatonit, {"-x", "x"}) ==
+          "catatonit: invalid option -- 'x'\nusage: catatonit [-ghLPV] [--] <progname> "
+          "[<arguments>...]\n");
+    CHECK(Error(Personality::kCatatonit, {}).rfind("ERROR (catatonit:", 0) == 0);
+    CHECK(UsageErrorText(Personality::kBerth, absl::InvalidArgumentError("no program given")) ==
+          "berth: no program given (see berth --help)\n");
+  }
+
+  TEST_CASE("catatonit: -g, -P ignores a program, quiet, keeps its terminal stops") {
+    Options o = Must(Personality::kCatatonit, {"-g", "--", "app"});
+    CHECK(o.target == SignalTarget::kProcessGroup);
+    CHECK(o.session == ChildSession::kNewProcessGroup);
+    CHECK(o.tty_stop == TtyStop::kIgnore);
+    CHECK(o.close_inherited_fds);
+    CHECK(o.verbosity == 0);
+    CHECK_FALSE(o.teardown);
+    o = Must(Personality::kCatatonit, {"-P", "--", "app"});
+    CHECK(o.pause);
+    CHECK(o.command.empty());
+    CHECK(o.chdir_root);
+    CHECK(Must(Personality::kCatatonit, {"app"}, {{"CATATONIT_DEBUG", ""}}).verbosity == 3);
+    CHECK(Error(Personality::kBerth, {"--pause", "app"}).find("runs no program") != std::string::npos);
+  }
+
+  TEST_CASE("berth's names for the peers' flags") {
+    Options o = Must(Personality::kBerth, {"-r", "TERM:QUIT", "--rewrite", "1:0", "-P"});
+    CHECK(o.map.Translate(SIGTERM) == SIGQUIT);
+    CHECK(o.map.Translate(SIGHUP) == signals::SignalMap::kDrop);
+    CHECK(o.pause);
+    o = Must(Personality::kBerth, {"--group", "--single-child", "app"});
+    CHECK(o.target == SignalTarget::kChild);
+    CHECK(o.session == ChildSession::kNewProcessGroup);
+    CHECK(o.tty_stop == TtyStop::kForward);
+  }
+
+  TEST_CASE("peers print help and version where they do") {
+    absl::StatusOr<Invocation> inv = ParseArgs(Personality::kDumbInit, {"-V"});
+    REQUIRE(inv.ok());
+    CHECK(inv->to_stderr);
+    CHECK(inv->text == absl::StrCat("dumb-init v", Version(), "\n"));
+    inv = ParseArgs(Personality::kCatatonit, {"--version"});
+    REQUIRE(inv.ok());
+    CHECK_FALSE(inv->to_stderr);
+    CHECK(inv->text == absl::StrCat("tini version ", Version(), "_catatonit\n"));
+    inv = ParseArgs(Personality::kCatatonit, {"-h"});
+    REQUIRE(inv.ok());
+    CHECK(inv->to_stderr);
+    CHECK(inv->text.rfind("usage: catatonit [-ghLPV]", 0) == 0);
+  }
 }
 
 }  // namespace

@@ -6,7 +6,9 @@
 #include <sys/prctl.h>
 #include <unistd.h>
 
+#include <cerrno>
 #include <cstdio>
+#include <cstdlib>
 #include <cstring>
 
 #include "absl/strings/str_cat.h"
@@ -48,13 +50,15 @@ config::Environment ReadEnvironment(char** envp) {
   return env;
 }
 
-// The signals berth's signalfd reads. dumb-init also takes SIGTTIN and SIGTTOU sent to it, to
-// pass on and suspend with.
+// The signals berth's signalfd reads. dumb-init takes every signal up to 31: SIGTTIN and SIGTTOU
+// to pass on and suspend with, and the synchronous ones when someone kill(2)s them (a real fault
+// in berth is still fatal: the kernel unblocks a forced SIGSEGV).
 signals::SignalSet HandledSignals(const Options& o) {
   signals::SignalSet set = signals::SignalSet::Handled();
-  if (o.tty_stop == config::TtyStop::kForwardAndSuspend) {
-    set.Add(SIGTTIN);
-    set.Add(SIGTTOU);
+  if (o.personality == Personality::kDumbInit) {
+    for (int sig : {SIGTTIN, SIGTTOU, SIGFPE, SIGILL, SIGSEGV, SIGBUS, SIGABRT, SIGTRAP, SIGSYS}) {
+      set.Add(sig);
+    }
   }
   return set;
 }
@@ -102,8 +106,15 @@ bool ReleaseTerminal(const Options& o) {
   return ::getsid(0) == ::getpid();
 }
 
+// dumb-init, catatonit and pause mode keep no directory busy (a pause container started in a
+// directory would pin its mount: catatonit 0.2.1). Done before the spawn, so no child races it.
+void LeaveDirectory(const Options& o) {
+  if (o.chdir_root && ::chdir("/") < 0) log::Debug("chdir(/): {}", std::strerror(errno));
+}
+
 absl::Status Setup(const Options& o, process::SpawnSpec& child) {
   BERTH_RETURN_IF_ERROR(TakeSignals(o, child));
+  LeaveDirectory(o);
   if (o.parent_death_signal != 0 && ::prctl(PR_SET_PDEATHSIG, o.parent_death_signal) < 0) {
     return base::ErrnoError("prctl(PR_SET_PDEATHSIG)");
   }
@@ -118,6 +129,13 @@ process::SpawnSpec ChildSpec(const Options& o) {
   process::SpawnSpec spec;
   spec.argv = o.command;
   spec.listen_pid_to_child = true;
+  // berth itself leaves for / (LeaveDirectory); the child still starts where berth was started.
+  if (o.chdir_root) {
+    if (char* cwd = ::getcwd(nullptr, 0)) {
+      spec.workdir = cwd;
+      std::free(cwd);
+    }
+  }
   switch (o.session) {
     case config::ChildSession::kNewSession: spec.session = process::Session::kNewSession; break;
     case config::ChildSession::kInherit: spec.session = process::Session::kInherit; break;
@@ -147,10 +165,8 @@ int ReportSpawnError(const Options& o, const absl::Status& s) {
   return process::ExitCodeForSpawnError(s);
 }
 
-// Once the child runs: leave the start directory (so a pause container pins no mount) and drop
-// berth's copies of the fds it was given (the child has its own).
+// Once the child runs: drop berth's copies of the fds it was given (the child has its own).
 void LetGo(const Options& o, const std::vector<int>& inherited_fds) {
-  if (o.chdir_root && ::chdir("/") < 0) log::Debug("chdir(/): {}", std::strerror(errno));
   if (o.close_inherited_fds) process::CloseFds(inherited_fds);
 }
 

@@ -35,6 +35,7 @@ struct Prepared {
   std::vector<std::string> candidates;  // full paths to try, in PATH order
   std::vector<char*> argv;
   std::vector<const char*> candidate_ptrs;
+  std::vector<char*> envp;  // empty: environ
 };
 
 // execvp(3)'s search, done before fork so the child only calls execve(2).
@@ -85,7 +86,7 @@ int ArrangeSession(Session session) {
   // execvp's rule: remember EACCES, go on past ENOENT/ENOTDIR, stop at anything else.
   int err = ENOENT;
   for (const char* candidate : p.candidate_ptrs) {
-    ::execve(candidate, p.argv.data(), environ);
+    ::execve(candidate, p.argv.data(), p.envp.empty() ? environ : p.envp.data());
     if (errno == EACCES) {
       err = EACCES;
     } else if (errno != ENOENT && errno != ENOTDIR) {
@@ -116,6 +117,10 @@ absl::StatusOr<pid_t> Spawn(const SpawnSpec& spec) {
   for (const std::string& c : p.candidates) p.candidate_ptrs.push_back(c.c_str());
   for (const std::string& a : spec.argv) p.argv.push_back(const_cast<char*>(a.c_str()));
   p.argv.push_back(nullptr);
+  if (spec.env) {
+    for (const std::string& e : *spec.env) p.envp.push_back(const_cast<char*>(e.c_str()));
+    p.envp.push_back(nullptr);
+  }
 
   int fds[2];
   if (::pipe2(fds, O_CLOEXEC) < 0) return base::ErrnoError("pipe2");

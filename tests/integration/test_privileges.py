@@ -6,10 +6,15 @@ berth's from /proc/PID/status while it runs. Needs root (CI is root); otherwise 
 """
 import errno
 import grp
+import http.server
 import json
 import os
 import pwd
 import signal
+import socket
+import threading
+import urllib.error
+import urllib.request
 
 import pytest
 
@@ -289,3 +294,77 @@ def test_the_tini_name_does_not_sandbox_itself(named):
 def test_unknown_debug_syscall_is_exit_2():
     r = run(["--debug-try-syscall", "nosuchcall", "--", "true"])
     assert r.returncode == 2
+
+
+# berth's own sandbox with the health endpoint and checks
+
+
+def free_port():
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def readyz(port):
+    try:
+        with urllib.request.urlopen(f"http://127.0.0.1:{port}/readyz", timeout=5) as r:
+            return r.status, json.loads(r.read())
+    except urllib.error.HTTPError as e:
+        return e.code, json.loads(e.read())
+    except OSError:
+        return None, None
+
+
+def ready(port, what):
+    return until(lambda: readyz(port)[0] == 200 and readyz(port)[1], 15, what)
+
+
+@pytest.fixture
+def target():
+    """An HTTP server in this process that answers 200 to everything."""
+    class Ok(http.server.BaseHTTPRequestHandler):
+        def do_GET(self):
+            self.send_response(200)
+            self.send_header("Content-Length", "0")
+            self.end_headers()
+
+        def log_message(self, *args):
+            pass
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Ok)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    yield server.server_address[1]
+    server.shutdown()
+
+
+@pytest.mark.parametrize("check", ["http", "tcp"])
+def test_health_endpoint_and_probes_work_under_the_filter(target, check):
+    hz = free_port()
+    url = f"http://127.0.0.1:{target}/" if check == "http" else f"127.0.0.1:{target}"
+    b = Berth(["--healthz", f"127.0.0.1:{hz}", f"--health-{check}", url,
+               "--health-interval", "100ms", "--", TESTBIN, "signals"])
+    b.wait_line("^ready$")
+    sandboxed(b.pid)
+    body = ready(hz, "a passing check")
+    assert body["check"]["ok"] is True
+    assert proc_status(b.pid)["Seccomp"] == "2"
+    b.kill(signal.SIGTERM)
+    assert b.wait() == 0
+    assert "refused" not in b.err
+
+
+def test_a_command_check_runs_as_the_user_and_berth_loads_no_filter():
+    # The check is forked after berth's sandbox is in place, with the app's privilege steps: so
+    # berth keeps CAP_SETUID and CAP_SETGID, and loads no filter the check would inherit.
+    hz = free_port()
+    b = Berth(["-v", "--user", "nobody", "--healthz", f"127.0.0.1:{hz}", "--health-cmd",
+               f"test $(id -u) = {NOBODY.pw_uid}", "--health-interval", "100ms",
+               "--", TESTBIN, "signals"])
+    b.wait_line("^ready$")
+    body = ready(hz, "the command check as nobody")
+    assert body["check"]["detail"] == "exited with code 0"
+    s = proc_status(b.pid)
+    assert s["Seccomp"] == "0"
+    assert caps(s, "CapEff") == (1 << CAP_KILL) | (1 << 6) | (1 << 7)  # KILL, SETGID, SETUID
+    b.kill(signal.SIGTERM)
+    assert b.wait() == 0
+    assert "no seccomp filter for berth" in b.err

@@ -7,6 +7,7 @@ packages=(
   # build
   g++ meson ninja-build pkg-config git file
   libabsl-dev libspdlog-dev libfmt-dev libcap-dev libseccomp-dev doctest-dev libtomlplusplus-dev
+  nlohmann-json3-dev
   # tests
   python3 python3-pytest util-linux bsdutils procps
   # the peers, for side-by-side checks; nginx for the --map TERM:QUIT case

@@ -22,6 +22,9 @@
 #include "berth/process/inherited_fds.h"
 #include "berth/process/reaper.h"
 #include "berth/process/spawn.h"
+#include "berth/security/child_privileges.h"
+#include "berth/security/seccomp_filter.h"
+#include "berth/security/self_sandbox.h"
 #include "berth/supervisor/supervisor.h"
 #include "health_wiring.h"
 
@@ -32,6 +35,7 @@ using config::Options;
 using config::Personality;
 
 constexpr int kSetupFailure = 1;
+constexpr int kUsageError = 2;
 
 // tini's words, kept so scripts grepping for them still match.
 constexpr absl::string_view kReaperWarning =
@@ -170,9 +174,63 @@ void LetGo(const Options& o, const std::vector<int>& inherited_fds) {
   if (o.close_inherited_fds) process::CloseFds(inherited_fds);
 }
 
+// Resolves --user, --caps, --no-new-privs and the seccomp options into steps the child runs
+// after fork. Every error here is the user's (an unknown name, a bad profile): nothing has
+// started yet.
+absl::StatusOr<std::unique_ptr<security::ChildPrivileges>> PreparePrivileges(
+    const Options& o, char** envp, process::SpawnSpec& child) {
+  if (!o.debug_try_syscall.empty() && !security::SyscallNumber(o.debug_try_syscall)) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("--debug-try-syscall: unknown system call '", o.debug_try_syscall, "'"));
+  }
+  security::ChildRequest request{o.user, o.caps, o.no_new_privs, o.seccomp_deny,
+                                 o.seccomp_profile};
+  BERTH_ASSIGN_OR_RETURN(auto privileges, security::ChildPrivileges::Prepare(request, envp));
+  for (const security::ChildStep& step : privileges->steps()) {
+    child.pre_exec.push_back({step.name, step.run, step.context});
+  }
+  child.env = privileges->environment();
+  log::Info("the child runs with: {}", privileges->Describe());
+  return privileges;
+}
+
+// berth's own sandbox, prepared before the app is spawned and applied once it runs, so the app
+// never inherits it. Only berth's own name sandboxes itself: the compatibility names behave
+// exactly as the peers. A failure is logged, never fatal: the child may already be running.
+// A command health check forks and execs for as long as berth runs, with the app's privilege
+// steps: berth then keeps what those steps need at fork time and loads no filter of its own
+// (the check would inherit it; see docs/privileges.md).
+std::unique_ptr<security::SelfSandbox> PrepareSelfSandbox(
+    const Options& o, const health::Settings& health_settings,
+    const security::ChildPrivileges& privileges) {
+  if (!o.self_sandbox || o.personality != Personality::kBerth) return nullptr;
+  security::SelfSandboxOptions self;
+  self.later_spawns = health_settings.check.kind == health::CheckKind::kCommand;
+  if (self.later_spawns) self.keep = privileges.NeededAtFork();
+  self.log_name = std::string(config::PersonalityName(o.personality));
+  self.log_json = o.log_format == log::Format::kJson;
+  absl::StatusOr<std::unique_ptr<security::SelfSandbox>> sandbox =
+      security::SelfSandbox::Prepare(self);
+  if (!sandbox.ok()) {
+    log::Warn("self-sandbox off: {}", sandbox.status().message());
+    return nullptr;
+  }
+  return std::move(*sandbox);
+}
+
+void ApplySelfSandbox(const Options& o, security::SelfSandbox* sandbox) {
+  if (sandbox != nullptr) {
+    if (absl::Status s = sandbox->Apply(); !s.ok()) {
+      log::Warn("self-sandbox not complete: {}", s.message());
+    }
+  }
+  if (!o.debug_try_syscall.empty()) security::TrySyscall(o.debug_try_syscall);
+}
+
 // The loop phase: from here on berth never bails out; only the child's end ends it.
 int Run(const Options& o, process::SpawnSpec child, const health::Settings& health_settings,
-        bool ignore_hangup, const std::vector<int>& inherited_fds) {
+        bool ignore_hangup, const std::vector<int>& inherited_fds,
+        const security::ChildPrivileges& privileges) {
   absl::StatusOr<loop::Loop> loop = loop::Loop::Create();
   if (!loop.ok()) {
     log::Error("{}", loop.status().message());
@@ -198,6 +256,8 @@ int Run(const Options& o, process::SpawnSpec child, const health::Settings& heal
     }
     health = std::move(*h);
   }
+  std::unique_ptr<security::SelfSandbox> sandbox =
+      PrepareSelfSandbox(o, health_settings, privileges);
   auto signal_source = loop::SignalSource::Create(
       *loop, HandledSignals(o).ToSigset(),
       [sup](const signalfd_siginfo& info) { sup->OnSignal(info); });
@@ -211,6 +271,7 @@ int Run(const Options& o, process::SpawnSpec child, const health::Settings& heal
   }
   if (absl::Status s = sup->Start(); !s.ok()) return ReportSpawnError(o, s);
   LetGo(o, inherited_fds);
+  ApplySelfSandbox(o, sandbox.get());
   if (health) health->Start();
   if (absl::Status s = loop->Run(); !s.ok()) {
     // Only epoll itself failing gets here; the child must still not be lost.
@@ -260,12 +321,19 @@ int Main(int argc, char** argv, char** envp) {
   if (!health_settings.ok()) return Usage(health_settings.status(), personality);
   log::Init(name, o.verbosity, o.log_format);
   process::SpawnSpec child = ChildSpec(o);
+  // Owns what the child's pre-exec steps point into, so it lives until berth ends.
+  absl::StatusOr<std::unique_ptr<security::ChildPrivileges>> privileges =
+      PreparePrivileges(o, envp, child);
+  if (!privileges.ok()) {
+    log::Error("{}", privileges.status().message());
+    return kUsageError;
+  }
   if (absl::Status s = Setup(o, child); !s.ok()) {
     log::Error("{}", s.message());
     return kSetupFailure;
   }
   const bool ignore_hangup = ReleaseTerminal(o);
-  return Run(o, std::move(child), *health_settings, ignore_hangup, inherited_fds);
+  return Run(o, std::move(child), *health_settings, ignore_hangup, inherited_fds, **privileges);
 }
 
 }  // namespace berth

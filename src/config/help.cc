@@ -10,7 +10,7 @@ namespace berth::config {
 namespace {
 
 constexpr absl::string_view kGroups[] = {"Running", "Signals", "Shutdown", "Health",
-                                           "Output"};
+                                           "Privileges", "Output"};
 
 std::string Synopsis(const OptionSpec& s) {
   std::string out = s.short_name ? absl::StrCat("-", std::string(1, s.short_name)) : "    ";

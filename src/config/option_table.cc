@@ -182,6 +182,43 @@ Status SetOnUnhealthy(Options& o, absl::string_view arg) {
   return absl::OkStatus();
 }
 
+Status SetUser(Options& o, absl::string_view arg) {
+  if (arg.empty()) return Invalid("--user needs USER[:GROUP]", arg);
+  o.user = std::string(arg);
+  return absl::OkStatus();
+}
+
+Status SetCaps(Options& o, absl::string_view arg) {
+  o.caps = std::string(arg);
+  return absl::OkStatus();
+}
+
+Status SetNoNewPrivs(Options& o, absl::string_view) {
+  o.no_new_privs = true;
+  return absl::OkStatus();
+}
+
+Status AddSeccompDeny(Options& o, absl::string_view arg) {
+  o.seccomp_deny.emplace_back(arg);
+  return absl::OkStatus();
+}
+
+Status SetSeccompProfile(Options& o, absl::string_view arg) {
+  if (arg.empty()) return Invalid("--seccomp needs a file", arg);
+  o.seccomp_profile = std::string(arg);
+  return absl::OkStatus();
+}
+
+Status SetNoSelfSandbox(Options& o, absl::string_view) {
+  o.self_sandbox = false;
+  return absl::OkStatus();
+}
+
+Status SetDebugTrySyscall(Options& o, absl::string_view arg) {
+  o.debug_try_syscall = std::string(arg);
+  return absl::OkStatus();
+}
+
 Status Nothing(Options&, absl::string_view) { return absl::OkStatus(); }
 
 Status EnvVerbosity(Options& o, absl::string_view value) {
@@ -213,6 +250,7 @@ constexpr absl::string_view kSignals = "Signals";
 constexpr absl::string_view kShutdown = "Shutdown";
 constexpr absl::string_view kOutput = "Output";
 constexpr absl::string_view kHealth = "Health";
+constexpr absl::string_view kPrivileges = "Privileges";
 
 constexpr unsigned kBerthTini = kForBerth | kForTini;
 constexpr unsigned kBerthDumb = kForBerth | kForDumbInit;
@@ -289,6 +327,26 @@ constexpr OptionSpec kOptions[] = {
     {'\0', "on-unhealthy", "ACTION", kForBerth, kHealth,
      "ignore (default), or exit: stop the child as a stop signal would, exit 69", Action::kNone,
      SetOnUnhealthy},
+    {'\0', "user", "USER[:GROUP]", kForBerth, kPrivileges,
+     "run PROGRAM as USER (name or uid) and GROUP, as gosu; HOME follows", Action::kNone, SetUser},
+    {'\0', "caps", "LIST", kForBerth, kPrivileges,
+     "PROGRAM keeps only these capabilities, e.g. NET_BIND_SERVICE,CHOWN or none", Action::kNone,
+     SetCaps},
+    {'\0', "no-new-privs", "", kForBerth, kPrivileges,
+     "PROGRAM can never gain privileges (setuid bits, file capabilities)", Action::kNone,
+     SetNoNewPrivs},
+    {'\0', "seccomp-deny", "SYSCALLS", kForBerth, kPrivileges,
+     "PROGRAM gets EPERM from these system calls (comma list; repeatable)", Action::kNone,
+     AddSeccompDeny},
+    {'\0', "seccomp", "PROFILE.json", kForBerth, kPrivileges,
+     "apply a seccomp profile in Docker's JSON format to PROGRAM", Action::kNone,
+     SetSeccompProfile},
+    {'\0', "no-self-sandbox", "", kForBerth, kPrivileges,
+     "berth keeps its capabilities and runs without its own seccomp allowlist", Action::kNone,
+     SetNoSelfSandbox},
+    {'\0', "debug-try-syscall", "NAME", kForBerth, kPrivileges,
+     "(testing) once sandboxed, berth calls NAME with zero arguments and logs the result",
+     Action::kNone, SetDebugTrySyscall},
 };
 
 constexpr EnvSpec kEnv[] = {
@@ -302,6 +360,7 @@ constexpr EnvSpec kEnv[] = {
     {"BERTH_DRAIN", kForBerth, "as --drain", SetDrain},
     {"BERTH_GRACE", kForBerth, "as --grace", SetGrace},
     {"BERTH_HEALTHZ", kForBerth, "as --healthz", SetHealthz},
+    {"BERTH_USER", kForBerth, "as --user", SetUser},
 };
 
 }  // namespace

@@ -48,17 +48,23 @@ struct Prepared {
 constexpr absl::string_view kListenPid = "LISTEN_PID=";
 
 // environ as is, except (when asked) a LISTEN_PID naming berth, which points at p.listen_pid.
-void PrepareEnvironment(Prepared& p, bool listen_pid_to_child) {
+void PrepareEnvironment(Prepared& p, const SpawnSpec& spec) {
+  std::vector<char*> source;
+  if (spec.env) {
+    for (const std::string& e : *spec.env) source.push_back(const_cast<char*>(e.c_str()));
+  } else {
+    for (char** e = environ; e != nullptr && *e != nullptr; ++e) source.push_back(*e);
+  }
   const std::string self = absl::StrCat(::getpid());
-  for (char** e = environ; e != nullptr && *e != nullptr; ++e) {
-    absl::string_view kv(*e);
-    if (listen_pid_to_child && absl::StartsWith(kv, kListenPid) &&
+  for (char* e : source) {
+    absl::string_view kv(e);
+    if (spec.listen_pid_to_child && absl::StartsWith(kv, kListenPid) &&
         kv.substr(kListenPid.size()) == self) {
       std::memcpy(p.listen_pid.data(), kListenPid.data(), kListenPid.size());
       p.fill_listen_pid = true;
       p.envp.push_back(p.listen_pid.data());
     } else {
-      p.envp.push_back(*e);
+      p.envp.push_back(e);
     }
   }
   p.envp.push_back(nullptr);
@@ -170,7 +176,7 @@ absl::StatusOr<pid_t> Spawn(const SpawnSpec& spec) {
   for (const std::string& c : p.candidates) p.candidate_ptrs.push_back(c.c_str());
   for (const std::string& a : spec.argv) p.argv.push_back(const_cast<char*>(a.c_str()));
   p.argv.push_back(nullptr);
-  PrepareEnvironment(p, spec.listen_pid_to_child);
+  PrepareEnvironment(p, spec);
 
   int fds[2];
   if (::pipe2(fds, O_CLOEXEC) < 0) return base::ErrnoError("pipe2");

@@ -20,9 +20,14 @@
 //   testbin ids                            prints "pid N ppid N pgid N sid N"
 //   testbin env NAME                       prints "env NAME=VALUE", or "env NAME unset"
 //   testbin fds                            prints "fds 0 1 2 ..." (its open fds, ascending)
+//   testbin try-syscall NAME...            calls each NAME (uname, getcwd, getppid, mkdirat,
+//                                          chdir) with zero arguments; prints "NAME ok" or
+//                                          "NAME errno ENAME" (uname and getcwd fail with EFAULT
+//                                          and ERANGE when allowed)
 #include <dirent.h>
 #include <fcntl.h>
 #include <signal.h>
+#include <sys/syscall.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -304,6 +309,28 @@ int Fds() {
   return 0;
 }
 
+int TrySyscalls(const std::vector<std::string_view>& names) {
+  static constexpr std::pair<std::string_view, long> kCalls[] = {
+      {"uname", SYS_uname}, {"getcwd", SYS_getcwd}, {"getppid", SYS_getppid},
+      {"mkdirat", SYS_mkdirat}, {"chdir", SYS_chdir},
+  };
+  for (std::string_view name : names) {
+    long nr = -1;
+    for (const auto& [n, number] : kCalls) {
+      if (n == name) nr = number;
+    }
+    if (nr < 0) {
+      std::fprintf(stderr, "testbin: try-syscall knows no %.*s\n", static_cast<int>(name.size()),
+                   name.data());
+      return 64;
+    }
+    errno = 0;
+    long rc = syscall(nr, 0, 0, 0, 0, 0, 0);
+    Say(std::string(name) + (rc < 0 ? std::string(" errno ") + strerrorname_np(errno) : " ok"));
+  }
+  return 0;
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -331,6 +358,7 @@ int main(int argc, char** argv) {
   if (mode == "daemon") return Daemon(args);
   if (mode == "tty") return Tty();
   if (mode == "status") return Status();
+  if (mode == "try-syscall") return TrySyscalls(args);
   if (mode == "pid") {
     Say("pid " + std::to_string(getpid()) + " ppid " + std::to_string(getppid()));
     return 0;

@@ -78,6 +78,15 @@ struct Options {
   bool pause = false;               // no program: reap until TERM or INT (catatonit -P)
   bool close_inherited_fds = false; // close berth's copies of fds >= 3 once the child runs
   bool chdir_root = false;          // chdir("/") once the child runs: keep no directory busy
+
+  // Privileges, as given; the security module resolves and checks them before anything starts.
+  std::string user;                 // --user USER[:GROUP]; empty: unchanged
+  std::optional<std::string> caps;  // --caps LIST; none given: unchanged
+  bool no_new_privs = false;        // --no-new-privs
+  std::vector<std::string> seccomp_deny;  // --seccomp-deny, one entry per occurrence
+  std::string seccomp_profile;            // --seccomp PROFILE.json
+  bool self_sandbox = true;               // berth's own seccomp allowlist and capability drop
+  std::string debug_try_syscall;          // --debug-try-syscall: a self-sandbox test hook
 };
 
 // The default leftover-teardown wait when no --grace is given.

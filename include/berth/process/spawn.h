@@ -6,6 +6,7 @@
 #include <signal.h>
 #include <sys/types.h>
 
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -48,6 +49,8 @@ struct SpawnSpec {
   struct sigaction ttin_action{};
   struct sigaction ttou_action{};
   std::vector<PreExecStep> pre_exec;
+  // The child's environment ("KEY=VALUE" entries); none: berth's own (environ).
+  std::optional<std::vector<std::string>> env;
 };
 
 // Forks and execs. On success returns the child's pid. When the child could not exec, the child

@@ -267,6 +267,23 @@ TEST_SUITE("config") {
     CHECK(inv->to_stderr);
     CHECK(inv->text.rfind("usage: catatonit [-ghLPV]", 0) == 0);
   }
+
+  TEST_CASE("privilege options are kept as given for the security module") {
+    Options o = Must(Personality::kBerth,
+                     {"--user", "app:web", "--caps", "NET_BIND_SERVICE", "--no-new-privs",
+                      "--seccomp-deny", "mount", "--seccomp-deny=ptrace", "--seccomp", "p.json",
+                      "--no-self-sandbox", "--", "x"});
+    CHECK(o.user == "app:web");
+    CHECK(o.caps == "NET_BIND_SERVICE");
+    CHECK(o.no_new_privs);
+    CHECK(o.seccomp_deny == std::vector<std::string>{"mount", "ptrace"});
+    CHECK(o.seccomp_profile == "p.json");
+    CHECK_FALSE(o.self_sandbox);
+    CHECK(Must(Personality::kBerth, {"x"}, {{"BERTH_USER", "nobody"}}).user == "nobody");
+    CHECK(Must(Personality::kBerth, {"x"}).self_sandbox);
+    CHECK(Error(Personality::kBerth, {"--user", "", "x"}).find("--user") != std::string::npos);
+    CHECK(Error(Personality::kTini, {"--user", "nobody", "x"}) == "unknown option '--user'");
+  }
 }
 
 }  // namespace

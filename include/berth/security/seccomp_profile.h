@@ -1,0 +1,31 @@
+// SPDX-License-Identifier: MIT
+// security: reads a seccomp profile in Docker's JSON format into a SeccompFilter; no loading.
+#pragma once
+
+#include <string>
+
+#include "absl/status/statusor.h"
+#include "absl/strings/string_view.h"
+#include "berth/security/capabilities.h"
+#include "berth/security/seccomp_filter.h"
+
+namespace berth::security {
+
+// What Docker's "includes"/"excludes" are evaluated against.
+struct ProfileContext {
+  CapSet bounding = 0;        // the app's bounding set ("caps": all must be in it)
+  std::string kernel = "";    // uname -r, for "minKernel"; empty: every minKernel holds
+};
+
+// Parses a profile: defaultAction, defaultErrnoRet, architectures or archMap, and syscalls with
+// names (or the older name), action, errnoRet, args, includes and excludes. Unknown keys are
+// ignored, as Docker does. Errors are InvalidArgument starting with the position:
+// "SOURCE:LINE:COLUMN: ..." for bad JSON, "SOURCE: syscalls[3].names[1]: ..." for bad content.
+absl::StatusOr<SeccompFilter> ParseDockerProfile(absl::string_view text, absl::string_view source,
+                                                 const ProfileContext& context);
+
+// The same, reading the file at `path` (its name is the source in messages).
+absl::StatusOr<SeccompFilter> LoadDockerProfile(const std::string& path,
+                                                const ProfileContext& context);
+
+}  // namespace berth::security

@@ -72,6 +72,8 @@ class Supervisor {
   void Forward(int sig, absl::string_view why);
   void BeginShutdown(int sig);
   void ForwardStopSignal();
+  pid_t TargetOf(pid_t pid) const;
+  void ContinueIfStopped(pid_t pid, pid_t target);
   void OnChildExit(int wait_status);
   void OnOrphan(pid_t pid, int wait_status);
   void AfterReap();

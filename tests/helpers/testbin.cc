@@ -194,15 +194,17 @@ int CountOthersInGroup() {
   return count;
 }
 
-// Makes `n` orphans: intermediates each fork a batch of children that exit at once, then exit
-// themselves without waiting, so every child is re-parented to init as a zombie.
+// Makes `n` orphans: intermediates each start a batch of children that exit at once, then exit
+// themselves without waiting, so every child is re-parented to init as a zombie. The children
+// come from vfork(2): they share the intermediate's memory and only _exit, so each costs a few
+// microseconds instead of a page-table copy, and 100,000 fit in the stress test's time.
 bool MakeOrphans(long n) {
   constexpr long kBatch = 100;
   for (long made = 0; made < n; made += kBatch) {
     pid_t mid = fork();
     if (mid == 0) {
       for (long i = 0; i < kBatch && made + i < n; ++i) {
-        if (fork() == 0) _exit(0);
+        if (vfork() == 0) _exit(0);
       }
       _exit(0);
     }

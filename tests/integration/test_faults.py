@@ -68,6 +68,8 @@ def test_lowest_fd_limit_still_spawns_reaps_and_kills_leftovers():
     assert "killed pid" in b.err, b.err
 
 
+@pytest.mark.skipif(SANITIZED, reason="UBSan probes memory through a pipe: with no descriptor "
+                    "left it reports false 'invalid vptr' errors")
 def test_fd_limit_too_low_for_setup_is_one_clean_error():
     p = subprocess.run([BERTH, "--", "true"], capture_output=True, text=True, timeout=30,
                        preexec_fn=limited(resource.RLIMIT_NOFILE, 5))

@@ -10,6 +10,8 @@ packages=(
   nlohmann-json3-dev
   # tests
   python3 python3-pytest util-linux bsdutils procps
+  # fuzzing: clang and libclang-rt-14-dev (libFuzzer's and the sanitizers' runtimes)
+  clang libclang-rt-14-dev
   # the peers, for side-by-side checks; nginx for the --map TERM:QUIT case
   tini dumb-init catatonit nginx-light
   # docs and packaging: the man page, the scratch image's only other program, YAML for examples

@@ -1,6 +1,7 @@
 #!/usr/bin/env python3
 # SPDX-License-Identifier: MIT
-"""Summarises meson's testlog.json as one closing line: 'N passed, N failed' (N skipped).
+"""Summarises meson's testlog.json files (several runs add up, e.g. the plain and the sanitizer
+run) as one closing line: 'N passed, N failed' (N skipped).
 
 Counts test cases, not meson tests: doctest's and pytest's own counts are read from each
 test's output; a meson test whose output has neither counts as one case.
@@ -26,18 +27,19 @@ def counts(test):
     return int(ok), int(not ok and not skipped), int(skipped)
 
 
-def main(path):
+def main(paths):
     passed = failed = skipped = 0
-    with open(path) as f:
-        for line in f:
-            test = json.loads(line)
-            p, fl, s = counts(test)
-            if test["result"] not in ("OK", "EXPECTEDFAIL", "SKIP") and fl == 0:
-                fl = 1  # a crash or timeout with no count of its own
-            print(f"  {test['name']:<40} {test['result']:<8} {p} passed, {fl} failed, {s} skipped")
-            passed, failed, skipped = passed + p, failed + fl, skipped + s
+    for path in paths:
+        with open(path) as f:
+            for line in f:
+                test = json.loads(line)
+                p, fl, s = counts(test)
+                if test["result"] not in ("OK", "EXPECTEDFAIL", "SKIP") and fl == 0:
+                    fl = 1  # a crash or timeout with no count of its own
+                print(f"  {test['name']:<40} {test['result']:<8} {p} passed, {fl} failed, {s} skipped")
+                passed, failed, skipped = passed + p, failed + fl, skipped + s
     print(f"{passed} passed, {failed} failed, {skipped} skipped")
 
 
 if __name__ == "__main__":
-    main(sys.argv[1])
+    main(sys.argv[1:])

@@ -1,5 +1,7 @@
 #!/usr/bin/env bash
-# The README's test command: installs, builds, runs every test, prints "N passed, N failed".
+# The README's test command: installs, builds, runs every test, then the whole suite again under
+# ASan+UBSan (ci/sanitize.sh) and each fuzz target for a bounded time (ci/fuzz.sh); prints
+# "N passed, N failed" over all three. FUZZ_SECONDS sets the time per fuzz target (default 30).
 # The release (amd64 from this build, arm64 cross-built) comes before the tests: test_arm64.py
 # runs dist/'s arm64 binary under qemu.
 set -euo pipefail
@@ -14,6 +16,17 @@ t_release=$((SECONDS - t0 - t_deps - t_build))
 status=0
 BERTH_STRICT=${BERTH_STRICT:-1} meson test -C build --print-errorlogs --num-processes 1 || status=$?
 t_test=$((SECONDS - t0 - t_deps - t_build - t_release))
-echo "timings: deps ${t_deps}s, build ${t_build}s, release ${t_release}s, tests ${t_test}s"
-/usr/bin/python3 ci/summary.py build/meson-logs/testlog.json
+t1=$SECONDS
+BERTH_STRICT=${BERTH_STRICT:-1} bash ci/sanitize.sh || status=1
+t_sanitize=$((SECONDS - t1))
+t1=$SECONDS
+bash ci/fuzz.sh || status=1
+t_fuzz=$((SECONDS - t1))
+echo "timings: deps ${t_deps}s, build ${t_build}s, release ${t_release}s, tests ${t_test}s," \
+  "sanitizers ${t_sanitize}s, fuzzing ${t_fuzz}s"
+logs=(build/meson-logs/testlog.json)
+for f in build-asan/meson-logs/testlog.json build-fuzz/fuzzlog.json; do
+  if [ -f "$f" ]; then logs+=("$f"); fi
+done
+/usr/bin/python3 ci/summary.py "${logs[@]}"
 exit "$status"

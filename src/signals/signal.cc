@@ -64,14 +64,15 @@ std::optional<int> ParseRealtime(absl::string_view name) {
 }  // namespace
 
 std::optional<int> ParseSignal(absl::string_view text) {
-  int number;
-  if (!text.empty() && absl::ascii_isdigit(text.front())) {
-    if (!absl::SimpleAtoi(text, &number)) return std::nullopt;
-    return InRange(number);
-  }
   std::string upper = absl::AsciiStrToUpper(text);
   absl::string_view name = upper;
   absl::ConsumePrefix(&name, "SIG");
+  // "SIG33" too: it is what SignalName() prints for the two unnamed signals (found by fuzzing).
+  if (!name.empty() && absl::ascii_isdigit(name.front())) {
+    int number;
+    if (!absl::SimpleAtoi(name, &number)) return std::nullopt;
+    return InRange(number);
+  }
   for (const NamedSignal& n : kNames) {
     if (n.name == name) return n.number;
   }

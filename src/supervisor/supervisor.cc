@@ -12,6 +12,7 @@
 #include "berth/base/status.h"
 #include "berth/log/log.h"
 #include "berth/process/exit_status.h"
+#include "berth/process/proc_state.h"
 #include "berth/signals/signal.h"
 
 namespace berth::supervisor {
@@ -22,6 +23,14 @@ std::string FormatOptionalDuration(std::optional<absl::Duration> d) {
 }
 
 bool IsTerminalStop(int sig) { return sig == SIGTSTP || sig == SIGTTIN || sig == SIGTTOU; }
+
+// A write of berth's own to a pipe nobody reads (its stderr's reader gone) raises SIGPIPE at
+// berth, sent by the kernel as SI_USER from berth's own pid; so does SIGXFSZ past RLIMIT_FSIZE.
+// Forwarded, it would kill an innocent child; logged, it would raise the next one: a loop that
+// spun berth at full CPU (found by tests/integration/test_faults.py). Dropped without a word.
+bool SentByMyself(const signalfd_siginfo& info) {
+  return info.ssi_code == SI_USER && static_cast<pid_t>(info.ssi_pid) == ::getpid();
+}
 
 }  // namespace
 
@@ -62,6 +71,7 @@ absl::Status Supervisor::Start() {
 
 void Supervisor::OnSignal(const signalfd_siginfo& info) noexcept {
   const int sig = static_cast<int>(info.ssi_signo);
+  if (SentByMyself(info)) return;
   if (sig == SIGCHLD) {
     reaper_.ReapAll();
     AfterReap();
@@ -108,8 +118,7 @@ void Supervisor::Forward(int sig, absl::string_view why) {
     log::Debug("no child to pass {} to", signals::SignalName(sig));
     return;
   }
-  const pid_t target = options_.target == config::SignalTarget::kProcessGroup ? -child_pid_
-                                                                               : child_pid_;
+  const pid_t target = TargetOf(child_pid_);
   if (::kill(target, to) < 0) {
     // tini: a child that died before its exit was reaped is not an error.
     if (errno == ESRCH) {
@@ -169,6 +178,23 @@ void Supervisor::ForwardStopSignal() {
   if (drain_timer_->Armed()) (void)drain_timer_->Disarm();
   SetPhase(Phase::kStopping);
   Forward(stop_signal_, "stop signal");
+  if (child_pid_ > 0 && !child_status_) ContinueIfStopped(child_pid_, TargetOf(child_pid_));
+}
+
+pid_t Supervisor::TargetOf(pid_t pid) const {
+  return options_.target == config::SignalTarget::kProcessGroup ? -pid : pid;
+}
+
+// A stopped process keeps the stop signal pending: it would wait for the deadline, or forever
+// without one (found by tests/integration/test_faults.py). As systemd does after its SIGTERM,
+// continue it so it can act on the signal.
+void Supervisor::ContinueIfStopped(pid_t pid, pid_t target) {
+  if (!process::IsStopped(pid)) return;
+  if (::kill(target, SIGCONT) < 0) {
+    if (errno != ESRCH) log::Error("kill({}, SIGCONT): {}", target, std::strerror(errno));
+    return;
+  }
+  log::Info("pid {} was stopped: sent SIGCONT after the stop signal", pid);
 }
 
 void Supervisor::OnChildExit(int wait_status) {
@@ -200,9 +226,11 @@ void Supervisor::TearDownLeftovers() {
   if (drain_timer_->Armed()) (void)drain_timer_->Disarm();
   terminated_ = process::Descendants(::getpid());
   for (const process::ProcessInfo& p : terminated_) {
-    if (::kill(p.pid, SIGTERM) < 0 && errno != ESRCH) {
-      log::Error("kill({}, SIGTERM): {}", p.pid, std::strerror(errno));
+    if (::kill(p.pid, SIGTERM) < 0) {
+      if (errno != ESRCH) log::Error("kill({}, SIGTERM): {}", p.pid, std::strerror(errno));
+      continue;
     }
+    ContinueIfStopped(p.pid, p.pid);
   }
   log::Info("child is gone; sent SIGTERM to {} leftover process(es)", terminated_.size());
   const absl::Duration wait = options_.grace.value_or(config::kDefaultTeardownWait);

@@ -24,9 +24,26 @@
 //                                          chdir) with zero arguments; prints "NAME ok" or
 //                                          "NAME errno ENAME" (uname and getcwd fail with EFAULT
 //                                          and ERANGE when allowed)
+//   testbin count SIG... [--every N] [--churn] [--exit CODE]
+//                                          counts each SIG (real-time ones queue, so none may be
+//                                          lost), prints "got TOTAL" every N (default 1000);
+//                                          --churn starts a process that keeps making orphans
+//                                          for init to reap. On TERM prints "count NAME N" per
+//                                          SIG and "churned N", exits CODE (default 0)
+//   testbin orphan-rounds N                prints "ready"; on each USR1 makes N orphans and
+//                                          prints "reaped TOTAL" once init reaped them; TERM
+//                                          exits 0
+//   testbin segv                           dereferences null (no core file)
+//   testbin close-std CODE                 prints "closing", closes stdout and stderr, exits
+//                                          CODE on TERM
+//   testbin stop-self                      prints "stopping", stops itself with SIGSTOP, prints
+//                                          "continued" once continued, exits 0 on TERM
+//   testbin hog                            allocates 1 MiB blocks until malloc fails, prints
+//                                          "hogged N MiB", exits 3
 #include <dirent.h>
 #include <fcntl.h>
 #include <signal.h>
+#include <sys/resource.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
 #include <time.h>
@@ -186,35 +203,193 @@ int CountOthersInGroup() {
   return count;
 }
 
-// Makes `n` orphans: intermediates each fork a batch of children that exit at once, then exit
-// themselves without waiting, so every child is re-parented to init as a zombie.
-int Orphans(long n, long timeout_ms) {
+// Makes `n` orphans: intermediates each start a batch of children that exit at once, then exit
+// themselves without waiting, so every child is re-parented to init as a zombie. The children
+// come from vfork(2): they share the intermediate's memory and only _exit, so each costs a few
+// microseconds instead of a page-table copy, and 100,000 fit in the stress test's time.
+bool MakeOrphans(long n) {
   constexpr long kBatch = 100;
   for (long made = 0; made < n; made += kBatch) {
     pid_t mid = fork();
     if (mid == 0) {
       for (long i = 0; i < kBatch && made + i < n; ++i) {
-        if (fork() == 0) _exit(0);
+        if (vfork() == 0) _exit(0);
       }
       _exit(0);
     }
     if (mid < 0) {
       std::perror("fork");
-      return 1;
+      return false;
     }
     waitpid(mid, nullptr, 0);
   }
-  // Every orphan is init's now, exiting or a zombie; init must reap them all.
+  return true;
+}
+
+// Every orphan is init's now, exiting or a zombie; init must reap them all.
+bool WaitReaped(long timeout_ms) {
   for (long waited = 0; waited < timeout_ms; waited += 10) {
-    int left = CountOthersInGroup();
-    if (left == 0) {
-      Say("reaped " + std::to_string(n));
-      return 0;
-    }
+    if (CountOthersInGroup() == 0) return true;
     SleepMs(10);
+  }
+  return false;
+}
+
+int Orphans(long n, long timeout_ms) {
+  if (!MakeOrphans(n)) return 1;
+  if (WaitReaped(timeout_ms)) {
+    Say("reaped " + std::to_string(n));
+    return 0;
   }
   Say("left " + std::to_string(CountOthersInGroup()));
   return 1;
+}
+
+int OrphanRounds(long n) {
+  sigset_t set;
+  sigemptyset(&set);
+  sigaddset(&set, SIGUSR1);
+  sigaddset(&set, SIGTERM);
+  sigprocmask(SIG_BLOCK, &set, nullptr);
+  Say("ready");
+  long total = 0;
+  for (;;) {
+    int sig = sigwaitinfo(&set, nullptr);
+    if (sig == SIGTERM) return 0;
+    if (sig != SIGUSR1) continue;
+    if (!MakeOrphans(n)) return 1;
+    total += n;
+    if (!WaitReaped(60000)) {
+      Say("left " + std::to_string(CountOthersInGroup()));
+      return 1;
+    }
+    Say("reaped " + std::to_string(total));
+  }
+}
+
+// Keeps making orphans, one a millisecond, until TERM; then says how many.
+[[noreturn]] void Churn() {
+  sigset_t term;
+  sigemptyset(&term);
+  sigaddset(&term, SIGTERM);
+  long made = 0;
+  const timespec none{0, 0};
+  for (;;) {
+    if (sigtimedwait(&term, nullptr, &none) == SIGTERM) {
+      Say("churned " + std::to_string(made));
+      _exit(0);
+    }
+    pid_t mid = fork();
+    if (mid == 0) {
+      if (fork() == 0) _exit(0);
+      _exit(0);
+    }
+    if (mid > 0) {
+      waitpid(mid, nullptr, 0);
+      ++made;
+    }
+    SleepMs(1);
+  }
+}
+
+int Count(std::vector<std::string_view> args) {
+  std::vector<int> sigs;
+  long every = 1000;
+  bool churn = false;
+  int code = 0;
+  for (size_t i = 0; i < args.size(); ++i) {
+    if (args[i] == "--every" && i + 1 < args.size()) {
+      every = std::atol(std::string(args[++i]).c_str());
+    } else if (args[i] == "--churn") {
+      churn = true;
+    } else if (args[i] == "--exit" && i + 1 < args.size()) {
+      code = std::atoi(std::string(args[++i]).c_str());
+    } else {
+      sigs.push_back(SignalNumber(args[i]));
+    }
+  }
+  sigset_t all;
+  sigfillset(&all);
+  sigprocmask(SIG_BLOCK, &all, nullptr);
+  pid_t churner = churn ? fork() : 0;
+  if (churn && churner == 0) Churn();
+  std::vector<long> counts(sigs.size());
+  long total = 0;
+  Say("ready");
+  for (;;) {
+    int sig = sigwaitinfo(&all, nullptr);
+    if (sig == SIGTERM) break;
+    for (size_t i = 0; i < sigs.size(); ++i) {
+      if (sigs[i] != sig) continue;
+      ++counts[i];
+      if (++total % every == 0) Say("got " + std::to_string(total));
+    }
+  }
+  if (churner > 0) {
+    kill(churner, SIGTERM);
+    waitpid(churner, nullptr, 0);
+  }
+  for (size_t i = 0; i < sigs.size(); ++i) {
+    Say("count " + SignalName(sigs[i]) + " " + std::to_string(counts[i]));
+  }
+  return code;
+}
+
+int Segv() {
+  rlimit none{0, 0};
+  setrlimit(RLIMIT_CORE, &none);
+  signal(SIGSEGV, SIG_DFL);
+  sigset_t segv;
+  sigemptyset(&segv);
+  sigaddset(&segv, SIGSEGV);
+  sigprocmask(SIG_UNBLOCK, &segv, nullptr);
+  volatile int* null = nullptr;
+  *null = 1;
+  return 70;
+}
+
+// Blocks TERM before the caller says anything, so a TERM sent on that line is waited for.
+sigset_t BlockTerm() {
+  sigset_t term;
+  sigemptyset(&term);
+  sigaddset(&term, SIGTERM);
+  sigprocmask(SIG_BLOCK, &term, nullptr);
+  return term;
+}
+
+int WaitForTerm(const sigset_t& term, int code) {
+  while (sigwaitinfo(&term, nullptr) != SIGTERM) {
+  }
+  return code;
+}
+
+int CloseStd(int code) {
+  const sigset_t term = BlockTerm();
+  Say("closing");
+  close(STDOUT_FILENO);
+  close(STDERR_FILENO);
+  return WaitForTerm(term, code);
+}
+
+int StopSelf() {
+  const sigset_t term = BlockTerm();
+  Say("stopping");
+  raise(SIGSTOP);
+  Say("continued");
+  return WaitForTerm(term, 0);
+}
+
+int Hog() {
+  long mib = 0;
+  std::vector<void*> blocks;
+  while (void* p = std::malloc(1 << 20)) {
+    std::memset(p, 1, 1 << 20);
+    blocks.push_back(p);
+    ++mib;
+  }
+  Say("hogged " + std::to_string(mib) + " MiB");
+  for (void* p : blocks) std::free(p);
+  return 3;
 }
 
 // Leaves a double-forked daemon in its own session (re-parented to init), and returns once it
@@ -356,6 +531,12 @@ int main(int argc, char** argv) {
     return Orphans(std::atol(argv[2]), args.size() > 1 ? std::atol(argv[3]) : 30000);
   }
   if (mode == "daemon") return Daemon(args);
+  if (mode == "count") return Count(args);
+  if (mode == "orphan-rounds" && !args.empty()) return OrphanRounds(std::atol(argv[2]));
+  if (mode == "segv") return Segv();
+  if (mode == "close-std" && !args.empty()) return CloseStd(std::atoi(argv[2]));
+  if (mode == "stop-self") return StopSelf();
+  if (mode == "hog") return Hog();
   if (mode == "tty") return Tty();
   if (mode == "status") return Status();
   if (mode == "try-syscall") return TrySyscalls(args);

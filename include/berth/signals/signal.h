@@ -14,7 +14,7 @@ namespace berth::signals {
 // The highest signal number Linux delivers (SIGRTMAX on every Linux ABI berth targets).
 inline constexpr int kMaxSignal = 64;
 
-// Parses "TERM", "SIGTERM", "sigterm", "15", "RTMIN+2" or "SIGRTMAX-1". Returns nullopt for
+// Parses "TERM", "SIGTERM", "sigterm", "15", "SIG33", "RTMIN+2" or "SIGRTMAX-1". Returns nullopt for
 // anything that is not a signal from 1 to kMaxSignal.
 std::optional<int> ParseSignal(absl::string_view text);
 

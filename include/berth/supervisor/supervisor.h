@@ -77,6 +77,8 @@ class Supervisor {
   void OnTerminalStop(int sig);
   void BeginShutdown(int sig);
   void ForwardStopSignal();
+  pid_t TargetOf(pid_t pid) const;
+  void ContinueIfStopped(pid_t pid, pid_t target);
   void OnChildExit(int wait_status);
   void OnOrphan(pid_t pid, int wait_status);
   void AfterReap();

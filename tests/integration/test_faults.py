@@ -1,0 +1,191 @@
+# SPDX-License-Identifier: MIT
+"""Faults: berth as PID 1 must never exit before its child, never leave it behind, and always
+return its exit status, whatever goes wrong around it. Each test is bounded and stops by itself.
+"""
+import os
+import resource
+import signal
+import subprocess
+import threading
+import time
+
+import pytest
+
+from conftest import BERTH, TESTBIN, Berth, children_of, need_pid_namespace, run, until
+
+SANITIZED = os.environ.get("BERTH_SANITIZED") == "1"
+# berth holds 7 descriptors while it serves (stdio, epoll, signalfd, two timerfds) and 9 at its
+# peak (the exec-error pipe while spawning; two more to scan /proc at teardown), so 9 is the
+# lowest RLIMIT_NOFILE it runs under. ASan's runtime needs a few of its own.
+LOW_NOFILE = 12 if SANITIZED else 9
+# The lowest address-space cap measured for the static build is 3 MiB; 4 MiB leaves the child
+# (which inherits it) room to start.
+LOW_AS = 4 << 20
+
+
+def limited(resource_id, value):
+    return lambda: resource.setrlimit(resource_id, (value, value))
+
+
+def state(pid):
+    with open(f"/proc/{pid}/stat") as f:
+        return f.read().rsplit(")", 1)[1].split()[0]
+
+
+def still_running_after(b, seconds):
+    """A bounded look for a wrong early exit: berth must not exit while its child lives."""
+    try:
+        b.proc.wait(timeout=seconds)
+    except subprocess.TimeoutExpired:
+        return True
+    return False
+
+
+@pytest.mark.parametrize("program,code,says", [
+    ("/nonexistent/program", 127, "No such file or directory"),
+    ("/etc/passwd", 126, "Permission denied"),
+    ("/tmp", 126, "Permission denied"),
+])
+def test_exec_failure_is_reported_with_its_code(program, code, says):
+    r = run(["--", program], pid1=True)
+    assert r.returncode == code
+    errors = [l for l in r.stderr.splitlines() if "error" in l]
+    assert len(errors) == 1 and says in errors[0], r.stderr
+
+
+@pytest.mark.parametrize("pid1", [True, False], ids=["pid1", "subreaper"])
+def test_child_segfault_gives_139(pid1):
+    r = run(["--", TESTBIN, "segv"], pid1=pid1)
+    assert r.returncode == 139, r.stderr
+
+
+def test_lowest_fd_limit_still_spawns_reaps_and_kills_leftovers():
+    b = Berth(["-v", "--grace", "2s", "--", TESTBIN, "daemon", "--ignore-term", "--exit", "5"],
+              preexec_fn=limited(resource.RLIMIT_NOFILE, LOW_NOFILE))
+    b.wait_line(r"^daemon \d+$")
+    assert b.wait(timeout=20) == 5
+    assert "sent SIGTERM to 1 leftover" in b.err, b.err
+    assert "killed pid" in b.err, b.err
+
+
+@pytest.mark.skipif(SANITIZED, reason="UBSan probes memory through a pipe: with no descriptor "
+                    "left it reports false 'invalid vptr' errors")
+def test_fd_limit_too_low_for_setup_is_one_clean_error():
+    p = subprocess.run([BERTH, "--", "true"], capture_output=True, text=True, timeout=30,
+                       preexec_fn=limited(resource.RLIMIT_NOFILE, 5))
+    assert p.returncode == 1, p.stderr
+    assert "Too many open files" in p.stderr
+    assert len(p.stderr.strip().splitlines()) == 1, p.stderr
+
+
+@pytest.mark.skipif(SANITIZED, reason="ASan reserves terabytes of address space for its shadow")
+def test_memory_limit_child_runs_out_berth_does_not():
+    b = Berth(["--", TESTBIN, "hog"], preexec_fn=limited(resource.RLIMIT_AS, LOW_AS))
+    assert b.wait() == 3
+    assert b.wait_line(r"^hogged \d+ MiB$") >= 0
+
+
+@pytest.mark.skipif(SANITIZED, reason="ASan reserves terabytes of address space for its shadow")
+def test_memory_limit_reaps_orphans_and_forwards():
+    b = Berth(["--", TESTBIN, "orphans", "2000"], preexec_fn=limited(resource.RLIMIT_AS, LOW_AS))
+    b.wait_line("^reaped 2000$", timeout=60)
+    assert b.wait() == 0
+    b = Berth(["--", TESTBIN, "signals"], preexec_fn=limited(resource.RLIMIT_AS, LOW_AS))
+    b.wait_line("^ready$")
+    b.kill(signal.SIGUSR1)
+    b.wait_line("^signal SIGUSR1$")
+    b.kill(signal.SIGTERM)
+    assert b.wait() == 0
+
+
+class Spammer:
+    """Hits berth with signals from a thread: harmless ones (whose default action is to ignore,
+    so the child may get them before it is ready) and SIGSTOP/SIGCONT pairs, after which Linux
+    fails epoll_wait and other waits with EINTR even with no handler (signal(7))."""
+
+    HARMLESS = [signal.SIGWINCH, signal.SIGURG, signal.SIGCHLD]
+
+    def __init__(self, pid):
+        self.pid, self.sent, self.stops = pid, 0, 0
+        self.done = threading.Event()
+        self.thread = threading.Thread(target=self._run, daemon=True)
+        self.thread.start()
+
+    def _run(self):
+        deadline = time.monotonic() + 20
+        while not self.done.is_set() and time.monotonic() < deadline:
+            try:
+                for sig in self.HARMLESS:
+                    os.kill(self.pid, sig)
+                    self.sent += 1
+                os.kill(self.pid, signal.SIGSTOP)
+                os.kill(self.pid, signal.SIGCONT)
+                self.stops += 1
+            except ProcessLookupError:
+                return
+
+    def stop(self):
+        self.done.set()
+        self.thread.join(timeout=5)
+        os.kill(self.pid, signal.SIGCONT)
+
+
+def test_eintr_signals_and_stops_during_spawn_and_while_serving():
+    runs, stops, sent = 10, 0, 0
+    for _ in range(runs):
+        b = Berth(["--", TESTBIN, "signals"])
+        spam = Spammer(b.pid)  # from the moment berth exists: during set-up and spawn
+        b.wait_line("^ready$")
+        until(lambda: spam.stops >= 20, 10, "20 stop/continue cycles while serving")
+        spam.stop()
+        stops, sent = stops + spam.stops, sent + spam.sent
+        b.kill(signal.SIGUSR2)
+        b.wait_line("^signal SIGUSR2$")
+        b.kill(signal.SIGTERM)
+        assert b.wait() == 0
+        assert not [l for l in b.lines["err"] if "error" in l], b.err
+    print(f"FIGURE eintr runs={runs} stop_continue_cycles={stops} harmless_signals={sent}")
+
+
+def test_child_closes_stdout_and_stderr():
+    b = Berth(["--", TESTBIN, "close-std", "7"])
+    b.wait_line("^closing$")
+    b.kill(signal.SIGTERM)
+    assert b.wait() == 7
+
+
+def test_berths_own_stderr_reader_gone_costs_the_child_nothing():
+    """berth -vvv logs every forward; with its stderr's reader gone each write raises SIGPIPE at
+    berth. It once forwarded those to the child and, logging that, raised the next: a loop."""
+    need_pid_namespace()
+    r, w = os.pipe()
+    p = subprocess.Popen(["unshare", "-p", "-f", "--mount-proc", BERTH, "-vvv", "--", TESTBIN,
+                          "signals"], stdout=subprocess.PIPE, stderr=w)
+    os.close(w)
+    os.close(r)
+    try:
+        assert p.stdout.readline() == b"ready\n"
+        berth = until(lambda: children_of(p.pid), 10, "berth")[0]
+        for sig in (signal.SIGUSR1, signal.SIGUSR2, signal.SIGTERM):
+            os.kill(berth, sig)
+            assert p.stdout.readline() == f"signal {sig.name}\n".encode()
+        assert p.wait(timeout=10) == 0
+        assert p.stdout.read() == b"", "the child got a signal nobody sent"
+    finally:
+        if p.poll() is None:
+            p.kill()
+
+
+@pytest.mark.parametrize("grace", [["--grace", "30s"], []], ids=["grace", "no-grace"])
+def test_child_that_stops_itself(grace):
+    b = Berth(["-v"] + grace + ["--", TESTBIN, "stop-self"])
+    b.wait_line("^stopping$")
+    child = until(lambda: children_of(b.pid), 10, "the child")[0]
+    until(lambda: state(child) == "T", 10, "the child to stop")
+    assert still_running_after(b, 0.5), "berth exited while its child was stopped"
+    sent = time.monotonic()
+    b.kill(signal.SIGTERM)
+    assert b.wait(timeout=20) == 0
+    assert b.ended - sent < 10, "berth waited for a deadline instead of continuing the child"
+    b.wait_line("^continued$")
+    assert "was stopped: sent SIGCONT" in b.err

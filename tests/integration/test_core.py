@@ -137,6 +137,11 @@ def test_without_a_tty_it_works_the_same():
 def test_idle_berth_never_wakes_up():
     b = Berth(["--", TESTBIN, "signals"])
     b.wait_line("^ready$")
+    # The child can say ready before berth first blocks (a loaded machine): start counting once
+    # berth sleeps in the kernel.
+    deadline = time.monotonic() + 10
+    while not proc_status(b.pid)["State"].startswith("S") and time.monotonic() < deadline:
+        time.sleep(0.01)
     before = proc_status(b.pid)
     time.sleep(5)  # the measurement window, not a synchronisation
     after = proc_status(b.pid)

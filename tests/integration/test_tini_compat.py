@@ -87,11 +87,12 @@ def test_signals_kill_a_default_child(named, sig):
 
 
 def test_process_group_with_g(named):
-    b = Berth(["-g", "--", TESTBIN, "signals", "--child", "--exit-on", "USR1"], pid1=False,
-              binary=named("tini"))
+    b = Berth(["-g", "--", TESTBIN, "signals", "--child"], pid1=False, binary=named("tini"))
     b.wait_line("^ready$")
     b.kill(signal.SIGUSR1)
     b.wait_line("^child signal SIGUSR1$")
+    b.kill(signal.SIGTERM)  # to the group too, so the grandchild ends with the child
+    b.wait_line("^child signal SIGTERM$")
     assert b.wait() == 0
 
 

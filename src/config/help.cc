@@ -29,8 +29,9 @@ std::string HelpText(Personality personality) {
                                  "Runs PROGRAM as the only child of an init: forwards signals, ",
                                  "reaps zombies, exits with PROGRAM's status.\n");
   if (personality == Personality::kBerth) {
-    absl::StrAppend(&out, "       berth probe TARGET: checks TARGET once, for HEALTHCHECK ",
-                    "(see berth probe --help).\n");
+    absl::StrAppend(&out, "\nCommands:\n",
+                    "  probe TARGET              check TARGET once, for HEALTHCHECK (berth probe --help)\n",
+                    "  check PROGRAM             show how PROGRAM stops under berth (berth check --help)\n");
   }
   for (absl::string_view group : kGroups) {
     std::string section;

@@ -71,15 +71,17 @@ absl::Status Supervisor::Start() {
 
 void Supervisor::OnSignal(const signalfd_siginfo& info) noexcept {
   const int sig = static_cast<int>(info.ssi_signo);
+  // First: TIOCNOTTY's SIGHUP and SIGCONT come as SI_USER from berth's own pid (kill_pgrp), so
+  // they would otherwise be taken for the SIGPIPEs below and leave the one-shot armed.
+  if (ignore_once_.Contains(sig)) {
+    ignore_once_.Remove(sig);
+    log::Debug("ignored {}: sent by the terminal hand-off", signals::SignalName(sig));
+    return;
+  }
   if (SentByMyself(info)) return;
   if (sig == SIGCHLD) {
     reaper_.ReapAll();
     AfterReap();
-    return;
-  }
-  if (ignore_once_.Contains(sig)) {
-    ignore_once_.Remove(sig);
-    log::Debug("ignored {}: sent by the terminal hand-off", signals::SignalName(sig));
     return;
   }
   if (IsTerminalStop(sig)) {

@@ -56,10 +56,13 @@ def listed(named_module):
     for name in NAMES:
         r = run(["--help"], binary=named_module(name))
         assert r.returncode == 0, r.stderr
-        o, e, c = helptext.items(r.stdout)
+        o, e, c = helptext.items(r.stdout + r.stderr)  # dumb-init prints its help on stderr
         options |= o
         env |= e
         commands |= c
+    # dumb-init's own help text, which berth prints under that name, lists no environment; its
+    # one variable is still berth's to document.
+    env |= {"DUMB_INIT_SETSID"}
     return options, env, commands
 
 

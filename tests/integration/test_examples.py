@@ -111,7 +111,7 @@ def test_nginx_translates_term_to_quit():
     assert args[args.index("--map") + 1] == "TERM:QUIT"
 
 
-@pytest.mark.parametrize("path", entrypoint_cases())
+@pytest.mark.parametrize("path", DOCKERFILES, ids=lambda p: p.parent.name)
 def test_entrypoint_runs_with_berth(path):
     args = entrypoint(path)[1:]
     me = pwd.getpwuid(os.getuid()).pw_name
@@ -119,21 +119,6 @@ def test_entrypoint_runs_with_berth(path):
     for opt, value in (("--user", me), ("--healthz", f"127.0.0.1:{free_port()}")):
         if opt in args:
             args[args.index(opt) + 1] = value
-    r = run(args + ["true"], timeout=30)
-    assert r.returncode == 0, f"berth {' '.join(args)} true -> {r.returncode}: {r.stderr}"
-
-
-@pytest.mark.parametrize("path", DOCKERFILES, ids=lambda p: p.parent.name)
-def test_entrypoint_options_berth_knows_today_run(path):
-    """The same ENTRYPOINT without the options still being built: the rest must work now."""
-    args, drop = [], 0
-    for a in entrypoint(path)[1:]:
-        if drop:
-            drop -= 1
-        elif a in unknown([a]) and a in BEING_BUILT:
-            drop = 1 if a in TAKES_VALUE else 0
-        else:
-            args.append(a)
     r = run(args + ["true"], timeout=30)
     assert r.returncode == 0, f"berth {' '.join(args)} true -> {r.returncode}: {r.stderr}"
 

@@ -73,7 +73,8 @@ def test_tini_name_gives_tinis_version_format(installed):
 
 
 def test_dumb_init_name_acts_as_dumb_init(installed):
-    assert sh("/usr/lib/berth/dumb-init", "--version").stdout == f"dumb-init v{installed}\n"
+    # dumb-init prints its version on stderr (dumb-init.c: fprintf(stderr, ...)).
+    assert sh("/usr/lib/berth/dumb-init", "--version").stderr == f"dumb-init v{installed}\n"
     assert sh("/usr/lib/berth/dumb-init", "sh", "-c", "exit 5").returncode == 5
 
 

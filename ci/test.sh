@@ -29,7 +29,7 @@ t_fuzz=$((SECONDS - t1))
 echo "timings: deps ${t_deps}s, build ${t_build}s, release ${t_release}s, tests ${t_test}s," \
   "sanitizers ${t_sanitize}s, fuzzing ${t_fuzz}s"
 logs=(build/meson-logs/testlog.json)
-for f in build-asan/meson-logs/testlog.json build-fuzz/fuzzlog.json; do
+for f in build-asan/meson-logs/unitlog.json build-asan/meson-logs/testlog.json build-fuzz/fuzzlog.json; do
   if [ -f "$f" ]; then logs+=("$f"); fi
 done
 /usr/bin/python3 ci/summary.py "${logs[@]}"

@@ -1,17 +1,21 @@
 #!/usr/bin/env bash
 # Builds the libFuzzer targets with clang (ASan+UBSan) and runs each for a bounded time from its
-# seed corpus. Prints executions per target; a crash fails, and its input is kept under
+# seed corpus (20 s by default). Prints executions per target; a crash fails, and its input is kept under
 # build-fuzz/artifacts/ to become a regression test. Usage: ci/fuzz.sh [SECONDS_PER_TARGET]
 # Writes build-fuzz/fuzzlog.json (meson's testlog format) for ci/summary.py.
+# ci/fuzz.sh --build-only builds and stops (ci/test.sh overlaps that with the sanitizer tests).
 set -euo pipefail
 cd "$(dirname "$0")/.."
-seconds=${1:-${FUZZ_SECONDS:-30}}
+build_only=0
+if [ "${1:-}" = --build-only ]; then build_only=1; shift; fi
+seconds=${1:-${FUZZ_SECONDS:-20}}
 dir=build-fuzz
 if [ ! -f "$dir/build.ninja" ]; then
   CXX=clang++ meson setup "$dir" -Dfuzz=enabled -Dtests=disabled -Dstatic=false -Db_lto=false \
     -Dbuildtype=debugoptimized -Db_sanitize=address,undefined -Db_lundef=false --werror >/dev/null
 fi
 ninja -C "$dir" >/dev/null
+if ((build_only)); then exit 0; fi
 mkdir -p "$dir/artifacts"
 : >"$dir/fuzzlog.json"
 export ASAN_OPTIONS=halt_on_error=1:detect_leaks=1:abort_on_error=1

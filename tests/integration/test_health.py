@@ -233,7 +233,9 @@ def test_bad_requests_leave_berth_responsive_and_its_memory_flat():
     for _ in range(5):
         abuse()
     after = rss_kb(b.pid)
-    assert after - before < 512, f"VmRSS grew from {before} kB to {after} kB"
+    # ASan's quarantine keeps freed memory on purpose; in ci/sanitize.sh LeakSanitizer checks.
+    if os.environ.get("BERTH_SANITIZED") != "1":
+        assert after - before < 512, f"VmRSS grew from {before} kB to {after} kB"
 
     # A slow client (half a request head, then nothing) is cut off at the header timeout
     # (5 s), and others are served meanwhile.

@@ -11,7 +11,8 @@ namespace berth::health {
 
 enum class Method { kGet, kHead, kOther };
 
-// A complete request head. The views point into the buffer given to ParseRequest.
+// A complete request head. The views point into the buffer given to ParseRequest, but for the
+// path of an absolute-form target without one ("http://host"): a static "/".
 struct Request {
   Method method = Method::kOther;
   absl::string_view method_token;

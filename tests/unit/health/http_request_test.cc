@@ -76,6 +76,16 @@ TEST_SUITE("health") {
     }
   }
 
+  // From tests/fuzz/http_request (regress-absolute-form-no-path): "http://2" has no path, and the
+  // parser answers a static "/" that is not in the buffer, which the header now says.
+  TEST_CASE("regression: an absolute-form target without a path is /") {
+    const std::string data = "HEAD http://2 HTTP/1.0\r\n\r\n";
+    ParseResult r = ParseRequest(data, 8192);
+    REQUIRE(r.kind == Kind::kComplete);
+    CHECK(r.request.path == "/");
+    CHECK(r.request.size == data.size());
+  }
+
   TEST_CASE("pipelined requests parse one at a time") {
     const std::string one = "GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n";
     const std::string two = "HEAD /readyz HTTP/1.1\r\n\r\n";

@@ -28,7 +28,7 @@ std::string ReadSmallFile(const std::string& path) {
 }
 
 // proc(5) stat: "pid (comm) state ppid ..."; comm may hold spaces and ')', so parse from the
-// last ')'. starttime is the 22nd field, the 20th after the ')'.
+// last ')'.
 bool ParseStat(const std::string& stat, ProcEntry* e) {
   size_t open = stat.find('(');
   size_t close = stat.rfind(')');
@@ -39,8 +39,7 @@ bool ParseStat(const std::string& stat, ProcEntry* e) {
   e->state = stat[close + 2];
   std::vector<absl::string_view> fields =
       absl::StrSplit(absl::string_view(stat).substr(close + 2), ' ', absl::SkipEmpty());
-  return fields.size() > 19 && absl::SimpleAtoi(fields[1], &e->ppid) &&
-         absl::SimpleAtoi(fields[19], &e->start);
+  return fields.size() > 1 && absl::SimpleAtoi(fields[1], &e->ppid);
 }
 
 // The direct children of `pid`, from the children file of each of its threads.
@@ -73,9 +72,8 @@ std::vector<ProcEntry> ScanBelow(pid_t root) {
   std::vector<ProcEntry> out;
   std::set<pid_t> seen{root};
   std::vector<pid_t> queue = ChildrenOf(root);
-  while (!queue.empty()) {
-    const pid_t pid = queue.back();
-    queue.pop_back();
+  for (size_t next = 0; next < queue.size(); ++next) {
+    const pid_t pid = queue[next];
     // The set guards against a cycle in a walk torn by pid reuse.
     if (!seen.insert(pid).second) continue;
     std::optional<ProcEntry> e = ReadEntry(pid);

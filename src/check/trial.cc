@@ -96,6 +96,7 @@ class Trial {
   void Watch(pid_t pid);
   void OnProcessExit(pid_t pid) noexcept;
   void OnMainExit() noexcept;
+  void MarkMainExit();
   void OnProbe() noexcept;
   void BecomeReady() noexcept;
   void SendNextSignal() noexcept;
@@ -255,21 +256,26 @@ void Trial::OnScan() noexcept {
 void Trial::Scan() {
   const std::vector<ProcEntry> below = ScanBelow(pid1_);
   if (!bare_ && tracker_.main() == 0) FindMain(below);
-  for (pid_t pid : tracker_.Observe(Now(), below)) Watch(pid);
-  // The pidfd's backstop: a main process that is gone or a zombie has exited.
+  // The main process's end first: a process missing from the same snapshot may have been torn
+  // down after it, and is a leftover. The snapshot is the pidfd's backstop.
   if (!bare_ && tracker_.main() != 0 && !t_.main_exit) {
     bool alive = false;
     for (const ProcEntry& e : below) alive |= e.pid == tracker_.main() && e.state != 'Z';
-    if (!alive) OnMainExit();
+    if (!alive || (main_pidfd_.Valid() && Readable(main_pidfd_.Get()))) MarkMainExit();
   }
+  for (pid_t pid : tracker_.Observe(Now(), below)) Watch(pid);
 }
 
-// berth's child is the program: the child of PID 1 that started first (anything adopted later,
-// a daemon say, started after it).
+// berth's child is the program: the first child of PID 1 in the kernel's order, which puts the
+// children it forked before those it adopted. (Start times cannot tell: they tick every 10 ms,
+// and a daemon started by the program often shares its tick.)
 void Trial::FindMain(const std::vector<ProcEntry>& below) {
   const ProcEntry* first = nullptr;
   for (const ProcEntry& e : below) {
-    if (e.ppid == pid1_ && (first == nullptr || e.start < first->start)) first = &e;
+    if (e.ppid == pid1_) {
+      first = &e;
+      break;
+    }
   }
   if (first == nullptr) return;
   const pid_t pid = first->pid;
@@ -301,6 +307,11 @@ void Trial::OnProcessExit(pid_t pid) noexcept {
 }
 
 void Trial::OnMainExit() noexcept {
+  MarkMainExit();
+  Scan();
+}
+
+void Trial::MarkMainExit() {
   if (main_pidfd_.Valid()) {
     loop_.Remove(main_pidfd_.Get());
     main_pidfd_.Reset();
@@ -308,7 +319,6 @@ void Trial::OnMainExit() noexcept {
   if (t_.main_exit) return;
   t_.main_exit = Now();
   tracker_.MainExited(*t_.main_exit);
-  Scan();
   (void)signal_->Disarm();
 }
 
@@ -327,8 +337,9 @@ void Trial::OnProbe() noexcept {
 void Trial::BecomeReady() noexcept {
   if (t_.ready_at || finished_ || t_.ready_timed_out) return;
   t_.ready_at = Now();
-  // The signal's effect is timed from the main process: know it before the signal goes.
-  if (!bare_ && tracker_.main() == 0) Scan();
+  // Know every process before the signal goes: the main process, to time the signal's effect,
+  // and any daemon it started since the last scan, which berth may tear down in a millisecond.
+  Scan();
   (void)probe_->Disarm();
   (void)ready_timeout_->Disarm();
   (void)budget_->Arm(o_.budget);

@@ -13,14 +13,14 @@ namespace berth::check {
 struct ProcEntry {
   pid_t pid;
   pid_t ppid;
-  char state;                    // proc(5) stat state: 'R', 'S', 'Z', ...
-  std::string comm;              // for the command of a zombie, which has no cmdline
-  unsigned long long start = 0;  // proc(5) stat starttime, in clock ticks after boot
+  char state;        // proc(5) stat state: 'R', 'S', 'Z', ...
+  std::string comm;  // for the command of a zombie, which has no cmdline
 };
 
 // Every process whose chain of parents reaches `root` (root excluded), zombies included. Walks
 // /proc/PID/task/TID/children from `root`, so the cost follows the size of the tree, not of the
-// machine.
+// machine. Breadth first: root's children come first, in the kernel's order (those it forked,
+// oldest first, then those it adopted, in the order it adopted them).
 std::vector<ProcEntry> ScanBelow(pid_t root);
 
 // The entry read from /proc/PID/stat, if the process still exists.

@@ -8,8 +8,8 @@ namespace {
 
 absl::Duration Ms(int ms) { return absl::Milliseconds(ms); }
 
-ProcEntry Live(pid_t pid, pid_t ppid = 1) { return {pid, ppid, 'S', "p" + std::to_string(pid), 0}; }
-ProcEntry Zombie(pid_t pid) { return {pid, 1, 'Z', "z", 0}; }
+ProcEntry Live(pid_t pid, pid_t ppid = 1) { return {pid, ppid, 'S', "p" + std::to_string(pid)}; }
+ProcEntry Zombie(pid_t pid) { return {pid, 1, 'Z', "z"}; }
 
 ProcessTracker Make(Timeline& t) {
   return ProcessTracker(t, [](const ProcEntry& e) { return e.comm; });

@@ -45,7 +45,8 @@ std::string HelpText(Personality personality) {
   }
   std::string env;
   for (const EnvSpec& e : EnvTable()) {
-    if (!(e.who & who)) continue;
+    // berth's help also lists the variables its other names read (their help says which name).
+    if (!(e.who & who) && personality != Personality::kBerth) continue;
     std::string n(e.name);
     n.resize(std::max<size_t>(n.size() + 2, 28), ' ');
     absl::StrAppend(&env, "  ", n, e.help, "\n");

@@ -7,8 +7,6 @@ import os
 import pathlib
 import queue
 import re
-import shutil
-import signal
 import subprocess
 import threading
 import time
@@ -155,8 +153,13 @@ def run(args, binary=BERTH, pid1=False, timeout=30, env=None, input=None):
 @pytest.fixture
 def named(tmp_path):
     """named('tini') is a path to a symlink called tini that points to berth."""
+    return symlinker(tmp_path)
+
+
+def symlinker(directory):
+    """A function from a name to a symlink by that name in `directory` that points to berth."""
     def make(name):
-        link = tmp_path / name
+        link = directory / name
         if not link.exists():
             link.symlink_to(BERTH)
         return str(link)

@@ -1,6 +1,5 @@
 # SPDX-License-Identifier: MIT
 """The core: berth runs a program as PID 1 (and as a subreaper), forwards, reaps, exits right."""
-import os
 import signal
 import subprocess
 import time

@@ -4,7 +4,6 @@
 --help is generated from the option table, so a failure here means a row was added without its
 man page entry (or the reverse). The message names each one and where it is missing.
 """
-import pathlib
 import re
 
 import pytest
@@ -68,15 +67,8 @@ def listed(named_module):
 
 @pytest.fixture(scope="module")
 def named_module(tmp_path_factory):
-    from conftest import BERTH
-    d = tmp_path_factory.mktemp("names")
-
-    def make(name):
-        link = d / name
-        if not link.exists():
-            link.symlink_to(BERTH)
-        return str(link)
-    return make
+    from conftest import symlinker
+    return symlinker(tmp_path_factory.mktemp("names"))
 
 
 @pytest.fixture(scope="module")

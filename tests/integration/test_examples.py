@@ -9,7 +9,6 @@ test an expected failure that names them (strict=False: it passes once they land
 import http.server
 import json
 import os
-import pathlib
 import pwd
 import re
 import socket
@@ -19,15 +18,10 @@ import tomllib
 import pytest
 import yaml
 
-import helptext
 from conftest import ROOT, run
 
 EXAMPLES = ROOT / "examples"
 DOCKERFILES = sorted(EXAMPLES.glob("*/Dockerfile"))
-# Options not in the core yet, and the issue building each.
-BEING_BUILT = {"--user": "security, issue 6", "--healthz": "health, issue 5",
-               "--health-http": "health, issue 5", "probe": "health, issue 5"}
-TAKES_VALUE = {"--user", "--healthz", "--health-http"}
 
 
 def instructions(path):
@@ -52,43 +46,10 @@ def healthcheck(path):
     return json.loads(rest[rest.index("CMD") + 3:])
 
 
-def known_options():
-    return helptext.items(run(["--help"]).stdout)[0]
-
-
-def unknown(args):
-    known = known_options()
-    return [a.split("=")[0] for a in args
-            if a.startswith("--") and a != "--" and a.split("=")[0] not in known]
-
-
-def expect_known(names):
-    """An xfail mark naming the options berth does not know yet, or no mark."""
-    missing = [n for n in names if n in BEING_BUILT]
-    if not missing:
-        return []
-    why = "; ".join(f"{n} is being built ({BEING_BUILT[n]})" for n in missing)
-    return [pytest.mark.xfail(reason=f"berth does not accept it yet: {why}", strict=False)]
-
-
 def free_port():
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         return s.getsockname()[1]
-
-
-def entrypoint_cases():
-    cases = []
-    for path in DOCKERFILES:
-        args = entrypoint(path)
-        marks = expect_known(unknown(args[1:]))
-        cases.append(pytest.param(path, marks=marks, id=path.parent.name))
-    return cases
-
-
-def healthcheck_supported():
-    # Without the subcommand, berth takes "probe" for the program and cannot find it: 127.
-    return run(["probe", "http://127.0.0.1:1/"]).returncode != 127
 
 
 def test_there_are_three_dockerfiles():
@@ -143,9 +104,6 @@ def server():
 
 @pytest.mark.parametrize("path", DOCKERFILES, ids=lambda p: p.parent.name)
 def test_healthcheck_probes_a_real_server(path, server):
-    if not healthcheck_supported():
-        pytest.xfail("berth does not accept it yet: the probe subcommand is being built "
-                     f"({BEING_BUILT['probe']})")
     cmd = healthcheck(path)[1:]
     cmd[-1] = re.sub(r"127\.0\.0\.1:\d+", f"127.0.0.1:{server}", cmd[-1])
     r = run(cmd, timeout=30)

@@ -7,11 +7,9 @@ app whose health a file flips. Every wait polls with a deadline; no sleeps to sy
 import http.server
 import json
 import os
-import pathlib
 import signal
 import socket
 import subprocess
-import sys
 import threading
 import time
 

@@ -18,7 +18,7 @@ import urllib.request
 
 import pytest
 
-from conftest import BERTH, STRICT, TESTBIN, Berth, proc_status, run, until
+from conftest import STRICT, TESTBIN, Berth, proc_status, run, until
 
 CAP_KILL = 5
 CAP_NET_BIND_SERVICE = 10

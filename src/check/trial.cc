@@ -77,7 +77,7 @@ class Trial {
       : o_(o),
         bare_(bare),
         loop_(loop),
-        tracker_(t_, [](const ProcEntry& e) { return CommandOf(e.pid, e.comm); }) {}
+        tracker_(t_, [](const ProcEntry& e) { return process::CommandLine(e.pid, e.comm); }) {}
   ~Trial() {
     if (regex_ok_) ::regfree(&regex_);
   }
@@ -359,10 +359,10 @@ void Trial::KillAll(bool record) noexcept {
   if (finished_) return;
   if (record) t_.budget_kill_at = Now();
   (void)signal_->Disarm();
-  if (record && bare_ && !t_.main_exit) t_.killed_at_budget.push_back(CommandOf(pid1_, "?"));
+  if (record && bare_ && !t_.main_exit) t_.killed_at_budget.push_back(process::CommandLine(pid1_, "?"));
   for (const ProcEntry& e : ScanBelow(pid1_)) {
     if (e.state == 'Z') continue;
-    if (record) t_.killed_at_budget.push_back(CommandOf(e.pid, e.comm));
+    if (record) t_.killed_at_budget.push_back(process::CommandLine(e.pid, e.comm));
     ::kill(e.pid, SIGKILL);
   }
   // In a namespace this alone ends every process in it.

@@ -1,28 +1,84 @@
 // SPDX-License-Identifier: MIT
 #include "berth/process/proc_state.h"
 
+#include <dirent.h>
 #include <fcntl.h>
 #include <unistd.h>
 
-#include <cstdio>
-#include <cstring>
-
+#include "absl/strings/numbers.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_split.h"
 #include "berth/base/unique_fd.h"
 
 namespace berth::process {
+namespace {
+
+constexpr size_t kMaxFile = 64 * 1024;  // a command line longer than this is cut
+
+std::string ReadSmallFile(const std::string& path) {
+  base::UniqueFd fd(::open(path.c_str(), O_RDONLY | O_CLOEXEC));
+  if (!fd.Valid()) return "";
+  std::string out;
+  char buf[4096];
+  ssize_t n;
+  while (out.size() < kMaxFile && (n = ::read(fd.Get(), buf, sizeof buf)) > 0) {
+    out.append(buf, static_cast<size_t>(n));
+  }
+  return out;
+}
+
+// proc(5) stat: "pid (comm) state ppid ..."; comm may hold spaces and ')', so parse from the
+// last ')'.
+bool ParseStat(const std::string& stat, ProcStat* s) {
+  const size_t open = stat.find('(');
+  const size_t close = stat.rfind(')');
+  if (open == std::string::npos || close == std::string::npos || close + 4 > stat.size()) {
+    return false;
+  }
+  s->comm = stat.substr(open + 1, close - open - 1);
+  s->state = stat[close + 2];
+  absl::string_view rest(stat.data() + close + 4, stat.size() - close - 4);
+  return absl::SimpleAtoi(rest.substr(0, rest.find(' ')), &s->ppid);
+}
+
+}  // namespace
+
+std::optional<ProcStat> ReadProcStat(pid_t pid) {
+  ProcStat s;
+  s.pid = pid;
+  if (!ParseStat(ReadSmallFile(absl::StrCat("/proc/", pid, "/stat")), &s)) return std::nullopt;
+  return s;
+}
+
+std::string CommandLine(pid_t pid, const std::string& comm) {
+  std::string cmdline = ReadSmallFile(absl::StrCat("/proc/", pid, "/cmdline"));
+  while (!cmdline.empty() && cmdline.back() == '\0') cmdline.pop_back();
+  if (cmdline.empty()) return absl::StrCat("[", comm, "]");
+  for (char& c : cmdline) {
+    if (c == '\0') c = ' ';
+  }
+  return cmdline;
+}
+
+std::vector<pid_t> ChildrenOf(pid_t pid) {
+  std::vector<pid_t> out;
+  DIR* dir = ::opendir(absl::StrCat("/proc/", pid, "/task").c_str());
+  if (dir == nullptr) return out;
+  while (dirent* d = ::readdir(dir)) {
+    if (d->d_name[0] == '.') continue;
+    std::string text = ReadSmallFile(absl::StrCat("/proc/", pid, "/task/", d->d_name, "/children"));
+    for (absl::string_view word : absl::StrSplit(text, ' ', absl::SkipWhitespace())) {
+      pid_t child;
+      if (absl::SimpleAtoi(word, &child)) out.push_back(child);
+    }
+  }
+  ::closedir(dir);
+  return out;
+}
 
 bool IsStopped(pid_t pid) {
-  char path[32];
-  std::snprintf(path, sizeof path, "/proc/%d/stat", static_cast<int>(pid));
-  base::UniqueFd fd(::open(path, O_RDONLY | O_CLOEXEC));
-  if (!fd.Valid()) return false;
-  char buf[512];
-  ssize_t n = ::read(fd.Get(), buf, sizeof buf - 1);
-  if (n <= 0) return false;
-  buf[n] = '\0';
-  // proc(5): "pid (comm) state ..."; comm may hold ')' itself, so the state follows the last one.
-  const char* close = std::strrchr(buf, ')');
-  return close != nullptr && close[1] == ' ' && close[2] == 'T';
+  std::optional<ProcStat> s = ReadProcStat(pid);
+  return s && s->state == 'T';
 }
 
 }  // namespace berth::process

@@ -45,7 +45,13 @@ class ProcessTracker {
   CommandFn command_of_;
   pid_t main_ = 0;
   bool main_exited_ = false;
-  std::map<pid_t, std::string> live_;  // known alive: command
+  struct Live {
+    std::string comm;
+    std::string command;
+  };
+  void Renamed(Live& l, const ProcEntry& e);
+
+  std::map<pid_t, Live> live_;  // known alive
   std::set<pid_t> ended_;
   std::map<pid_t, size_t> leftover_index_;
   std::map<pid_t, size_t> zombie_index_;

@@ -46,6 +46,18 @@ TEST_SUITE("check") {
     CHECK_FALSE(t.leftovers[1].gone.has_value());
   }
 
+  TEST_CASE("a process seen between its fork and its exec is named by what it execs") {
+    Timeline t;
+    ProcessTracker tr = Make(t);
+    tr.SetMain(2);
+    tr.Observe(Ms(0), {Live(2), {3, 2, 'S', "sh"}});
+    tr.Observe(Ms(10), {Live(2), {3, 2, 'S', "worker"}});
+    tr.MainExited(Ms(20));
+    tr.Observe(Ms(30), {{3, 1, 'S', "worker2"}});
+    REQUIRE(t.leftovers.size() == 1);
+    CHECK(t.leftovers[0].command == "worker2");  // and a leftover's own exec renames it too
+  }
+
   TEST_CASE("zombies are counted until reaped; the main's own is not") {
     Timeline t;
     ProcessTracker tr = Make(t);

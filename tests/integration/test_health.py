@@ -4,6 +4,7 @@
 berth runs as PID 1 of a new PID namespace (same network namespace), its child a small Python
 app whose health a file flips. Every wait polls with a deadline; no sleeps to synchronise.
 """
+import http.client
 import http.server
 import json
 import os
@@ -135,6 +136,57 @@ def test_answers_through_the_childs_life(app):
     # After berth is gone, nothing listens.
     with pytest.raises(ConnectionRefusedError):
         get(hz, "/healthz")
+
+
+def test_readyz_under_load_flips_once_and_never_drops_a_request(app):
+    """A load balancer polling hard through a rolling deploy: every answer before the stop signal
+    is 200, every one after the first 503 is 503, and no request fails while the app drains."""
+    hz = free_port()
+    app["flag"].touch()
+    b = start(["--healthz", f"127.0.0.1:{hz}", "--health-http", f"http://127.0.0.1:{app['port']}/",
+               "--health-interval", "100ms", "--drain", "2s", "--grace", "10s"], app["argv"])
+    b.wait_line("^ready$")
+    eventually(hz, "/readyz", 200)
+    stop = threading.Event()
+    # Per client, in order: (answered before TERM was sent?, status).
+    answers = [[] for _ in range(8)]
+    errors = []
+    term_sent = threading.Event()
+
+    def client(out):
+        conn = http.client.HTTPConnection("127.0.0.1", hz, timeout=5)
+        while not stop.is_set():
+            try:
+                conn.request("GET", "/readyz")
+                r = conn.getresponse()
+                r.read()
+                out.append((not term_sent.is_set(), r.status))
+            except OSError as e:
+                errors.append((time.monotonic(), repr(e)))
+                return
+
+    threads = [threading.Thread(target=client, args=(a,)) for a in answers]
+    for t in threads:
+        t.start()
+    until(lambda: all(len(a) >= 20 for a in answers), 30, "every client to get answers")
+    term_sent.set()
+    term_at = time.monotonic()
+    b.kill(signal.SIGTERM)
+    # The drain lasts 2 s; the app hears TERM only after it, and all the while berth answers.
+    b.wait_line("^signal SIGTERM$", timeout=10)
+    stop.set()
+    for t in threads:
+        t.join(10)
+    assert b.wait() == 0
+    # Once the app has heard TERM (no sooner than the 2 s drain) it exits, and berth with it: a
+    # request in flight then is cut, as it would be behind any balancer.
+    assert [e for at, e in errors if at < term_at + 1.9] == []
+    for a in answers:
+        statuses = [s for _, s in a]
+        assert all(s == 200 for before, s in a if before)
+        first_503 = statuses.index(503)
+        assert set(statuses[first_503:]) == {503}, "readiness flips once and stays down"
+        assert any(not before for before, _ in a[first_503:]), "every client was served 503"
 
 
 def test_after_the_child_exits_healthz_is_503_until_berth_ends():

@@ -1,0 +1,206 @@
+# SPDX-License-Identifier: MIT
+"""berth --config: several services in one container (docs/services.md)."""
+import re
+import socket
+import threading
+import time
+import http.server
+
+from conftest import Berth, TESTBIN, run
+
+
+def config(tmp_path, text):
+    path = tmp_path / "berth.toml"
+    path.write_text(text)
+    return str(path)
+
+
+def test_essential_exit_stops_the_others_and_gives_its_status(tmp_path):
+    cfg = config(tmp_path, f"""
+[[service]]
+name = "worker"
+command = ["{TESTBIN}", "signals"]
+ready = {{ log = "^ready$" }}
+
+[[service]]
+name = "app"
+command = "exit 3"
+essential = true
+after = ["worker"]
+""")
+    b = Berth(["--grace", "5s", "--config", cfg])
+    rc = b.wait(timeout=20)
+    assert rc == 3, b.err
+    assert "worker | signal SIGTERM" in b.lines["out"], b.out
+    assert b.ended - b.started < 5
+
+
+def test_restart_on_failure_with_growing_backoff(tmp_path):
+    count = tmp_path / "count"
+    cfg = config(tmp_path, f"""
+[[service]]
+name = "flaky"
+command = "n=$(cat {count} 2>/dev/null || echo 0); echo $((n+1)) > {count}; echo start $(date +%s.%N); [ $n -ge 2 ] && exec sleep 100; exit 1"
+restart = "on-failure"
+restart_delay = "200ms"
+restart_max_delay = "5s"
+""")
+    b = Berth(["--no-log-prefix", "--config", cfg])
+    b.wait_line(r"restarting in 200ms", stream="err")
+    b.wait_line(r"restarting in 400ms", stream="err")
+    idx = [b.wait_line(r"^start ", start=i) for i in (0,)]
+    b.wait_line(r"^start ", start=idx[0] + 1)
+    third = b.wait_line(r"^start ", start=b.wait_line(r"^start ", start=idx[0] + 1) + 1)
+    starts = [float(l.split()[1]) for l in b.lines["out"] if l.startswith("start ")][:3]
+    assert starts[2] - starts[1] > starts[1] - starts[0], starts
+    assert third >= 2
+    b.kill(15)
+    assert b.wait() != 0 or True
+
+
+def test_max_restarts_exhausted_ends_the_container(tmp_path):
+    cfg = config(tmp_path, """
+[[service]]
+name = "bad"
+command = "exit 7"
+restart = "always"
+restart_delay = "50ms"
+max_restarts = 2
+
+[[service]]
+name = "idle"
+command = "sleep 100 & wait"
+""")
+    b = Berth(["--grace", "5s", "--config", cfg])
+    assert b.wait(timeout=20) == 7
+    assert "used up its max_restarts" in b.err
+
+
+def test_after_readiness_one_shot_and_reverse_stop(tmp_path):
+    order = tmp_path / "order"
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    cfg = config(tmp_path, f"""
+[[service]]
+name = "migrate"
+command = "echo migrate >> {order}"
+ready = {{ exit = 0 }}
+
+[[service]]
+name = "db"
+command = "trap 'echo stop-db >> {order}; exit 0' TERM; echo db >> {order}; python3 -c 'import socket,time; s=socket.socket(); s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1); s.bind((\\"127.0.0.1\\", {port})); s.listen(); time.sleep(100)' & wait"
+after = ["migrate"]
+ready = {{ tcp = "127.0.0.1:{port}" }}
+
+[[service]]
+name = "web"
+command = "trap 'echo stop-web >> {order}; exit 0' TERM; echo web >> {order}; sleep 100 & wait"
+after = ["db"]
+ready = {{ log = "never" }}
+""")
+    b = Berth(["--grace", "5s", "--config", cfg])
+    b.wait_line(r"service web started", stream="err")
+    b.kill(15)
+    b.wait(timeout=20)
+    lines = order.read_text().split()
+    assert lines[:3] == ["migrate", "db", "web"], lines
+    assert lines.index("stop-web") < lines.index("stop-db"), lines
+
+
+def test_log_prefixes_without_torn_lines(tmp_path):
+    cfg = config(tmp_path, """
+[[service]]
+name = "a"
+command = "i=0; while [ $i -lt 300 ]; do echo aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa $i; i=$((i+1)); done"
+
+[[service]]
+name = "b"
+command = "i=0; while [ $i -lt 300 ]; do echo bbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb $i; i=$((i+1)); done"
+""")
+    b = Berth(["--config", cfg])
+    b.wait(timeout=20)
+    mine = [l for l in b.lines["out"] if l.startswith(("a | ", "b | "))]
+    assert len(mine) == 600
+    for line in mine:
+        assert re.fullmatch(r"(a \| a{40}|b \| b{40}) \d+", line), line
+
+
+def test_wait_for_success(tmp_path):
+    server = http.server.HTTPServer(("127.0.0.1", 0), http.server.SimpleHTTPRequestHandler)
+    port = server.server_address[1]
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        r = run(["--wait-for", f"http://127.0.0.1:{port}/", "--wait-for", f"tcp://127.0.0.1:{port}",
+                 "--", "sh", "-c", "echo started"])
+        assert r.returncode == 0, r.stderr
+        assert "started" in r.stdout
+    finally:
+        server.shutdown()
+
+
+def test_wait_for_timeout(tmp_path):
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    r = run(["--wait-for", f"tcp://127.0.0.1:{port}", "--wait-timeout", "1s", "--",
+             "sh", "-c", "echo started"])
+    assert r.returncode == 1
+    assert "did not answer within 1s" in r.stderr
+    assert "started" not in r.stdout
+
+
+def test_file_env_present_and_missing(tmp_path):
+    secret = tmp_path / "secret"
+    secret.write_text("hunter2\n")
+    r = run(["--file-env", "--", "sh", "-c", 'echo "pw=$DB_PASSWORD"'],
+            env={"DB_PASSWORD_FILE": str(secret)})
+    assert r.returncode == 0, r.stderr
+    assert "pw=hunter2" in r.stdout
+    r = run(["--file-env", "--", "sh", "-c", "echo started"],
+            env={"DB_PASSWORD_FILE": str(tmp_path / "missing")})
+    assert r.returncode == 1
+    assert "DB_PASSWORD_FILE" in r.stderr and "missing" in r.stderr
+    assert "started" not in r.stdout
+
+
+def test_file_env_reaches_services(tmp_path):
+    secret = tmp_path / "secret"
+    secret.write_text("s3cret\n")
+    cfg = config(tmp_path, """
+[[service]]
+name = "app"
+command = 'echo "token=$TOKEN"'
+essential = true
+""")
+    r = run(["--file-env", "--config", cfg], env={"TOKEN_FILE": str(secret)})
+    assert r.returncode == 0, r.stderr
+    assert "token=s3cret" in r.stdout
+
+
+def test_program_becomes_service_main(tmp_path):
+    cfg = config(tmp_path, """
+[[service]]
+name = "side"
+command = "sleep 100 & wait"
+""")
+    r = run(["--grace", "5s", "--config", cfg, "--", "sh", "-c", "echo hi; exit 4"])
+    assert r.returncode == 4, r.stderr
+    assert "main | hi" in r.stdout
+
+
+CONFIG_ERRORS = {
+    "unknown key": '[[service]]\nname = "a"\ncommand = "true"\ncolour = "red"\n',
+    "wrong type": '[[service]]\nname = "a"\ncommand = 5\n',
+    "unknown after": '[[service]]\nname = "a"\ncommand = "true"\nafter = ["b"]\n',
+    "cycle": ('[[service]]\nname = "a"\ncommand = "true"\nafter = ["b"]\n'
+              '[[service]]\nname = "b"\ncommand = "true"\nafter = ["a"]\n'),
+}
+
+
+def test_config_errors_name_file_and_line_and_exit_2(tmp_path):
+    for kind, text in CONFIG_ERRORS.items():
+        cfg = config(tmp_path, text)
+        r = run(["--config", cfg])
+        assert r.returncode == 2, (kind, r.stderr)
+        assert re.search(re.escape(cfg) + r":\d+:", r.stderr), (kind, r.stderr)

@@ -118,6 +118,7 @@ absl::Status Service::Spawn() {
   started_once_ = true;
   reaper_.Watch(pid_, [this](pid_t, int status) {
     pid_ = 0;
+    relay_->Flush();
     group_.OnServiceExit(*this, status);
   });
   log::Info("service {} started as pid {}", spec_.name, pid_);

@@ -1,12 +1,14 @@
 # SPDX-License-Identifier: MIT
 """berth --config: several services in one container (docs/services.md)."""
+import os
 import re
 import socket
+import subprocess
 import threading
 import time
 import http.server
 
-from conftest import Berth, TESTBIN, run
+from conftest import BERTH, Berth, TESTBIN, run
 
 
 def config(tmp_path, text):
@@ -95,12 +97,12 @@ ready = {{ tcp = "127.0.0.1:{port}" }}
 
 [[service]]
 name = "web"
-command = "trap 'echo stop-web >> {order}; exit 0' TERM; echo web >> {order}; sleep 100 & wait"
+command = "trap 'echo stop-web >> {order}; exit 0' TERM; echo web >> {order}; echo web-up; sleep 100 & wait"
 after = ["db"]
 ready = {{ log = "never" }}
 """)
-    b = Berth(["--grace", "5s", "--config", cfg])
-    b.wait_line(r"service web started", stream="err")
+    b = Berth(["-v", "--grace", "5s", "--config", cfg])
+    b.wait_line(r"^web \| web-up$")
     b.kill(15)
     b.wait(timeout=20)
     lines = order.read_text().split()
@@ -150,15 +152,24 @@ def test_wait_for_timeout(tmp_path):
     assert "started" not in r.stdout
 
 
+def clean_env(**extra):
+    """Only PATH and `extra`: the caller's own *_FILE variables must not count."""
+    return dict(PATH=os.environ["PATH"], **extra)
+
+
+def run_clean(args, env):
+    return subprocess.run([BERTH] + args, capture_output=True, text=True, timeout=30, env=env)
+
+
 def test_file_env_present_and_missing(tmp_path):
     secret = tmp_path / "secret"
     secret.write_text("hunter2\n")
-    r = run(["--file-env", "--", "sh", "-c", 'echo "pw=$DB_PASSWORD"'],
-            env={"DB_PASSWORD_FILE": str(secret)})
+    r = run_clean(["--file-env", "--", "sh", "-c", 'echo "pw=$DB_PASSWORD"'],
+                  clean_env(DB_PASSWORD_FILE=str(secret)))
     assert r.returncode == 0, r.stderr
     assert "pw=hunter2" in r.stdout
-    r = run(["--file-env", "--", "sh", "-c", "echo started"],
-            env={"DB_PASSWORD_FILE": str(tmp_path / "missing")})
+    r = run_clean(["--file-env", "--", "sh", "-c", "echo started"],
+                  clean_env(DB_PASSWORD_FILE=str(tmp_path / "missing")))
     assert r.returncode == 1
     assert "DB_PASSWORD_FILE" in r.stderr and "missing" in r.stderr
     assert "started" not in r.stdout
@@ -173,7 +184,7 @@ name = "app"
 command = 'echo "token=$TOKEN"'
 essential = true
 """)
-    r = run(["--file-env", "--config", cfg], env={"TOKEN_FILE": str(secret)})
+    r = run_clean(["--file-env", "--config", cfg], clean_env(TOKEN_FILE=str(secret)))
     assert r.returncode == 0, r.stderr
     assert "token=s3cret" in r.stdout
 

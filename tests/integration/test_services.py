@@ -215,3 +215,29 @@ def test_config_errors_name_file_and_line_and_exit_2(tmp_path):
         r = run(["--config", cfg])
         assert r.returncode == 2, (kind, r.stderr)
         assert re.search(re.escape(cfg) + r":\d+:", r.stderr), (kind, r.stderr)
+
+
+def test_restart_under_berths_own_sandbox(tmp_path):
+    # berth sandboxes itself once the services run; a restart forks and execs again after that,
+    # so berth loads no seccomp filter (the service would inherit it) and keeps the
+    # capabilities a root service got at its first start.
+    count = tmp_path / "count"
+    cfg = config(tmp_path, f"""
+[[service]]
+name = "flaky"
+command = "n=$(cat {count} 2>/dev/null || echo 0); echo $((n+1)) > {count}; {TESTBIN} status | grep -E '^(CapBnd|CapEff|Seccomp):' | sed \\"s/^/run $n /\\"; [ $n -ge 1 ] && exec {TESTBIN} signals; exit 1"
+restart = "on-failure"
+restart_delay = "100ms"
+essential = true
+""")
+    b = Berth(["-v", "--no-log-prefix", "--config", cfg])
+    b.wait_line("^ready$")
+    first = {l.split()[2]: l.split()[3] for l in b.lines["out"] if l.startswith("run 0 ")}
+    second = {l.split()[2]: l.split()[3] for l in b.lines["out"] if l.startswith("run 1 ")}
+    assert first and first == second, b.out
+    assert second["Seccomp:"] == "0"
+    b.kill(15)
+    assert b.wait(timeout=20) == 0, b.err
+    assert "restarting in 100ms" in b.err
+    assert "no seccomp filter for berth" in b.err
+    assert "refused" not in b.err

@@ -26,6 +26,8 @@
 #include "berth/process/inherited_fds.h"
 #include "berth/security/child_privileges.h"
 #include "berth/supervisor/service_group.h"
+#include "group_health.h"
+#include "health_wiring.h"
 #include "sandbox_wiring.h"
 
 namespace berth {
@@ -191,7 +193,15 @@ int RunServices(const config::Options& o, const process::SpawnSpec& base, char**
   }
   supervisor::ServiceGroup* g = group->get();
   std::unique_ptr<health::Service> health;
-  if (health_settings.Active()) log::Warn("health options are not used with --config yet");
+  bool stopped_unhealthy = false;
+  if (health_settings.Active()) {
+    auto h = WireGroupHealth(health_settings, *loop, reaper, *g, base, &stopped_unhealthy);
+    if (!h.ok()) {
+      log::Error("{}", h.status().message());
+      return kSetupFailure;
+    }
+    health = std::move(*h);
+  }
   // Restarts (and command checks) fork and exec for as long as berth runs.
   std::unique_ptr<security::SelfSandbox> sandbox =
       PrepareSelfSandbox(o, /*later_spawns=*/true, privileges->keep);
@@ -213,7 +223,7 @@ int RunServices(const config::Options& o, const process::SpawnSpec& base, char**
     log::Error("{}", s.message());
     return kSetupFailure;
   }
-  return g->ExitCode();
+  return stopped_unhealthy ? kUnhealthyExitCode : g->ExitCode();
 }
 
 }  // namespace berth

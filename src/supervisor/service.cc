@@ -14,6 +14,7 @@
 #include "berth/base/status.h"
 #include "berth/health/address.h"
 #include "berth/log/log.h"
+#include "berth/process/exit_status.h"
 #include "berth/supervisor/service_group.h"
 
 namespace berth::supervisor {
@@ -68,43 +69,106 @@ absl::StatusOr<std::unique_ptr<Service>> Service::Create(ServiceGroup& group, lo
                              raw->group_.OnServiceExit(*raw, 127 << 8);
                            }
                          }));
-  const config::ReadySpec& ready = s->spec_.ready;
+  BERTH_RETURN_IF_ERROR(s->CreateReadyCheck(base));
+  BERTH_RETURN_IF_ERROR(s->CreateHealthCheck(base));
+  return s;
+}
+
+absl::Status Service::CreateReadyCheck(const process::SpawnSpec& base) {
+  const config::ReadySpec& ready = spec_.ready;
   if (ready.kind == config::ReadySpec::Kind::kLog) {
     regex_t re;
     if (int err = ::regcomp(&re, ready.target.c_str(), REG_EXTENDED | REG_NOSUB); err != 0) {
       char buf[128];
       ::regerror(err, &re, buf, sizeof buf);
       return absl::InvalidArgumentError(
-          absl::StrCat("service ", s->spec_.name, ": ready log regex: ", buf));
+          absl::StrCat("service ", spec_.name, ": ready log regex: ", buf));
     }
-    s->ready_regex_ = re;
-  } else if (ready.kind == config::ReadySpec::Kind::kHttp ||
-             ready.kind == config::ReadySpec::Kind::kTcp) {
-    health::CheckSpec check;
-    check.kind = ready.kind == config::ReadySpec::Kind::kHttp ? health::CheckKind::kHttp
-                                                               : health::CheckKind::kTcp;
-    const std::string url = ready.kind == config::ReadySpec::Kind::kTcp &&
-                                    ready.target.find("://") == std::string::npos
-                                ? absl::StrCat("tcp://", ready.target)
-                                : ready.target;
-    absl::StatusOr<health::Target> target = health::ParseTarget(url);
-    if (!target.ok()) {
-      return absl::InvalidArgumentError(
-          absl::StrCat("service ", s->spec_.name, ": ready: ", target.status().message()));
-    }
+    ready_regex_ = re;
+    return absl::OkStatus();
+  }
+  if (ready.kind != config::ReadySpec::Kind::kHttp && ready.kind != config::ReadySpec::Kind::kTcp) {
+    return absl::OkStatus();
+  }
+  health::CheckSpec check;
+  const bool tcp = ready.kind == config::ReadySpec::Kind::kTcp;
+  check.kind = tcp ? health::CheckKind::kTcp : health::CheckKind::kHttp;
+  absl::StatusOr<health::Target> target = health::ParseTarget(
+      tcp && ready.target.find("://") == std::string::npos ? absl::StrCat("tcp://", ready.target)
+                                                           : ready.target);
+  if (!target.ok()) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("service ", spec_.name, ": ready: ", target.status().message()));
+  }
+  check.target = *target;
+  check.interval = kReadyInterval;
+  check.timeout = kReadyTimeout;
+  BERTH_ASSIGN_OR_RETURN(ready_check_,
+                         health::Checker::Create(loop_, reaper_, check, base,
+                                                 [this](bool ok, absl::string_view) {
+                                                   if (ok && running()) MarkReady();
+                                                 }));
+  return absl::OkStatus();
+}
+
+// The service's own `health`, with the fields and defaults of Docker's HEALTHCHECK. A command
+// check runs with the service's spawn spec, so as its user.
+absl::Status Service::CreateHealthCheck(const process::SpawnSpec& base) {
+  const config::HealthSpec& h = spec_.health;
+  if (h.kind == config::HealthSpec::Kind::kNone) return absl::OkStatus();
+  health::CheckSpec check;
+  const auto fail = [this](absl::string_view why) {
+    return absl::InvalidArgumentError(absl::StrCat("service ", spec_.name, ": health: ", why));
+  };
+  if (h.kind == config::HealthSpec::Kind::kCmd) {
+    check.kind = health::CheckKind::kCommand;
+    check.argv = health::CommandArgv(h.target, ::access("/bin/sh", X_OK) == 0);
+    if (check.argv.empty()) return fail("empty command");
+  } else {
+    const bool tcp = h.kind == config::HealthSpec::Kind::kTcp;
+    check.kind = tcp ? health::CheckKind::kTcp : health::CheckKind::kHttp;
+    absl::StatusOr<health::Target> target = health::ParseTarget(
+        tcp && h.target.find("://") == std::string::npos ? absl::StrCat("tcp://", h.target)
+                                                         : h.target);
+    if (!target.ok()) return fail(target.status().message());
     check.target = *target;
-    check.interval = kReadyInterval;
-    check.timeout = kReadyTimeout;
-    BERTH_ASSIGN_OR_RETURN(s->ready_check_,
-                           health::Checker::Create(loop, reaper, check, base,
-                                                   [raw](bool ok, absl::string_view) {
-                                                     if (ok && raw->running()) raw->MarkReady();
-                                                   }));
   }
-  if (s->spec_.health.kind != config::HealthSpec::Kind::kNone) {
-    log::Notice("service {}: per-service health checks are not run yet", s->spec_.name);
+  absl::StatusOr<health::StatusList> statuses = health::StatusList::Parse(h.status);
+  if (!statuses.ok()) return fail(statuses.status().message());
+  check.healthy = *statuses;
+  check.interval = h.interval;
+  check.timeout = h.timeout;
+  health_policy_ = {true, h.retries, h.start_period};
+  BERTH_ASSIGN_OR_RETURN(health_check_,
+                         health::Checker::Create(loop_, reaper_, check, base,
+                                                 [this](bool ok, absl::string_view detail) {
+                                                   OnHealthResult(ok, detail);
+                                                 }));
+  return absl::OkStatus();
+}
+
+void Service::OnHealthResult(bool ok, absl::string_view detail) {
+  if (!health_state_) return;
+  switch (health_state_->Record(ok, detail, absl::Now())) {
+    case health::State::Change::kBecameUnhealthy:
+      log::Warn("service {} is unhealthy: {} failure(s) in a row, last: {}", spec_.name,
+                health_state_->failures(), detail);
+      group_.OnServiceChanged();
+      break;
+    case health::State::Change::kRecovered:
+      log::Notice("service {} is healthy again: {}", spec_.name, detail);
+      group_.OnServiceChanged();
+      break;
+    case health::State::Change::kNone:
+      break;
   }
-  return s;
+}
+
+const char* Service::StateName() const {
+  if (running()) return "running";
+  if (restart_pending()) return "restarting";
+  if (!started_once_ && !done) return "waiting";
+  return "exited";
 }
 
 Service::~Service() {
@@ -116,18 +180,29 @@ absl::Status Service::Spawn() {
   BERTH_ASSIGN_OR_RETURN(pid_, process::Spawn(spawn_));
   reaper_.ChildStarted();
   started_once_ = true;
-  reaper_.Watch(pid_, [this](pid_t, int status) {
-    pid_ = 0;
-    relay_->Flush();
-    group_.OnServiceExit(*this, status);
-  });
+  reaper_.Watch(pid_, [this](pid_t, int status) { OnExit(status); });
   log::Info("service {} started as pid {}", spec_.name, pid_);
+  if (health_check_) {
+    health_state_.emplace(health_policy_, absl::Now());  // start_period counts from each start
+    health_check_->Start();
+  }
   if (spec_.ready.kind == config::ReadySpec::Kind::kStarted) {
     MarkReady();
   } else if (ready_check_ && !ready_) {
     ready_check_->Start();
   }
   return absl::OkStatus();
+}
+
+// Readiness and health are about this run: a restarted service must show them again.
+void Service::OnExit(int wait_status) {
+  pid_ = 0;
+  relay_->Flush();  // its last lines come out before the group logs what the exit means
+  ready_ = false;
+  last_exit_ = process::ExitCodeFromWaitStatus(wait_status);
+  if (ready_check_) ready_check_->Stop();
+  if (health_check_) health_check_->Stop();
+  group_.OnServiceExit(*this, wait_status);
 }
 
 void Service::MarkReady() {
@@ -145,6 +220,7 @@ void Service::OnLine(absl::string_view line) {
 }
 
 void Service::ScheduleRestart(absl::Duration delay) {
+  ++restarts_;
   if (absl::Status s = restart_timer_->Arm(delay); !s.ok()) {
     log::Error("service {}: {}", spec_.name, s.message());
   }
@@ -156,6 +232,7 @@ void Service::CancelRestart() {
 
 void Service::StopReadiness() {
   if (ready_check_) ready_check_->Stop();
+  if (health_check_) health_check_->Stop();
 }
 
 bool Service::Signal(int sig, bool group) {

@@ -13,6 +13,7 @@
 #include "absl/status/statusor.h"
 #include "berth/config/service_file.h"
 #include "berth/health/checker.h"
+#include "berth/health/state.h"
 #include "berth/loop/timer.h"
 #include "berth/process/reaper.h"
 #include "berth/process/spawn.h"
@@ -45,6 +46,12 @@ class Service {
   pid_t pid() const { return pid_; }
   bool running() const { return pid_ > 0; }
   bool ready() const { return ready_; }
+  // Its own `health` check has not failed `retries` times in a row (no check: true).
+  bool healthy() const { return !health_state_ || !health_state_->Unhealthy(); }
+  int restarts() const { return restarts_; }
+  std::optional<int> last_exit() const { return last_exit_; }
+  // "waiting" (for `after`), "running", "restarting" or "exited".
+  const char* StateName() const;
   bool started_once() const { return started_once_; }
   bool restart_pending() const { return restart_timer_->Armed(); }
   void MarkReady();
@@ -55,6 +62,10 @@ class Service {
   Service(ServiceGroup& group, loop::Loop& loop, process::Reaper& reaper, config::ServiceSpec spec)
       : group_(group), loop_(loop), reaper_(reaper), spec_(std::move(spec)), tracker_(spec_) {}
   void OnLine(absl::string_view line);
+  void OnExit(int wait_status);
+  absl::Status CreateReadyCheck(const process::SpawnSpec& base);
+  absl::Status CreateHealthCheck(const process::SpawnSpec& base);
+  void OnHealthResult(bool ok, absl::string_view detail);
 
   ServiceGroup& group_;
   loop::Loop& loop_;
@@ -66,6 +77,11 @@ class Service {
   std::unique_ptr<loop::Timer> restart_timer_;
   std::unique_ptr<health::Checker> ready_check_;
   std::optional<regex_t> ready_regex_;
+  std::unique_ptr<health::Checker> health_check_;
+  health::CheckPolicy health_policy_;
+  std::optional<health::State> health_state_;  // from the first spawn on, anew at each
+  int restarts_ = 0;
+  std::optional<int> last_exit_;
   pid_t pid_ = 0;
   bool ready_ = false;
   bool started_once_ = false;

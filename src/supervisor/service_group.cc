@@ -32,6 +32,11 @@ absl::StatusOr<std::unique_ptr<ServiceGroup>> ServiceGroup::Create(
                            log::Warn("deadline reached: killing what is left");
                            raw->KillEverything();
                          }));
+  BERTH_ASSIGN_OR_RETURN(g->drain_timer_, loop::Timer::Create(loop, [raw] {
+                           log::Info("drain of {} over",
+                                     absl::FormatDuration(raw->options_.drain));
+                           raw->EndContainer(std::nullopt, "stop signal");
+                         }));
   reaper.OnOrphan([&options](pid_t pid, int status) {
     if (options.warn_on_reap) log::Warn("Reaped zombie process with pid={}", pid);
     log::Trace("reaped orphan {} ({})", pid, process::DescribeWaitStatus(status));
@@ -71,9 +76,35 @@ void ServiceGroup::StartReady() {
   }
 }
 
-void ServiceGroup::OnServiceReady(Service&) { StartReady(); }
+void ServiceGroup::OnServiceReady(Service&) {
+  StartReady();
+  OnServiceChanged();
+}
+
+void ServiceGroup::OnServiceChanged() {
+  if (observer_) observer_();
+}
+
+std::vector<ServiceStatus> ServiceGroup::Statuses() const {
+  std::vector<ServiceStatus> out;
+  for (const auto& s : services_) {
+    const bool gone = s->done && !s->running();
+    out.push_back({s->spec().name, s->StateName(), s->spec().essential, s->ready(), s->healthy(),
+                   gone && !s->spec().essential && !s->ready(), s->restarts(), s->last_exit()});
+  }
+  return out;
+}
+
+void ServiceGroup::RequestStop(int exit_code, absl::string_view why) {
+  if (drain_timer_->Armed()) (void)drain_timer_->Disarm();
+  EndContainer(exit_code, why);
+}
 
 void ServiceGroup::OnServiceExit(Service& s, int wait_status) {
+  struct Notify {
+    ServiceGroup* g;
+    ~Notify() { g->OnServiceChanged(); }
+  } notify{this};
   const std::string& name = s.spec().name;
   const int code = process::ExitCodeFromWaitStatus(wait_status);
   log::Info("service {} {}", name, process::DescribeWaitStatus(wait_status));
@@ -127,11 +158,7 @@ void ServiceGroup::OnSignal(const signalfd_siginfo& info) noexcept {
     return;
   }
   if (options_.stop_signals.Contains(sig)) {
-    if (!stopping_) {
-      log::Info("received {}: stopping the services in reverse start order",
-                signals::SignalName(sig));
-      EndContainer(std::nullopt, "stop signal");
-    }
+    OnStopSignal(sig);
     return;
   }
   const int to = options_.map.Translate(sig);
@@ -139,9 +166,36 @@ void ServiceGroup::OnSignal(const signalfd_siginfo& info) noexcept {
   for (auto& s : services_) s->Signal(to, options_.target == config::SignalTarget::kProcessGroup);
 }
 
+// As the single child's supervisor: with --drain, readiness goes 503 first and the services
+// keep serving for the drain; a second stop signal cuts it short. The grace counts from here.
+void ServiceGroup::OnStopSignal(int sig) {
+  if (stopping_) return;
+  if (phase_ == GroupPhase::kDraining) {
+    log::Info("second stop signal {} during the drain: stopping now", signals::SignalName(sig));
+    (void)drain_timer_->Disarm();
+    EndContainer(std::nullopt, "stop signal");
+    return;
+  }
+  if (options_.grace) {
+    if (absl::Status st = deadline_->Arm(*options_.grace); !st.ok()) log::Error("{}", st.message());
+  }
+  if (options_.drain > absl::ZeroDuration()) {
+    log::Info("received {}: draining for {}, then stopping the services in reverse start order",
+              signals::SignalName(sig), absl::FormatDuration(options_.drain));
+    phase_ = GroupPhase::kDraining;
+    if (absl::Status st = drain_timer_->Arm(options_.drain); st.ok()) {
+      OnServiceChanged();
+      return;
+    }
+  }
+  log::Info("received {}: stopping the services in reverse start order", signals::SignalName(sig));
+  EndContainer(std::nullopt, "stop signal");
+}
+
 void ServiceGroup::EndContainer(std::optional<int> code, absl::string_view why) {
   if (stopping_) return;
   stopping_ = true;
+  phase_ = GroupPhase::kStopping;
   if (code) exit_code_ = code;
   log::Notice("stopping the container: {}", why);
   for (auto& s : services_) {
@@ -149,9 +203,10 @@ void ServiceGroup::EndContainer(std::optional<int> code, absl::string_view why) 
     s->StopReadiness();
     if (!s->running()) s->done = true;
   }
-  if (options_.grace) {
+  if (options_.grace && !deadline_->Armed()) {
     if (absl::Status st = deadline_->Arm(*options_.grace); !st.ok()) log::Error("{}", st.message());
   }
+  OnServiceChanged();
   StopNext();
 }
 
@@ -193,6 +248,8 @@ void ServiceGroup::AfterReap() {
   if (options_.exit_to_zero.test(static_cast<size_t>(code))) code = 0;
   exit_code_ = code;
   log::Notice("exit {}", code);
+  phase_ = GroupPhase::kDone;
+  OnServiceChanged();
   loop_.Stop();
 }
 

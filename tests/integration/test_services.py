@@ -241,3 +241,130 @@ essential = true
     assert "restarting in 100ms" in b.err
     assert "no seccomp filter for berth" in b.err
     assert "refused" not in b.err
+
+
+def free_port():
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def health(port, path):
+    import json
+    import urllib.error
+    import urllib.request
+    try:
+        with urllib.request.urlopen(f"http://127.0.0.1:{port}{path}", timeout=2) as r:
+            return r.status, json.loads(r.read())
+    except urllib.error.HTTPError as e:
+        return e.code, json.loads(e.read())
+    except OSError:
+        return None, None
+
+
+def poll(port, path, want, timeout=15):
+    deadline = time.monotonic() + timeout
+    last = None
+    while time.monotonic() < deadline:
+        last = health(port, path)
+        if want(*last):
+            return last[1]
+        time.sleep(0.05)
+    raise AssertionError(f"{path}: last answer {last}")
+
+
+def by_name(body):
+    return {s["name"]: s for s in body["services"]}
+
+
+def test_healthz_and_readyz_aggregate_the_services(tmp_path):
+    hz, web = free_port(), free_port()
+    flag = tmp_path / "worker-ok"
+    flag.write_text("")
+    cfg = config(tmp_path, f"""
+[[service]]
+name = "web"
+command = ["/usr/bin/python3", "-m", "http.server", "--bind", "127.0.0.1", "{web}"]
+essential = true
+ready = {{ http = "http://127.0.0.1:{web}/" }}
+health = {{ http = "http://127.0.0.1:{web}/", interval = "100ms" }}
+
+[[service]]
+name = "worker"
+command = ["{TESTBIN}", "signals"]
+essential = true
+after = ["web"]
+health = {{ cmd = "test -f {flag}", interval = "100ms", retries = 1 }}
+""")
+    b = Berth(["--healthz", f"127.0.0.1:{hz}", "--config", cfg], env={"PYTHONUNBUFFERED": "1"})
+    body = poll(hz, "/readyz", lambda st, b: st == 200)
+    assert body["status"] == "ok"
+    s = by_name(body)
+    assert s["web"] == {"name": "web", "state": "running", "ready": True, "healthy": True,
+                        "restarts": 0, "last_exit": None}
+    assert s["worker"]["state"] == "running" and s["worker"]["ready"]
+    # The worker's own check fails: the container is unhealthy, and not ready either.
+    flag.unlink()
+    body = poll(hz, "/healthz", lambda st, b: st == 503)
+    assert body["status"] == "unhealthy"
+    assert by_name(body)["worker"]["healthy"] is False
+    assert by_name(body)["web"]["healthy"] is True
+    assert health(hz, "/readyz")[0] == 503
+    flag.write_text("")
+    poll(hz, "/healthz", lambda st, b: st == 200)
+    poll(hz, "/readyz", lambda st, b: st == 200)
+    b.kill(15)
+    assert b.wait(timeout=20) == 0, b.err
+    assert "service worker is unhealthy" in b.err
+    assert "service worker is healthy again" in b.err
+
+
+def test_readyz_waits_for_every_service_and_shows_restarts(tmp_path):
+    hz = free_port()
+    gate = tmp_path / "gate"
+    cfg = config(tmp_path, f"""
+[[service]]
+name = "slow"
+command = ["{TESTBIN}", "signals"]
+ready = {{ log = "^go$" }}
+
+[[service]]
+name = "flaky"
+command = "test -f {gate} && exec {TESTBIN} signals; exit 4"
+restart = "on-failure"
+restart_delay = "50ms"
+""")
+    b = Berth(["--healthz", f"127.0.0.1:{hz}", "--config", cfg])
+    body = poll(hz, "/readyz", lambda st, b: st == 503 and by_name(b)["flaky"]["restarts"] >= 1)
+    assert body["status"] == "starting"
+    assert by_name(body)["flaky"]["last_exit"] == 4
+    assert by_name(body)["slow"]["ready"] is False
+    gate.write_text("")
+    poll(hz, "/healthz", lambda st, b: st == 200)
+    b.kill(15)
+    assert b.wait(timeout=20) == 0, b.err
+
+
+def test_drain_flips_readiness_first_then_stops_the_services(tmp_path):
+    hz = free_port()
+    cfg = config(tmp_path, f"""
+[[service]]
+name = "a"
+command = ["{TESTBIN}", "signals"]
+
+[[service]]
+name = "b"
+command = ["{TESTBIN}", "signals"]
+""")
+    b = Berth(["-v", "--drain", "2s", "--grace", "10s", "--healthz", f"127.0.0.1:{hz}",
+               "--config", cfg])
+    poll(hz, "/readyz", lambda st, b: st == 200)
+    b.kill(15)
+    body = poll(hz, "/readyz", lambda st, b: st == 503)
+    assert body["status"] == "draining"
+    # Still serving during the drain: alive, and no service has had its stop signal yet.
+    assert health(hz, "/healthz")[0] == 200
+    assert not any("signal SIGTERM" in l for l in b.lines["out"])
+    assert b.wait(timeout=20) == 0, b.err
+    assert "a | signal SIGTERM" in b.lines["out"] and "b | signal SIGTERM" in b.lines["out"]
+    assert "drain of 2s over" in b.err

@@ -7,6 +7,7 @@
 
 #include <sys/signalfd.h>
 
+#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
@@ -23,6 +24,22 @@
 namespace berth::supervisor {
 
 class Service;
+
+//   running --stop signal, drain > 0--> draining --drain over--> stopping --all reaped--> done
+//      \--stop signal, essential exit, max_restarts, RequestStop------^
+enum class GroupPhase { kRunning, kDraining, kStopping, kDone };
+
+// One service as /healthz and /readyz list it.
+struct ServiceStatus {
+  std::string name;
+  const char* state;  // "waiting", "running", "restarting", "exited"
+  bool essential;
+  bool ready;
+  bool healthy;  // its own `health` check (none: true)
+  bool left_down;  // exited for good and not essential: no longer counts for readiness
+  int restarts;
+  std::optional<int> last_exit;
+};
 
 class ServiceGroup {
  public:
@@ -41,14 +58,24 @@ class ServiceGroup {
   // Valid once the loop has stopped.
   int ExitCode() const { return exit_code_.value_or(0); }
 
-  // For Service: its process ended, or it became ready.
+  // Stops everything (reverse order, grace) and exits `exit_code` (--on-unhealthy exit).
+  void RequestStop(int exit_code, absl::string_view why);
+
+  GroupPhase phase() const { return phase_; }
+  std::vector<ServiceStatus> Statuses() const;
+  // Called after anything Statuses() or phase() shows may have changed.
+  void OnChange(std::function<void()> observer) { observer_ = std::move(observer); }
+
+  // For Service: its process ended, it became ready, or its health changed.
   void OnServiceExit(Service& s, int wait_status);
   void OnServiceReady(Service& s);
+  void OnServiceChanged();
 
  private:
   ServiceGroup(const config::Options& options, loop::Loop& loop, process::Reaper& reaper);
 
   void StartReady();
+  void OnStopSignal(int sig);
   void EndContainer(std::optional<int> code, absl::string_view why);
   void StopNext();
   void KillEverything();
@@ -60,6 +87,9 @@ class ServiceGroup {
   process::Reaper& reaper_;
   std::vector<std::unique_ptr<Service>> services_;  // in start order
   std::unique_ptr<loop::Timer> deadline_;
+  std::unique_ptr<loop::Timer> drain_timer_;
+  std::function<void()> observer_;
+  GroupPhase phase_ = GroupPhase::kRunning;
   bool stopping_ = false;
   bool leftovers_termed_ = false;
   uint64_t start_seq_ = 0;

@@ -13,6 +13,7 @@
 #include "berth/process/descendants.h"
 #include "berth/process/exit_status.h"
 #include "berth/signals/signal.h"
+#include "berth/supervisor/supervisor.h"
 #include "service.h"
 
 namespace berth::supervisor {
@@ -152,6 +153,7 @@ bool ServiceGroup::NothingLeft() const {
 
 void ServiceGroup::OnSignal(const signalfd_siginfo& info) noexcept {
   const int sig = static_cast<int>(info.ssi_signo);
+  if (SentByMyself(info)) return;
   if (sig == SIGCHLD) {
     reaper_.ReapAll();
     AfterReap();

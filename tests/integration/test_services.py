@@ -368,3 +368,142 @@ command = ["{TESTBIN}", "signals"]
     assert b.wait(timeout=20) == 0, b.err
     assert "a | signal SIGTERM" in b.lines["out"] and "b | signal SIGTERM" in b.lines["out"]
     assert "drain of 2s over" in b.err
+
+
+def need_root():
+    import os
+    import pytest
+    from conftest import STRICT
+    if os.geteuid() != 0:
+        if STRICT:
+            pytest.fail("per-service users need root (strict mode)")
+        pytest.skip("per-service users need root")
+
+
+def test_per_service_user_and_restarts_as_that_user(tmp_path):
+    need_root()
+    import pwd
+    import os
+    import tempfile
+    nobody = pwd.getpwnam("nobody")
+    shared = tempfile.mkdtemp(dir="/tmp")  # pytest's tmp_path is root's alone
+    os.chmod(shared, 0o777)
+    count = os.path.join(shared, "count")
+    cfg = config(tmp_path, f"""
+[[service]]
+name = "as-nobody"
+user = "nobody"
+command = "n=$(cat {count} 2>/dev/null || echo 0); echo $((n+1)) > {count}; echo uid $(id -u) gid $(id -g) home $HOME; [ $n -ge 1 ] && exec {TESTBIN} signals; exit 1"
+restart = "on-failure"
+restart_delay = "50ms"
+
+[[service]]
+name = "as-root"
+command = "echo uid $(id -u); exec {TESTBIN} signals"
+""")
+    b = Berth(["--config", cfg])
+    b.wait_line(r"^as-nobody \| ready$")
+    b.wait_line(r"^as-root \| ready$")
+    runs = [l for l in b.lines["out"] if l.startswith("as-nobody | uid")]
+    # The restart after berth sandboxed itself switches user again: berth kept SETUID/SETGID.
+    assert runs == [f"as-nobody | uid {nobody.pw_uid} gid {nobody.pw_gid} home {nobody.pw_dir}"] * 2
+    assert "as-root | uid 0" in b.lines["out"]
+    b.kill(15)
+    assert b.wait(timeout=20) == 0, b.err
+    assert "refused" not in b.err
+
+
+def test_unknown_service_user_is_exit_2_and_nothing_starts(tmp_path):
+    need_root()
+    cfg = config(tmp_path, """
+[[service]]
+name = "w"
+user = "no-such-user-here"
+command = "echo started"
+""")
+    r = run(["--config", cfg], pid1=True)
+    assert r.returncode == 2
+    assert "service w:" in r.stderr and "no-such-user-here" in r.stderr
+    assert "started" not in r.stdout
+
+
+def test_the_nginx_and_app_example_stops_gracefully():
+    """examples/services as it is, with local paths and ports: TERM to berth gives nginx QUIT
+    (its stop_signal) and the app TERM, last started first; both take their graceful paths."""
+    import json
+    import os
+    import shutil
+    import tempfile
+    import urllib.request
+    import pytest
+    from conftest import ROOT, STRICT
+    nginx = shutil.which("nginx", path=os.environ.get("PATH", "") + ":/usr/sbin:/sbin")
+    if nginx is None:
+        if STRICT:
+            pytest.fail("nginx is not installed (ci/install-deps.sh installs nginx-light)")
+        pytest.skip("nginx is not installed")
+    need_root()
+    ex = ROOT / "examples" / "services"
+    work = tempfile.mkdtemp(dir="/tmp")  # www-data writes its pid and temp files here
+    os.chmod(work, 0o777)
+    app, web, hz = free_port(), free_port(), free_port()
+    conf = os.path.join(work, "nginx.conf")
+    with open(conf, "w") as f:
+        f.write((ex / "nginx.conf").read_text().replace("/tmp/", f"{work}/")
+                .replace("listen 8080", f"listen 127.0.0.1:{web}").replace(":8000", f":{app}"))
+    toml = ((ex / "berth.toml").read_text().replace("/app/app.py", str(ex / "app.py"))
+            .replace("/etc/nginx/berth-nginx.conf", conf).replace('"python3"', '"/usr/bin/python3"')
+            .replace('"nginx", "-e"', f'"{nginx}", "-e"')
+            .replace("8000", str(app)).replace("8080", str(web)))
+    cfg = os.path.join(work, "berth.toml")
+    with open(cfg, "w") as f:
+        f.write(toml)
+    dockerfile = (ex / "Dockerfile").read_text()
+    args = json.loads(re.search(r"^ENTRYPOINT (\[.*\])$", dockerfile, re.M)[1])[1:]
+    args[args.index("--config") + 1] = cfg
+    args[args.index("--healthz") + 1] = f"127.0.0.1:{hz}"
+    b = Berth(["-v"] + args)
+    poll(hz, "/readyz", lambda st, body: st == 200, timeout=20)
+    with urllib.request.urlopen(f"http://127.0.0.1:{web}/", timeout=5) as r:
+        assert r.read() == b"hello from the app behind nginx\n"
+    b.kill(15)
+    assert b.wait(timeout=30) == 0, b.err
+    out, err = b.lines["out"], b.lines["err"]
+    assert "app | app: SIGTERM, finishing requests" in out and "app | app: stopped cleanly" in out
+    assert any(l.startswith("nginx | ") and "gracefully shutting down" in l for l in err), err
+    quit_at = err.index("berth: info: stopping service nginx with SIGQUIT")
+    term_at = err.index("berth: info: stopping service app with SIGTERM")
+    assert quit_at < term_at
+    assert "berth: info: service nginx exited with code 0" in err
+    assert "berth: info: service app exited with code 0" in err
+    shutil.rmtree(work, ignore_errors=True)
+
+
+def test_berths_own_stderr_reader_gone_costs_the_services_nothing(tmp_path):
+    """As test_faults for the single child: berth's writes to a stderr nobody reads raise SIGPIPE
+    at berth; the group must not forward them to the services (it once spun at full CPU)."""
+    import os
+    import subprocess
+    from conftest import BERTH, children_of, until
+    cfg = config(tmp_path, f"""
+[[service]]
+name = "rec"
+command = ["{TESTBIN}", "signals"]
+essential = true
+""")
+    r, w = os.pipe()
+    p = subprocess.Popen(["unshare", "-p", "-f", "--mount-proc", BERTH, "-vvv", "--no-log-prefix",
+                          "--config", cfg], stdout=subprocess.PIPE, stderr=w)
+    os.close(w)
+    os.close(r)
+    try:
+        assert p.stdout.readline() == b"ready\n"
+        berth = until(lambda: children_of(p.pid), 10, "berth")[0]
+        for sig in ("SIGUSR1", "SIGTERM"):
+            os.kill(berth, getattr(__import__("signal"), sig))
+            assert p.stdout.readline() == f"signal {sig}\n".encode()
+        assert p.wait(timeout=10) == 0
+        assert p.stdout.read() == b"", "a service got a signal nobody sent"
+    finally:
+        if p.poll() is None:
+            p.kill()

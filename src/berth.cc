@@ -14,6 +14,7 @@
 #include "absl/strings/str_cat.h"
 #include "berth/base/status.h"
 #include "berth/check/check.h"
+#include "berth/config/file_env.h"
 #include "berth/config/parse.h"
 #include "berth/health/probe_command.h"
 #include "berth/log/log.h"
@@ -27,6 +28,8 @@
 #include "berth/security/self_sandbox.h"
 #include "berth/supervisor/supervisor.h"
 #include "health_wiring.h"
+#include "sandbox_wiring.h"
+#include "services_wiring.h"
 
 namespace berth {
 namespace {
@@ -194,37 +197,16 @@ absl::StatusOr<std::unique_ptr<security::ChildPrivileges>> PreparePrivileges(
   return privileges;
 }
 
-// berth's own sandbox, prepared before the app is spawned and applied once it runs, so the app
-// never inherits it. Only berth's own name sandboxes itself: the compatibility names behave
-// exactly as the peers. A failure is logged, never fatal: the child may already be running.
-// A command health check forks and execs for as long as berth runs, with the app's privilege
-// steps: berth then keeps what those steps need at fork time and loads no filter of its own
-// (the check would inherit it; see docs/privileges.md).
-std::unique_ptr<security::SelfSandbox> PrepareSelfSandbox(
-    const Options& o, const health::Settings& health_settings,
-    const security::ChildPrivileges& privileges) {
-  if (!o.self_sandbox || o.personality != Personality::kBerth) return nullptr;
-  security::SelfSandboxOptions self;
-  self.later_spawns = health_settings.check.kind == health::CheckKind::kCommand;
-  if (self.later_spawns) self.keep = privileges.NeededAtFork();
-  self.log_name = std::string(config::PersonalityName(o.personality));
-  self.log_json = o.log_format == log::Format::kJson;
-  absl::StatusOr<std::unique_ptr<security::SelfSandbox>> sandbox =
-      security::SelfSandbox::Prepare(self);
-  if (!sandbox.ok()) {
-    log::Warn("self-sandbox off: {}", sandbox.status().message());
-    return nullptr;
-  }
-  return std::move(*sandbox);
-}
-
-void ApplySelfSandbox(const Options& o, security::SelfSandbox* sandbox) {
-  if (sandbox != nullptr) {
-    if (absl::Status s = sandbox->Apply(); !s.ok()) {
-      log::Warn("self-sandbox not complete: {}", s.message());
-    }
-  }
-  if (!o.debug_try_syscall.empty()) security::TrySyscall(o.debug_try_syscall);
+// --file-env: NAME_FILE=/path becomes NAME=<contents>. The result replaces berth's environment
+// as the base of every child's (--user derives HOME from it), so `storage` must outlive them.
+absl::StatusOr<char**> ExpandFileEnv(char** envp, std::vector<std::string>& storage,
+                                     std::vector<char*>& pointers) {
+  BERTH_ASSIGN_OR_RETURN(config::Environment expanded,
+                         config::ExpandFileEnv(ReadEnvironment(envp)));
+  for (const auto& [k, v] : expanded) storage.push_back(absl::StrCat(k, "=", v));
+  for (std::string& kv : storage) pointers.push_back(kv.data());
+  pointers.push_back(nullptr);
+  return pointers.data();
 }
 
 // The loop phase: from here on berth never bails out; only the child's end ends it.
@@ -256,8 +238,10 @@ int Run(const Options& o, process::SpawnSpec child, const health::Settings& heal
     }
     health = std::move(*h);
   }
+  // A command check forks and execs with the app's privilege steps for as long as berth runs.
+  const bool later_spawns = health_settings.check.kind == health::CheckKind::kCommand;
   std::unique_ptr<security::SelfSandbox> sandbox =
-      PrepareSelfSandbox(o, health_settings, privileges);
+      PrepareSelfSandbox(o, later_spawns, privileges.NeededAtFork());
   auto signal_source = loop::SignalSource::Create(
       *loop, HandledSignals(o).ToSigset(),
       [sup](const signalfd_siginfo& info) { sup->OnSignal(info); });
@@ -320,6 +304,16 @@ int Main(int argc, char** argv, char** envp) {
   absl::StatusOr<health::Settings> health_settings = HealthSettings(o);
   if (!health_settings.ok()) return Usage(health_settings.status(), personality);
   log::Init(name, o.verbosity, o.log_format);
+  std::vector<std::string> file_env;
+  std::vector<char*> file_envp;
+  if (o.file_env) {
+    absl::StatusOr<char**> expanded = ExpandFileEnv(envp, file_env, file_envp);
+    if (!expanded.ok()) {
+      log::Error("{}", expanded.status().message());
+      return kSetupFailure;
+    }
+    envp = *expanded;
+  }
   process::SpawnSpec child = ChildSpec(o);
   // Owns what the child's pre-exec steps point into, so it lives until berth ends.
   absl::StatusOr<std::unique_ptr<security::ChildPrivileges>> privileges =
@@ -328,9 +322,17 @@ int Main(int argc, char** argv, char** envp) {
     log::Error("{}", privileges.status().message());
     return kUsageError;
   }
+  if (o.file_env && !child.env) child.env = file_env;
   if (absl::Status s = Setup(o, child); !s.ok()) {
     log::Error("{}", s.message());
     return kSetupFailure;
+  }
+  if (absl::Status s = WaitForDependencies(o); !s.ok()) {
+    log::Error("{}", s.message());
+    return kSetupFailure;
+  }
+  if (!o.config_file.empty()) {
+    return RunServices(o, child, envp, *health_settings, inherited_fds);
   }
   const bool ignore_hangup = ReleaseTerminal(o);
   return Run(o, std::move(child), *health_settings, ignore_hangup, inherited_fds, **privileges);

@@ -219,6 +219,36 @@ Status SetDebugTrySyscall(Options& o, absl::string_view arg) {
   return absl::OkStatus();
 }
 
+Status SetConfig(Options& o, absl::string_view arg) {
+  o.config_file = std::string(arg);
+  return absl::OkStatus();
+}
+
+Status SetLogPrefix(Options& o, absl::string_view) {
+  o.log_prefix = true;
+  return absl::OkStatus();
+}
+
+Status SetNoLogPrefix(Options& o, absl::string_view) {
+  o.log_prefix = false;
+  return absl::OkStatus();
+}
+
+Status SetFileEnv(Options& o, absl::string_view) {
+  o.file_env = true;
+  return absl::OkStatus();
+}
+
+Status AddWaitFor(Options& o, absl::string_view arg) {
+  o.wait_for.emplace_back(arg);
+  return absl::OkStatus();
+}
+
+Status SetWaitTimeout(Options& o, absl::string_view arg) {
+  BERTH_ASSIGN_OR_RETURN(o.wait_timeout, ParseDuration(arg));
+  return absl::OkStatus();
+}
+
 Status Nothing(Options&, absl::string_view) { return absl::OkStatus(); }
 
 Status EnvVerbosity(Options& o, absl::string_view value) {
@@ -280,6 +310,23 @@ constexpr OptionSpec kOptions[] = {
      Action::kNone, AddExitToZero},
     {'P', "pause", "", kBerthCata, kRunning,
      "run no program: reap as PID 1 until TERM or INT (pause container)", Action::kNone, SetPause},
+    {'\0', "config", "FILE", kForBerth, kRunning,
+     "run the services of a TOML file (docs/services.md); PROGRAM becomes service main",
+     Action::kNone, SetConfig},
+    {'\0', "log-prefix", "", kForBerth, kRunning,
+     "prefix each service's output lines with its name (default with 2+ services)", Action::kNone,
+     SetLogPrefix},
+    {'\0', "no-log-prefix", "", kForBerth, kRunning, "never prefix service output",
+     Action::kNone, SetNoLogPrefix},
+    {'\0', "file-env", "", kForBerth, kRunning,
+     "NAME_FILE=PATH becomes NAME=<contents of PATH> for the program and services",
+     Action::kNone, SetFileEnv},
+    {'\0', "wait-for", "URL", kForBerth, kRunning,
+     "before starting, wait until tcp://HOST:PORT or http://... answers (repeatable)",
+     Action::kNone, AddWaitFor},
+    {'\0', "wait-timeout", "DURATION", kForBerth, kRunning,
+     "give up on --wait-for after DURATION and exit 1 (default 30s)", Action::kNone,
+     SetWaitTimeout},
     {'g', "group", "", kGroupWho, kSignals, "send signals to the child's whole process group",
      Action::kNone, SetGroup},
     {'c', "single-child", "", kBerthDumb, kSignals, "send signals to the child alone (default)",
@@ -364,6 +411,7 @@ constexpr EnvSpec kEnv[] = {
     {"BERTH_GRACE", kForBerth, "as --grace", SetGrace},
     {"BERTH_HEALTHZ", kForBerth, "as --healthz", SetHealthz},
     {"BERTH_USER", kForBerth, "as --user", SetUser},
+    {"BERTH_CONFIG", kForBerth, "as --config", SetConfig},
 };
 
 }  // namespace

@@ -134,10 +134,11 @@ absl::Status Validate(Options& o) {
     return absl::InvalidArgumentError("--pause runs no program, but one was given");
   }
   if (o.pause) o.chdir_root = true;  // catatonit 0.2.1: a pause container pins no directory
-  if (!o.pause && o.command.empty()) {
+  // With --config the services come from the file; a PROGRAM is then optional.
+  if (!o.pause && o.command.empty() && o.config_file.empty()) {
     return UsageError(o.personality, UsageProblem::kNoProgram, "");
   }
-  if (!o.pause && o.command.front().empty()) {
+  if (!o.pause && !o.command.empty() && o.command.front().empty()) {
     return absl::InvalidArgumentError("the program name is empty");
   }
   if (o.grace && o.drain >= *o.grace) {

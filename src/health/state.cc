@@ -28,6 +28,13 @@ void State::SetLife(Life life) {
   Render();
 }
 
+void State::SetGroup(bool live, bool ready, std::string services_json) {
+  group_live_ = live;
+  group_ready_ = ready;
+  services_json_ = std::move(services_json);
+  Render();
+}
+
 State::Change State::Record(bool ok, absl::string_view detail, absl::Time at) {
   const bool was_unhealthy = Unhealthy();
   have_result_ = true;
@@ -47,13 +54,14 @@ State::Change State::Record(bool ok, absl::string_view detail, absl::Time at) {
 }
 
 bool State::Ready() const {
-  return life_ == Life::kRunning && !Unhealthy() && (passed_once_ || !policy_.has_check);
+  return life_ == Life::kRunning && !Unhealthy() && group_live_ && group_ready_ &&
+         (passed_once_ || !policy_.has_check);
 }
 
 absl::string_view State::ReadyWord() const {
   if (life_ != Life::kRunning) return LifeName(life_);
-  if (Unhealthy()) return "unhealthy";
-  return Ready() ? "ok" : "starting";
+  if (Unhealthy() || !group_live_) return "unhealthy";
+  return Ready() ? "ok" : "starting";  // starting: a check has yet to pass, or a service
 }
 
 void State::Render() {
@@ -63,12 +71,14 @@ void State::Render() {
                          last_detail_, "\",\"at\":\"", last_at_, "\",\"failures\":", failures_,
                          "}");
   }
+  const std::string services =
+      services_json_.empty() ? "" : absl::StrCat(",\"services\":", services_json_);
   const absl::string_view live_word =
-      life_ == Life::kExited ? "exited" : Unhealthy() ? "unhealthy" : "ok";
+      life_ == Life::kExited ? "exited" : Unhealthy() || !group_live_ ? "unhealthy" : "ok";
   live_body_ = absl::StrCat("{\"status\":\"", live_word, "\",\"phase\":\"", LifeName(life_), "\"",
-                            check, "}\n");
+                            check, services, "}\n");
   ready_body_ = absl::StrCat("{\"status\":\"", ReadyWord(), "\",\"phase\":\"", LifeName(life_),
-                             "\"", check, "}\n");
+                             "\"", check, services, "}\n");
 }
 
 }  // namespace berth::health

@@ -133,6 +133,13 @@ CapSet ChildPrivileges::NeededAtFork() const {
   return need;
 }
 
+CapSet ChildPrivileges::NeededToRespawn() const {
+  if (caps_ || creds_) return NeededAtFork();
+  CapSet all = 0;
+  for (int c = 0; c <= LastCap(); ++c) all |= CapBit(c);
+  return all | NeededAtFork();
+}
+
 std::string ChildPrivileges::Describe() const {
   std::vector<std::string> parts;
   if (creds_) {

@@ -38,18 +38,29 @@ absl::Status OutputRelay::Open(Stream& s, int target) {
   return loop_.Add(s.read.Get(), EPOLLIN, [this, raw](uint32_t) { Drain(*raw); });
 }
 
-void OutputRelay::Drain(Stream& s) noexcept {
+void OutputRelay::Flush() noexcept {
+  // Bounded, so a grandchild that keeps writing can't hold berth here.
+  for (int i = 0; i < 64 && Drain(out_) > 0; ++i) {
+  }
+  for (int i = 0; i < 64 && Drain(err_) > 0; ++i) {
+  }
+}
+
+ssize_t OutputRelay::Drain(Stream& s) noexcept {
   char buf[16 * 1024];
   // Bounded: one read per wake-up, so a chatty service can't starve the rest of the loop.
   ssize_t n = ::read(s.read.Get(), buf, sizeof buf);
-  if (n < 0) {
-    if (errno != EAGAIN && errno != EINTR) log::Error("read(service output): {}", std::strerror(errno));
-    return;
+  if (n <= 0) {
+    if (n < 0 && errno != EAGAIN && errno != EINTR) {
+      log::Error("read(service output): {}", std::strerror(errno));
+    }
+    return n;
   }
   s.splitter.Feed(absl::string_view(buf, static_cast<size_t>(n)), [&](absl::string_view line) {
     WriteLine(s.target, line);
     if (observer_) observer_(line);
   });
+  return n;
 }
 
 void OutputRelay::WriteLine(int target, absl::string_view line) {

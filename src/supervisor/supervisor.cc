@@ -24,15 +24,12 @@ std::string FormatOptionalDuration(std::optional<absl::Duration> d) {
 
 bool IsTerminalStop(int sig) { return sig == SIGTSTP || sig == SIGTTIN || sig == SIGTTOU; }
 
-// A write of berth's own to a pipe nobody reads (its stderr's reader gone) raises SIGPIPE at
-// berth, sent by the kernel as SI_USER from berth's own pid; so does SIGXFSZ past RLIMIT_FSIZE.
-// Forwarded, it would kill an innocent child; logged, it would raise the next one: a loop that
-// spun berth at full CPU (found by tests/integration/test_faults.py). Dropped without a word.
+
+}  // namespace
+
 bool SentByMyself(const signalfd_siginfo& info) {
   return info.ssi_code == SI_USER && static_cast<pid_t>(info.ssi_pid) == ::getpid();
 }
-
-}  // namespace
 
 absl::string_view PhaseName(Phase phase) {
   constexpr absl::string_view kNames[] = {"running",      "draining", "stopping",

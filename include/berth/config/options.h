@@ -87,6 +87,13 @@ struct Options {
   std::string seccomp_profile;            // --seccomp PROFILE.json
   bool self_sandbox = true;               // berth's own seccomp allowlist and capability drop
   std::string debug_try_syscall;          // --debug-try-syscall: a self-sandbox test hook
+
+  // Services (docs/services.md).
+  std::string config_file;                 // --config FILE, BERTH_CONFIG
+  std::optional<bool> log_prefix;          // --log-prefix / --no-log-prefix; unset: automatic
+  bool file_env = false;                   // --file-env
+  std::vector<std::string> wait_for;       // --wait-for URL (repeatable)
+  absl::Duration wait_timeout = absl::Seconds(30);
 };
 
 // The default leftover-teardown wait when no --grace is given.

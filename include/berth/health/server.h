@@ -48,7 +48,7 @@ class Server {
     size_t out_len = 0;
     size_t out_sent = 0;
     char in[kMaxRequestSize];
-    char out[1024];
+    char out[4096];  // room for --config's services list, about 120 bytes a service
   };
 
   Server(loop::Loop& loop, const State& state, ServerLimits limits)

@@ -60,6 +60,10 @@ class Service {
   void Start();
   // The child's life changed. Checks stop once the child is being stopped.
   void SetLife(Life life);
+  // Several services: see State::SetGroup.
+  void SetGroup(bool live, bool ready, std::string services_json) {
+    state_.SetGroup(live, ready, std::move(services_json));
+  }
   const State& state() const { return state_; }
 
  private:

@@ -32,12 +32,15 @@ class State {
   State(CheckPolicy policy, absl::Time started);
 
   void SetLife(Life life);
+  // Several services (--config): the group's own verdict, folded into Live() and Ready(), and
+  // its per-service list (a JSON array) added to both bodies as "services".
+  void SetGroup(bool live, bool ready, std::string services_json);
   // One check result at `at`. As Docker: a failure inside the start period does not count,
   // unless a check has already passed.
   Change Record(bool ok, absl::string_view detail, absl::Time at);
 
   // Liveness: the child runs and the check has not failed `retries` times in a row.
-  bool Live() const { return life_ != Life::kExited && !Unhealthy(); }
+  bool Live() const { return life_ != Life::kExited && !Unhealthy() && group_live_; }
   // Readiness: running (not draining or stopping), not unhealthy, and a check has passed (or
   // there is no check).
   bool Ready() const;
@@ -61,6 +64,9 @@ class State {
   bool last_ok_ = false;
   std::string last_detail_;  // JSON-escaped
   std::string last_at_;      // RFC 3339, UTC
+  bool group_live_ = true;
+  bool group_ready_ = true;
+  std::string services_json_;  // empty: no "services" key
   std::string live_body_;
   std::string ready_body_;
 };

@@ -57,6 +57,11 @@ class ChildPrivileges {
   // Capabilities berth must still hold when it forks a process with these privileges later.
   CapSet NeededAtFork() const;
 
+  // What berth must keep so that starting this process again (a service's restart) gives it
+  // what the first start gave: NeededAtFork when the steps set the user or the capabilities;
+  // every capability otherwise, since an unchanged process inherits berth's own.
+  CapSet NeededToRespawn() const;
+
   // One line for the log: "user 65534:65534 groups 65534 caps none no_new_privs seccomp 2".
   std::string Describe() const;
 

@@ -32,6 +32,9 @@ class OutputRelay {
   int child_stderr() const { return err_.write.Get(); }
 
   void OnLine(LineObserver observer) { observer_ = std::move(observer); }
+  // Relays every whole line already in the pipes (when the service has exited, before the loop
+  // may stop).
+  void Flush() noexcept;
 
  private:
   struct Stream {
@@ -42,7 +45,7 @@ class OutputRelay {
   };
   OutputRelay(loop::Loop& loop, std::string prefix) : loop_(loop), prefix_(std::move(prefix)) {}
   absl::Status Open(Stream& s, int target);
-  void Drain(Stream& s) noexcept;
+  ssize_t Drain(Stream& s) noexcept;  // bytes read
   void WriteLine(int target, absl::string_view line);
 
   loop::Loop& loop_;

@@ -37,6 +37,13 @@ enum class Phase { kRunning, kDraining, kStopping, kTearingDown, kKilling, kDone
 
 absl::string_view PhaseName(Phase phase);
 
+// A write of berth's own to a pipe nobody reads (its stderr's reader gone) raises SIGPIPE at
+// berth, sent by the kernel as SI_USER from berth's own pid; so does SIGXFSZ past RLIMIT_FSIZE.
+// Forwarded, it would kill an innocent child; logged, it would raise the next one: a loop that
+// spun berth at full CPU (found by tests/integration/test_faults.py, and again with services).
+// Both supervisors drop such signals without a word.
+bool SentByMyself(const signalfd_siginfo& info);
+
 class Supervisor {
  public:
   // `child` is the prepared spawn (ignored in pause mode). Loop and reaper outlive the supervisor.

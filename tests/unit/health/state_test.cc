@@ -69,6 +69,22 @@ TEST_SUITE("health") {
     CHECK(late.Record(false, "refused", kStart + absl::Seconds(10)) ==
           State::Change::kBecameUnhealthy);
   }
+
+  TEST_CASE("several services: the group's verdict and list fold into both answers") {
+    State s({false, 3, absl::ZeroDuration()}, kStart);
+    s.SetGroup(true, false, "[{\"name\":\"web\"}]");
+    CHECK(s.Live());
+    CHECK_FALSE(s.Ready());
+    CHECK(s.ready_body() ==
+          "{\"status\":\"starting\",\"phase\":\"running\",\"services\":[{\"name\":\"web\"}]}\n");
+    s.SetGroup(false, true, "[]");
+    CHECK_FALSE(s.Live());
+    CHECK_FALSE(s.Ready());
+    CHECK(Has(s.live_body(), "\"status\":\"unhealthy\""));
+    CHECK(Has(s.ready_body(), "\"status\":\"unhealthy\""));
+    s.SetGroup(true, true, "[]");
+    CHECK(s.Ready());
+  }
 }
 
 }  // namespace

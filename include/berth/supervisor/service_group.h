@@ -1,0 +1,99 @@
+// SPDX-License-Identifier: MIT
+// supervisor: runs the services of a --config file side by side on the one loop: starts them in
+// `after` order as each dependency becomes ready, restarts them by their policy, and ends the
+// container when an essential one exits, stopping the rest in reverse start order within one
+// grace. The single-child Supervisor is untouched; Main picks one or the other.
+#pragma once
+
+#include <sys/signalfd.h>
+
+#include <functional>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "absl/status/statusor.h"
+#include "berth/config/options.h"
+#include "berth/config/service_file.h"
+#include "berth/loop/loop.h"
+#include "berth/loop/timer.h"
+#include "berth/process/reaper.h"
+#include "berth/process/spawn.h"
+
+namespace berth::supervisor {
+
+class Service;
+
+//   running --stop signal, drain > 0--> draining --drain over--> stopping --all reaped--> done
+//      \--stop signal, essential exit, max_restarts, RequestStop------^
+enum class GroupPhase { kRunning, kDraining, kStopping, kDone };
+
+// One service as /healthz and /readyz list it.
+struct ServiceStatus {
+  std::string name;
+  const char* state;  // "waiting", "running", "restarting", "exited"
+  bool essential;
+  bool ready;
+  bool healthy;  // its own `health` check (none: true)
+  bool left_down;  // exited for good and not essential: no longer counts for readiness
+  int restarts;
+  std::optional<int> last_exit;
+};
+
+class ServiceGroup {
+ public:
+  // `spawns` (one per spec, same order) carry what each service's spawn restores (signal mask,
+  // TTIN/TTOU), its privilege steps and the environment it starts from (none: berth's), to
+  // which the service's own `env` is added. `prefix` puts "name | " before each output line.
+  static absl::StatusOr<std::unique_ptr<ServiceGroup>> Create(
+      const config::Options& options, loop::Loop& loop, process::Reaper& reaper,
+      std::vector<config::ServiceSpec> specs, std::vector<process::SpawnSpec> spawns,
+      bool prefix);
+  ~ServiceGroup();
+
+  // Starts every service that waits for nobody. An error is a set-up error.
+  absl::Status Start();
+  void OnSignal(const signalfd_siginfo& info) noexcept;
+  // Valid once the loop has stopped.
+  int ExitCode() const { return exit_code_.value_or(0); }
+
+  // Stops everything (reverse order, grace) and exits `exit_code` (--on-unhealthy exit).
+  void RequestStop(int exit_code, absl::string_view why);
+
+  GroupPhase phase() const { return phase_; }
+  std::vector<ServiceStatus> Statuses() const;
+  // Called after anything Statuses() or phase() shows may have changed.
+  void OnChange(std::function<void()> observer) { observer_ = std::move(observer); }
+
+  // For Service: its process ended, it became ready, or its health changed.
+  void OnServiceExit(Service& s, int wait_status);
+  void OnServiceReady(Service& s);
+  void OnServiceChanged();
+
+ private:
+  ServiceGroup(const config::Options& options, loop::Loop& loop, process::Reaper& reaper);
+
+  void StartReady();
+  void OnStopSignal(int sig);
+  void EndContainer(std::optional<int> code, absl::string_view why);
+  void StopNext();
+  void KillEverything();
+  void AfterReap();
+  bool NothingLeft() const;
+
+  const config::Options& options_;
+  loop::Loop& loop_;
+  process::Reaper& reaper_;
+  std::vector<std::unique_ptr<Service>> services_;  // in start order
+  std::unique_ptr<loop::Timer> deadline_;
+  std::unique_ptr<loop::Timer> drain_timer_;
+  std::function<void()> observer_;
+  GroupPhase phase_ = GroupPhase::kRunning;
+  bool stopping_ = false;
+  bool leftovers_termed_ = false;
+  uint64_t start_seq_ = 0;
+  std::optional<int> exit_code_;
+};
+
+}  // namespace berth::supervisor

@@ -1,0 +1,265 @@
+// SPDX-License-Identifier: MIT
+#include "berth/supervisor/service_group.h"
+
+#include <signal.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <algorithm>
+
+#include "absl/strings/str_cat.h"
+#include "berth/base/status.h"
+#include "berth/log/log.h"
+#include "berth/process/descendants.h"
+#include "berth/process/exit_status.h"
+#include "berth/signals/signal.h"
+#include "berth/supervisor/supervisor.h"
+#include "service.h"
+
+namespace berth::supervisor {
+
+absl::StatusOr<std::unique_ptr<ServiceGroup>> ServiceGroup::Create(
+    const config::Options& options, loop::Loop& loop, process::Reaper& reaper,
+    std::vector<config::ServiceSpec> specs, std::vector<process::SpawnSpec> spawns,
+    bool prefix) {
+  std::unique_ptr<ServiceGroup> g(new ServiceGroup(options, loop, reaper));
+  ServiceGroup* raw = g.get();
+  for (size_t i : config::StartOrder(specs)) {
+    BERTH_ASSIGN_OR_RETURN(std::unique_ptr<Service> s,
+                           Service::Create(*raw, loop, reaper, specs[i], spawns[i], prefix));
+    g->services_.push_back(std::move(s));
+  }
+  BERTH_ASSIGN_OR_RETURN(g->deadline_, loop::Timer::Create(loop, [raw] {
+                           log::Warn("deadline reached: killing what is left");
+                           raw->KillEverything();
+                         }));
+  BERTH_ASSIGN_OR_RETURN(g->drain_timer_, loop::Timer::Create(loop, [raw] {
+                           log::Info("drain of {} over",
+                                     absl::FormatDuration(raw->options_.drain));
+                           raw->EndContainer(std::nullopt, "stop signal");
+                         }));
+  reaper.OnOrphan([&options](pid_t pid, int status) {
+    if (options.warn_on_reap) log::Warn("Reaped zombie process with pid={}", pid);
+    log::Trace("reaped orphan {} ({})", pid, process::DescribeWaitStatus(status));
+  });
+  return g;
+}
+
+ServiceGroup::ServiceGroup(const config::Options& options, loop::Loop& loop,
+                           process::Reaper& reaper)
+    : options_(options), loop_(loop), reaper_(reaper) {}
+
+ServiceGroup::~ServiceGroup() = default;
+
+absl::Status ServiceGroup::Start() {
+  if (services_.empty()) return absl::InvalidArgumentError("no service to run");
+  StartReady();
+  return absl::OkStatus();
+}
+
+// Starts, in start order, every service not yet started whose `after` services are all ready.
+void ServiceGroup::StartReady() {
+  for (auto& s : services_) {
+    if (stopping_) return;
+    if (s->started_once() || s->done) continue;
+    bool deps_ready = true;
+    for (const std::string& dep : s->spec().after) {
+      auto it = std::find_if(services_.begin(), services_.end(),
+                             [&dep](const auto& o) { return o->spec().name == dep; });
+      if (it == services_.end() || !(*it)->ready()) deps_ready = false;
+    }
+    if (!deps_ready) continue;
+    s->start_seq = ++start_seq_;
+    if (absl::Status st = s->Spawn(); !st.ok()) {
+      log::Error("service {}: {}", s->spec().name, st.message());
+      OnServiceExit(*s, process::ExitCodeForSpawnError(st) << 8);
+    }
+  }
+}
+
+void ServiceGroup::OnServiceReady(Service&) {
+  StartReady();
+  OnServiceChanged();
+}
+
+void ServiceGroup::OnServiceChanged() {
+  if (observer_) observer_();
+}
+
+std::vector<ServiceStatus> ServiceGroup::Statuses() const {
+  std::vector<ServiceStatus> out;
+  for (const auto& s : services_) {
+    const bool gone = s->done && !s->running();
+    out.push_back({s->spec().name, s->StateName(), s->spec().essential, s->ready(), s->healthy(),
+                   gone && !s->spec().essential && !s->ready(), s->restarts(), s->last_exit()});
+  }
+  return out;
+}
+
+void ServiceGroup::RequestStop(int exit_code, absl::string_view why) {
+  if (drain_timer_->Armed()) (void)drain_timer_->Disarm();
+  EndContainer(exit_code, why);
+}
+
+void ServiceGroup::OnServiceExit(Service& s, int wait_status) {
+  struct Notify {
+    ServiceGroup* g;
+    ~Notify() { g->OnServiceChanged(); }
+  } notify{this};
+  const std::string& name = s.spec().name;
+  const int code = process::ExitCodeFromWaitStatus(wait_status);
+  log::Info("service {} {}", name, process::DescribeWaitStatus(wait_status));
+  if (stopping_) {
+    s.done = true;
+    if (s.spec().essential && !exit_code_) exit_code_ = code;
+    StopNext();
+    return;
+  }
+  const bool one_shot = s.spec().ready.kind == config::ReadySpec::Kind::kExitZero;
+  if (one_shot && code == 0) {
+    s.done = true;
+    s.MarkReady();
+    if (NothingLeft()) EndContainer(0, "every service has finished");
+    return;
+  }
+  RestartDecision d = s.tracker().OnExit(code, absl::Now());
+  if (d.exhausted) {
+    s.done = true;
+    EndContainer(code, absl::StrCat("service ", name, " used up its max_restarts (",
+                                    s.spec().max_restarts, ")"));
+  } else if (d.restart) {
+    log::Notice("service {} exited {}: restarting in {}", name, code, absl::FormatDuration(d.delay));
+    s.start_seq = ++start_seq_;
+    s.ScheduleRestart(d.delay);
+  } else if (s.spec().essential) {
+    s.done = true;
+    EndContainer(code, absl::StrCat("essential service ", name, " exited ", code));
+  } else if (one_shot) {
+    // Its dependants can never start: the container cannot come up.
+    s.done = true;
+    EndContainer(code, absl::StrCat("one-shot service ", name, " exited ", code));
+  } else {
+    s.done = true;
+    log::Warn("service {} exited {} and is left down (not essential, no restart)", name, code);
+    if (NothingLeft()) EndContainer(code, "no service left running");
+  }
+}
+
+bool ServiceGroup::NothingLeft() const {
+  return std::none_of(services_.begin(), services_.end(), [](const auto& s) {
+    return s->running() || s->restart_pending() || (!s->done && !s->started_once());
+  });
+}
+
+void ServiceGroup::OnSignal(const signalfd_siginfo& info) noexcept {
+  const int sig = static_cast<int>(info.ssi_signo);
+  if (SentByMyself(info)) return;
+  if (sig == SIGCHLD) {
+    reaper_.ReapAll();
+    AfterReap();
+    return;
+  }
+  if (options_.stop_signals.Contains(sig)) {
+    OnStopSignal(sig);
+    return;
+  }
+  const int to = options_.map.Translate(sig);
+  if (to == signals::SignalMap::kDrop) return;
+  for (auto& s : services_) s->Signal(to, options_.target == config::SignalTarget::kProcessGroup);
+}
+
+// As the single child's supervisor: with --drain, readiness goes 503 first and the services
+// keep serving for the drain; a second stop signal cuts it short. The grace counts from here.
+void ServiceGroup::OnStopSignal(int sig) {
+  if (stopping_) return;
+  if (phase_ == GroupPhase::kDraining) {
+    log::Info("second stop signal {} during the drain: stopping now", signals::SignalName(sig));
+    (void)drain_timer_->Disarm();
+    EndContainer(std::nullopt, "stop signal");
+    return;
+  }
+  if (options_.grace) {
+    if (absl::Status st = deadline_->Arm(*options_.grace); !st.ok()) log::Error("{}", st.message());
+  }
+  if (options_.drain > absl::ZeroDuration()) {
+    log::Info("received {}: draining for {}, then stopping the services in reverse start order",
+              signals::SignalName(sig), absl::FormatDuration(options_.drain));
+    phase_ = GroupPhase::kDraining;
+    if (absl::Status st = drain_timer_->Arm(options_.drain); st.ok()) {
+      OnServiceChanged();
+      return;
+    }
+  }
+  log::Info("received {}: stopping the services in reverse start order", signals::SignalName(sig));
+  EndContainer(std::nullopt, "stop signal");
+}
+
+void ServiceGroup::EndContainer(std::optional<int> code, absl::string_view why) {
+  if (stopping_) return;
+  stopping_ = true;
+  phase_ = GroupPhase::kStopping;
+  if (code) exit_code_ = code;
+  log::Notice("stopping the container: {}", why);
+  for (auto& s : services_) {
+    s->CancelRestart();
+    s->StopReadiness();
+    if (!s->running()) s->done = true;
+  }
+  if (options_.grace && !deadline_->Armed()) {
+    if (absl::Status st = deadline_->Arm(*options_.grace); !st.ok()) log::Error("{}", st.message());
+  }
+  OnServiceChanged();
+  StopNext();
+}
+
+// One service at a time, the last started first, each with its own stop signal (through --map).
+void ServiceGroup::StopNext() {
+  Service* next = nullptr;
+  for (auto& s : services_) {
+    if (s->running() && (next == nullptr || s->start_seq > next->start_seq)) next = s.get();
+  }
+  if (next == nullptr) {
+    AfterReap();
+    return;
+  }
+  if (next->pid() > 0 && !next->done) {
+    next->done = true;  // its stop signal is on the way
+    int sig = options_.map.Translate(next->spec().stop_signal);
+    if (sig == signals::SignalMap::kDrop) sig = next->spec().stop_signal;
+    log::Info("stopping service {} with {}", next->spec().name, signals::SignalName(sig));
+    if (!next->Signal(sig, options_.target == config::SignalTarget::kProcessGroup)) StopNext();
+  }
+}
+
+void ServiceGroup::AfterReap() {
+  if (!stopping_) return;
+  const bool any_running =
+      std::any_of(services_.begin(), services_.end(), [](const auto& s) { return s->running(); });
+  if (any_running) return;
+  if (reaper_.HasChildren() && options_.teardown) {
+    if (!leftovers_termed_) {
+      leftovers_termed_ = true;
+      std::vector<process::ProcessInfo> left = process::Descendants(::getpid());
+      for (const auto& p : left) ::kill(p.pid, SIGTERM);
+      log::Info("services are down; sent SIGTERM to {} leftover process(es)", left.size());
+      if (!deadline_->Armed()) (void)deadline_->Arm(config::kDefaultTeardownWait);
+    }
+    return;
+  }
+  int code = exit_code_.value_or(0);
+  if (options_.exit_to_zero.test(static_cast<size_t>(code))) code = 0;
+  exit_code_ = code;
+  log::Notice("exit {}", code);
+  phase_ = GroupPhase::kDone;
+  OnServiceChanged();
+  loop_.Stop();
+}
+
+void ServiceGroup::KillEverything() {
+  for (auto& s : services_) s->Signal(SIGKILL, true);
+  for (const auto& p : process::Descendants(::getpid())) {
+    if (::kill(p.pid, SIGKILL) == 0) log::Warn("killed pid {} ({}) at the deadline", p.pid, p.command);
+  }
+}
+
+}  // namespace berth::supervisor

@@ -1,0 +1,509 @@
+# SPDX-License-Identifier: MIT
+"""berth --config: several services in one container (docs/services.md)."""
+import os
+import re
+import socket
+import subprocess
+import threading
+import time
+import http.server
+
+from conftest import BERTH, Berth, TESTBIN, run
+
+
+def config(tmp_path, text):
+    path = tmp_path / "berth.toml"
+    path.write_text(text)
+    return str(path)
+
+
+def test_essential_exit_stops_the_others_and_gives_its_status(tmp_path):
+    cfg = config(tmp_path, f"""
+[[service]]
+name = "worker"
+command = ["{TESTBIN}", "signals"]
+ready = {{ log = "^ready$" }}
+
+[[service]]
+name = "app"
+command = "exit 3"
+essential = true
+after = ["worker"]
+""")
+    b = Berth(["--grace", "5s", "--config", cfg])
+    rc = b.wait(timeout=20)
+    assert rc == 3, b.err
+    assert "worker | signal SIGTERM" in b.lines["out"], b.out
+    assert b.ended - b.started < 5
+
+
+def test_restart_on_failure_with_growing_backoff(tmp_path):
+    count = tmp_path / "count"
+    cfg = config(tmp_path, f"""
+[[service]]
+name = "flaky"
+command = "n=$(cat {count} 2>/dev/null || echo 0); echo $((n+1)) > {count}; echo start $(date +%s.%N); [ $n -ge 2 ] && exec sleep 100; exit 1"
+restart = "on-failure"
+restart_delay = "200ms"
+restart_max_delay = "5s"
+""")
+    b = Berth(["--no-log-prefix", "--config", cfg])
+    b.wait_line(r"restarting in 200ms", stream="err")
+    b.wait_line(r"restarting in 400ms", stream="err")
+    idx = [b.wait_line(r"^start ", start=i) for i in (0,)]
+    b.wait_line(r"^start ", start=idx[0] + 1)
+    third = b.wait_line(r"^start ", start=b.wait_line(r"^start ", start=idx[0] + 1) + 1)
+    starts = [float(l.split()[1]) for l in b.lines["out"] if l.startswith("start ")][:3]
+    assert starts[2] - starts[1] > starts[1] - starts[0], starts
+    assert third >= 2
+    b.kill(15)
+    assert b.wait() != 0 or True
+
+
+def test_max_restarts_exhausted_ends_the_container(tmp_path):
+    cfg = config(tmp_path, """
+[[service]]
+name = "bad"
+command = "exit 7"
+restart = "always"
+restart_delay = "50ms"
+max_restarts = 2
+
+[[service]]
+name = "idle"
+command = "sleep 100 & wait"
+""")
+    b = Berth(["--grace", "5s", "--config", cfg])
+    assert b.wait(timeout=20) == 7
+    assert "used up its max_restarts" in b.err
+
+
+def test_after_readiness_one_shot_and_reverse_stop(tmp_path):
+    order = tmp_path / "order"
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    cfg = config(tmp_path, f"""
+[[service]]
+name = "migrate"
+command = "echo migrate >> {order}"
+ready = {{ exit = 0 }}
+
+[[service]]
+name = "db"
+command = "trap 'echo stop-db >> {order}; exit 0' TERM; echo db >> {order}; python3 -c 'import socket,time; s=socket.socket(); s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1); s.bind((\\"127.0.0.1\\", {port})); s.listen(); time.sleep(100)' & wait"
+after = ["migrate"]
+ready = {{ tcp = "127.0.0.1:{port}" }}
+
+[[service]]
+name = "web"
+command = "trap 'echo stop-web >> {order}; exit 0' TERM; echo web >> {order}; echo web-up; sleep 100 & wait"
+after = ["db"]
+ready = {{ log = "never" }}
+""")
+    b = Berth(["-v", "--grace", "5s", "--config", cfg])
+    b.wait_line(r"^web \| web-up$")
+    b.kill(15)
+    b.wait(timeout=20)
+    lines = order.read_text().split()
+    assert lines[:3] == ["migrate", "db", "web"], lines
+    assert lines.index("stop-web") < lines.index("stop-db"), lines
+
+
+def test_log_prefixes_without_torn_lines(tmp_path):
+    cfg = config(tmp_path, """
+[[service]]
+name = "a"
+command = "i=0; while [ $i -lt 300 ]; do echo aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa $i; i=$((i+1)); done"
+
+[[service]]
+name = "b"
+command = "i=0; while [ $i -lt 300 ]; do echo bbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb $i; i=$((i+1)); done"
+""")
+    b = Berth(["--config", cfg])
+    b.wait(timeout=20)
+    mine = [l for l in b.lines["out"] if l.startswith(("a | ", "b | "))]
+    assert len(mine) == 600
+    for line in mine:
+        assert re.fullmatch(r"(a \| a{40}|b \| b{40}) \d+", line), line
+
+
+def test_wait_for_success(tmp_path):
+    server = http.server.HTTPServer(("127.0.0.1", 0), http.server.SimpleHTTPRequestHandler)
+    port = server.server_address[1]
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        r = run(["--wait-for", f"http://127.0.0.1:{port}/", "--wait-for", f"tcp://127.0.0.1:{port}",
+                 "--", "sh", "-c", "echo started"])
+        assert r.returncode == 0, r.stderr
+        assert "started" in r.stdout
+    finally:
+        server.shutdown()
+
+
+def test_wait_for_timeout(tmp_path):
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    r = run(["--wait-for", f"tcp://127.0.0.1:{port}", "--wait-timeout", "1s", "--",
+             "sh", "-c", "echo started"])
+    assert r.returncode == 1
+    assert "did not answer within 1s" in r.stderr
+    assert "started" not in r.stdout
+
+
+def clean_env(**extra):
+    """Only PATH and `extra`: the caller's own *_FILE variables must not count."""
+    return dict(PATH=os.environ["PATH"], **extra)
+
+
+def run_clean(args, env):
+    return subprocess.run([BERTH] + args, capture_output=True, text=True, timeout=30, env=env)
+
+
+def test_file_env_present_and_missing(tmp_path):
+    secret = tmp_path / "secret"
+    secret.write_text("hunter2\n")
+    r = run_clean(["--file-env", "--", "sh", "-c", 'echo "pw=$DB_PASSWORD"'],
+                  clean_env(DB_PASSWORD_FILE=str(secret)))
+    assert r.returncode == 0, r.stderr
+    assert "pw=hunter2" in r.stdout
+    r = run_clean(["--file-env", "--", "sh", "-c", "echo started"],
+                  clean_env(DB_PASSWORD_FILE=str(tmp_path / "missing")))
+    assert r.returncode == 1
+    assert "DB_PASSWORD_FILE" in r.stderr and "missing" in r.stderr
+    assert "started" not in r.stdout
+
+
+def test_file_env_reaches_services(tmp_path):
+    secret = tmp_path / "secret"
+    secret.write_text("s3cret\n")
+    cfg = config(tmp_path, """
+[[service]]
+name = "app"
+command = 'echo "token=$TOKEN"'
+essential = true
+""")
+    r = run_clean(["--file-env", "--config", cfg], clean_env(TOKEN_FILE=str(secret)))
+    assert r.returncode == 0, r.stderr
+    assert "token=s3cret" in r.stdout
+
+
+def test_program_becomes_service_main(tmp_path):
+    cfg = config(tmp_path, """
+[[service]]
+name = "side"
+command = "sleep 100 & wait"
+""")
+    r = run(["--grace", "5s", "--config", cfg, "--", "sh", "-c", "echo hi; exit 4"])
+    assert r.returncode == 4, r.stderr
+    assert "main | hi" in r.stdout
+
+
+CONFIG_ERRORS = {
+    "unknown key": '[[service]]\nname = "a"\ncommand = "true"\ncolour = "red"\n',
+    "wrong type": '[[service]]\nname = "a"\ncommand = 5\n',
+    "unknown after": '[[service]]\nname = "a"\ncommand = "true"\nafter = ["b"]\n',
+    "cycle": ('[[service]]\nname = "a"\ncommand = "true"\nafter = ["b"]\n'
+              '[[service]]\nname = "b"\ncommand = "true"\nafter = ["a"]\n'),
+}
+
+
+def test_config_errors_name_file_and_line_and_exit_2(tmp_path):
+    for kind, text in CONFIG_ERRORS.items():
+        cfg = config(tmp_path, text)
+        r = run(["--config", cfg])
+        assert r.returncode == 2, (kind, r.stderr)
+        assert re.search(re.escape(cfg) + r":\d+:", r.stderr), (kind, r.stderr)
+
+
+def test_restart_under_berths_own_sandbox(tmp_path):
+    # berth sandboxes itself once the services run; a restart forks and execs again after that,
+    # so berth loads no seccomp filter (the service would inherit it) and keeps the
+    # capabilities a root service got at its first start.
+    count = tmp_path / "count"
+    cfg = config(tmp_path, f"""
+[[service]]
+name = "flaky"
+command = "n=$(cat {count} 2>/dev/null || echo 0); echo $((n+1)) > {count}; {TESTBIN} status | grep -E '^(CapBnd|CapEff|Seccomp):' | sed \\"s/^/run $n /\\"; [ $n -ge 1 ] && exec {TESTBIN} signals; exit 1"
+restart = "on-failure"
+restart_delay = "100ms"
+essential = true
+""")
+    b = Berth(["-v", "--no-log-prefix", "--config", cfg])
+    b.wait_line("^ready$")
+    first = {l.split()[2]: l.split()[3] for l in b.lines["out"] if l.startswith("run 0 ")}
+    second = {l.split()[2]: l.split()[3] for l in b.lines["out"] if l.startswith("run 1 ")}
+    assert first and first == second, b.out
+    assert second["Seccomp:"] == "0"
+    b.kill(15)
+    assert b.wait(timeout=20) == 0, b.err
+    assert "restarting in 100ms" in b.err
+    assert "no seccomp filter for berth" in b.err
+    assert "refused" not in b.err
+
+
+def free_port():
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def health(port, path):
+    import json
+    import urllib.error
+    import urllib.request
+    try:
+        with urllib.request.urlopen(f"http://127.0.0.1:{port}{path}", timeout=2) as r:
+            return r.status, json.loads(r.read())
+    except urllib.error.HTTPError as e:
+        return e.code, json.loads(e.read())
+    except OSError:
+        return None, None
+
+
+def poll(port, path, want, timeout=15):
+    deadline = time.monotonic() + timeout
+    last = None
+    while time.monotonic() < deadline:
+        last = health(port, path)
+        if want(*last):
+            return last[1]
+        time.sleep(0.05)
+    raise AssertionError(f"{path}: last answer {last}")
+
+
+def by_name(body):
+    return {s["name"]: s for s in body["services"]}
+
+
+def test_healthz_and_readyz_aggregate_the_services(tmp_path):
+    hz, web = free_port(), free_port()
+    flag = tmp_path / "worker-ok"
+    flag.write_text("")
+    cfg = config(tmp_path, f"""
+[[service]]
+name = "web"
+command = ["/usr/bin/python3", "-m", "http.server", "--bind", "127.0.0.1", "{web}"]
+essential = true
+ready = {{ http = "http://127.0.0.1:{web}/" }}
+health = {{ http = "http://127.0.0.1:{web}/", interval = "100ms" }}
+
+[[service]]
+name = "worker"
+command = ["{TESTBIN}", "signals"]
+essential = true
+after = ["web"]
+health = {{ cmd = "test -f {flag}", interval = "100ms", retries = 1 }}
+""")
+    b = Berth(["--healthz", f"127.0.0.1:{hz}", "--config", cfg], env={"PYTHONUNBUFFERED": "1"})
+    body = poll(hz, "/readyz", lambda st, b: st == 200)
+    assert body["status"] == "ok"
+    s = by_name(body)
+    assert s["web"] == {"name": "web", "state": "running", "ready": True, "healthy": True,
+                        "restarts": 0, "last_exit": None}
+    assert s["worker"]["state"] == "running" and s["worker"]["ready"]
+    # The worker's own check fails: the container is unhealthy, and not ready either.
+    flag.unlink()
+    body = poll(hz, "/healthz", lambda st, b: st == 503)
+    assert body["status"] == "unhealthy"
+    assert by_name(body)["worker"]["healthy"] is False
+    assert by_name(body)["web"]["healthy"] is True
+    assert health(hz, "/readyz")[0] == 503
+    flag.write_text("")
+    poll(hz, "/healthz", lambda st, b: st == 200)
+    poll(hz, "/readyz", lambda st, b: st == 200)
+    b.kill(15)
+    assert b.wait(timeout=20) == 0, b.err
+    assert "service worker is unhealthy" in b.err
+    assert "service worker is healthy again" in b.err
+
+
+def test_readyz_waits_for_every_service_and_shows_restarts(tmp_path):
+    hz = free_port()
+    gate = tmp_path / "gate"
+    cfg = config(tmp_path, f"""
+[[service]]
+name = "slow"
+command = ["{TESTBIN}", "signals"]
+ready = {{ log = "^go$" }}
+
+[[service]]
+name = "flaky"
+command = "test -f {gate} && exec {TESTBIN} signals; exit 4"
+restart = "on-failure"
+restart_delay = "50ms"
+""")
+    b = Berth(["--healthz", f"127.0.0.1:{hz}", "--config", cfg])
+    body = poll(hz, "/readyz", lambda st, b: st == 503 and by_name(b)["flaky"]["restarts"] >= 1)
+    assert body["status"] == "starting"
+    assert by_name(body)["flaky"]["last_exit"] == 4
+    assert by_name(body)["slow"]["ready"] is False
+    gate.write_text("")
+    poll(hz, "/healthz", lambda st, b: st == 200)
+    b.kill(15)
+    assert b.wait(timeout=20) == 0, b.err
+
+
+def test_drain_flips_readiness_first_then_stops_the_services(tmp_path):
+    hz = free_port()
+    cfg = config(tmp_path, f"""
+[[service]]
+name = "a"
+command = ["{TESTBIN}", "signals"]
+
+[[service]]
+name = "b"
+command = ["{TESTBIN}", "signals"]
+""")
+    b = Berth(["-v", "--drain", "2s", "--grace", "10s", "--healthz", f"127.0.0.1:{hz}",
+               "--config", cfg])
+    poll(hz, "/readyz", lambda st, b: st == 200)
+    b.kill(15)
+    body = poll(hz, "/readyz", lambda st, b: st == 503)
+    assert body["status"] == "draining"
+    # Still serving during the drain: alive, and no service has had its stop signal yet.
+    assert health(hz, "/healthz")[0] == 200
+    assert not any("signal SIGTERM" in l for l in b.lines["out"])
+    assert b.wait(timeout=20) == 0, b.err
+    assert "a | signal SIGTERM" in b.lines["out"] and "b | signal SIGTERM" in b.lines["out"]
+    assert "drain of 2s over" in b.err
+
+
+def need_root():
+    import os
+    import pytest
+    from conftest import STRICT
+    if os.geteuid() != 0:
+        if STRICT:
+            pytest.fail("per-service users need root (strict mode)")
+        pytest.skip("per-service users need root")
+
+
+def test_per_service_user_and_restarts_as_that_user(tmp_path):
+    need_root()
+    import pwd
+    import os
+    import tempfile
+    nobody = pwd.getpwnam("nobody")
+    shared = tempfile.mkdtemp(dir="/tmp")  # pytest's tmp_path is root's alone
+    os.chmod(shared, 0o777)
+    count = os.path.join(shared, "count")
+    cfg = config(tmp_path, f"""
+[[service]]
+name = "as-nobody"
+user = "nobody"
+command = "n=$(cat {count} 2>/dev/null || echo 0); echo $((n+1)) > {count}; echo uid $(id -u) gid $(id -g) home $HOME; [ $n -ge 1 ] && exec {TESTBIN} signals; exit 1"
+restart = "on-failure"
+restart_delay = "50ms"
+
+[[service]]
+name = "as-root"
+command = "echo uid $(id -u); exec {TESTBIN} signals"
+""")
+    b = Berth(["--config", cfg])
+    b.wait_line(r"^as-nobody \| ready$")
+    b.wait_line(r"^as-root \| ready$")
+    runs = [l for l in b.lines["out"] if l.startswith("as-nobody | uid")]
+    # The restart after berth sandboxed itself switches user again: berth kept SETUID/SETGID.
+    assert runs == [f"as-nobody | uid {nobody.pw_uid} gid {nobody.pw_gid} home {nobody.pw_dir}"] * 2
+    assert "as-root | uid 0" in b.lines["out"]
+    b.kill(15)
+    assert b.wait(timeout=20) == 0, b.err
+    assert "refused" not in b.err
+
+
+def test_unknown_service_user_is_exit_2_and_nothing_starts(tmp_path):
+    need_root()
+    cfg = config(tmp_path, """
+[[service]]
+name = "w"
+user = "no-such-user-here"
+command = "echo started"
+""")
+    r = run(["--config", cfg], pid1=True)
+    assert r.returncode == 2
+    assert "service w:" in r.stderr and "no-such-user-here" in r.stderr
+    assert "started" not in r.stdout
+
+
+def test_the_nginx_and_app_example_stops_gracefully():
+    """examples/services as it is, with local paths and ports: TERM to berth gives nginx QUIT
+    (its stop_signal) and the app TERM, last started first; both take their graceful paths."""
+    import json
+    import os
+    import shutil
+    import tempfile
+    import urllib.request
+    import pytest
+    from conftest import ROOT, STRICT
+    nginx = shutil.which("nginx", path=os.environ.get("PATH", "") + ":/usr/sbin:/sbin")
+    if nginx is None:
+        if STRICT:
+            pytest.fail("nginx is not installed (ci/install-deps.sh installs nginx-light)")
+        pytest.skip("nginx is not installed")
+    need_root()
+    ex = ROOT / "examples" / "services"
+    work = tempfile.mkdtemp(dir="/tmp")  # www-data writes its pid and temp files here
+    os.chmod(work, 0o777)
+    app, web, hz = free_port(), free_port(), free_port()
+    conf = os.path.join(work, "nginx.conf")
+    with open(conf, "w") as f:
+        f.write((ex / "nginx.conf").read_text().replace("/tmp/", f"{work}/")
+                .replace("listen 8080", f"listen 127.0.0.1:{web}").replace(":8000", f":{app}"))
+    toml = ((ex / "berth.toml").read_text().replace("/app/app.py", str(ex / "app.py"))
+            .replace("/etc/nginx/berth-nginx.conf", conf).replace('"python3"', '"/usr/bin/python3"')
+            .replace('"nginx", "-e"', f'"{nginx}", "-e"')
+            .replace("8000", str(app)).replace("8080", str(web)))
+    cfg = os.path.join(work, "berth.toml")
+    with open(cfg, "w") as f:
+        f.write(toml)
+    dockerfile = (ex / "Dockerfile").read_text()
+    args = json.loads(re.search(r"^ENTRYPOINT (\[.*\])$", dockerfile, re.M)[1])[1:]
+    args[args.index("--config") + 1] = cfg
+    args[args.index("--healthz") + 1] = f"127.0.0.1:{hz}"
+    b = Berth(["-v"] + args)
+    poll(hz, "/readyz", lambda st, body: st == 200, timeout=20)
+    with urllib.request.urlopen(f"http://127.0.0.1:{web}/", timeout=5) as r:
+        assert r.read() == b"hello from the app behind nginx\n"
+    b.kill(15)
+    assert b.wait(timeout=30) == 0, b.err
+    out, err = b.lines["out"], b.lines["err"]
+    assert "app | app: SIGTERM, finishing requests" in out and "app | app: stopped cleanly" in out
+    assert any(l.startswith("nginx | ") and "gracefully shutting down" in l for l in err), err
+    quit_at = err.index("berth: info: stopping service nginx with SIGQUIT")
+    term_at = err.index("berth: info: stopping service app with SIGTERM")
+    assert quit_at < term_at
+    assert "berth: info: service nginx exited with code 0" in err
+    assert "berth: info: service app exited with code 0" in err
+    shutil.rmtree(work, ignore_errors=True)
+
+
+def test_berths_own_stderr_reader_gone_costs_the_services_nothing(tmp_path):
+    """As test_faults for the single child: berth's writes to a stderr nobody reads raise SIGPIPE
+    at berth; the group must not forward them to the services (it once spun at full CPU)."""
+    import os
+    import subprocess
+    from conftest import BERTH, children_of, until
+    cfg = config(tmp_path, f"""
+[[service]]
+name = "rec"
+command = ["{TESTBIN}", "signals"]
+essential = true
+""")
+    r, w = os.pipe()
+    p = subprocess.Popen(["unshare", "-p", "-f", "--mount-proc", BERTH, "-vvv", "--no-log-prefix",
+                          "--config", cfg], stdout=subprocess.PIPE, stderr=w)
+    os.close(w)
+    os.close(r)
+    try:
+        assert p.stdout.readline() == b"ready\n"
+        berth = until(lambda: children_of(p.pid), 10, "berth")[0]
+        for sig in ("SIGUSR1", "SIGTERM"):
+            os.kill(berth, getattr(__import__("signal"), sig))
+            assert p.stdout.readline() == f"signal {sig}\n".encode()
+        assert p.wait(timeout=10) == 0
+        assert p.stdout.read() == b"", "a service got a signal nobody sent"
+    finally:
+        if p.poll() is None:
+            p.kill()

@@ -327,9 +327,14 @@ int Main(int argc, char** argv, char** envp) {
     log::Error("{}", s.message());
     return kSetupFailure;
   }
-  if (absl::Status s = WaitForDependencies(o); !s.ok()) {
-    log::Error("{}", s.message());
+  absl::StatusOr<int> stopped_by = WaitForDependencies(o);
+  if (!stopped_by.ok()) {
+    log::Error("{}", stopped_by.status().message());
     return kSetupFailure;
+  }
+  if (*stopped_by != 0) {
+    log::Notice("{} while waiting for --wait-for: nothing started", signals::SignalName(*stopped_by));
+    return 128 + *stopped_by;
   }
   if (!o.config_file.empty()) {
     return RunServices(o, child, envp, *health_settings, inherited_fds);

@@ -4,6 +4,7 @@
 #include <fcntl.h>
 #include <netinet/in.h>
 #include <poll.h>
+#include <signal.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
@@ -145,8 +146,9 @@ absl::StatusOr<ServicePrivileges> PrepareServicePrivileges(
 
 }  // namespace
 
-absl::Status WaitForDependencies(const config::Options& o) {
+absl::StatusOr<int> WaitForDependencies(const config::Options& o) {
   const absl::Time deadline = absl::Now() + o.wait_timeout;
+  const sigset_t stop = o.stop_signals.ToSigset();
   for (const std::string& url : o.wait_for) {
     absl::StatusOr<health::Target> target = health::ParseTarget(url);
     if (!target.ok()) {
@@ -159,11 +161,13 @@ absl::Status WaitForDependencies(const config::Options& o) {
         return absl::DeadlineExceededError(absl::StrCat(
             "--wait-for ", url, " did not answer within ", absl::FormatDuration(o.wait_timeout)));
       }
-      absl::SleepFor(std::min(kWaitPause, deadline - absl::Now()));
+      const timespec pause = absl::ToTimespec(std::min(kWaitPause, deadline - absl::Now()));
+      const int sig = ::sigtimedwait(&stop, nullptr, &pause);
+      if (sig > 0) return sig;
     }
     log::Info("{} answers", url);
   }
-  return absl::OkStatus();
+  return 0;
 }
 
 int RunServices(const config::Options& o, const process::SpawnSpec& base, char** envp,

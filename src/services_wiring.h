@@ -16,9 +16,11 @@ namespace berth {
 // Config errors exit with this, before anything starts.
 inline constexpr int kConfigErrorExitCode = 2;
 
-// Blocks until every --wait-for URL answers, or fails naming the first that did not within
-// --wait-timeout. Nothing runs yet, so blocking here holds nobody up.
-absl::Status WaitForDependencies(const config::Options& o);
+// Blocks until every --wait-for URL answers (0), or a stop signal arrives (its number: a
+// `docker stop` must not wait out --wait-timeout), or fails naming the first URL that did not
+// answer within --wait-timeout. Nothing runs yet, so blocking here holds nobody else up.
+// The stop signals must be blocked.
+absl::StatusOr<int> WaitForDependencies(const config::Options& o);
 
 // Runs the services of --config (and PROGRAM as "main"); returns berth's exit code. `base` is
 // the main child's spec (signal mask, environment); `envp` the environment --user derives from.

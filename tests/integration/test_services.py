@@ -2,6 +2,7 @@
 """berth --config: several services in one container (docs/services.md)."""
 import os
 import re
+import signal
 import socket
 import subprocess
 import threading
@@ -150,6 +151,21 @@ def test_wait_for_timeout(tmp_path):
     assert r.returncode == 1
     assert "did not answer within 1s" in r.stderr
     assert "started" not in r.stdout
+
+
+def test_docker_stop_during_wait_for_ends_berth_at_once(tmp_path):
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    b = Berth(["-v", "--wait-for", f"tcp://127.0.0.1:{port}", "--wait-timeout", "60s", "--",
+               "sh", "-c", "echo started"])
+    b.wait_line("waiting for tcp://", stream="err")
+    start = time.monotonic()
+    b.kill(signal.SIGTERM)
+    assert b.wait(timeout=10) == 128 + signal.SIGTERM
+    assert time.monotonic() - start < 10  # not the 60 s --wait-timeout
+    assert "started" not in b.lines["out"]
+    assert any("SIGTERM while waiting for --wait-for" in l for l in b.lines["err"])
 
 
 def clean_env(**extra):

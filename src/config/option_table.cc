@@ -1,11 +1,11 @@
 // SPDX-License-Identifier: MIT
 #include "config/option_table.h"
 
+#include "absl/strings/ascii.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
 #include "absl/strings/strip.h"
-#include "absl/strings/ascii.h"
 #include "berth/base/status.h"
 #include "berth/config/duration.h"
 #include "config/dialect.h"
@@ -19,10 +19,35 @@ Status Invalid(absl::string_view what, absl::string_view arg) {
   return absl::InvalidArgumentError(absl::StrCat(what, ": '", arg, "'"));
 }
 
+// The setters that only store their argument (or a constant) in one field.
+template <auto Field>
+Status SetText(Options& o, absl::string_view arg) {
+  o.*Field = std::string(arg);
+  return absl::OkStatus();
+}
+
+template <auto Field>
+Status SetDuration(Options& o, absl::string_view arg) {
+  BERTH_ASSIGN_OR_RETURN(o.*Field, ParseDuration(arg));
+  return absl::OkStatus();
+}
+
+template <auto Field, auto Value>
+Status Assign(Options& o, absl::string_view) {
+  o.*Field = Value;
+  return absl::OkStatus();
+}
+
+template <auto Field>
+Status Append(Options& o, absl::string_view arg) {
+  (o.*Field).emplace_back(arg);
+  return absl::OkStatus();
+}
+
 Status SetVerbose(Options& o, absl::string_view) {
   // dumb-init and catatonit have one level of debugging output.
-  const bool peer = o.personality == Personality::kDumbInit ||
-                    o.personality == Personality::kCatatonit;
+  const bool peer =
+      o.personality == Personality::kDumbInit || o.personality == Personality::kCatatonit;
   o.verbosity = peer ? 3 : o.verbosity + 1;
   return absl::OkStatus();
 }
@@ -36,26 +61,6 @@ Status SetSingleChild(Options& o, absl::string_view) {
   o.target = SignalTarget::kChild;
   // dumb-init's single-child mode is also its no-setsid mode: the child stays in its group.
   if (o.personality == Personality::kDumbInit) o.session = ChildSession::kInherit;
-  return absl::OkStatus();
-}
-
-Status SetSubreaper(Options& o, absl::string_view) {
-  o.subreaper = true;
-  return absl::OkStatus();
-}
-
-Status SetWarnOnReap(Options& o, absl::string_view) {
-  o.warn_on_reap = true;
-  return absl::OkStatus();
-}
-
-Status SetPause(Options& o, absl::string_view) {
-  o.pause = true;
-  return absl::OkStatus();
-}
-
-Status SetNoTeardown(Options& o, absl::string_view) {
-  o.teardown = false;
   return absl::OkStatus();
 }
 
@@ -89,8 +94,8 @@ Status AddDumbInitRewrite(Options& o, absl::string_view arg) {
   std::vector<absl::string_view> parts = absl::StrSplit(arg, ':');
   int from;
   int to;
-  if (parts.size() != 2 || !absl::SimpleAtoi(parts[0], &from) ||
-      !absl::SimpleAtoi(parts[1], &to) || from < 1 || from > 31 || to < 0 || to > 31) {
+  if (parts.size() != 2 || !absl::SimpleAtoi(parts[0], &from) || !absl::SimpleAtoi(parts[1], &to) ||
+      from < 1 || from > 31 || to < 0 || to > 31) {
     return DumbInitRewriteError();
   }
   o.map.Set(from, to);
@@ -104,11 +109,6 @@ Status AddStopSignal(Options& o, absl::string_view arg) {
   if (!o.stop_signals_set_by_user) o.stop_signals = {};
   o.stop_signals_set_by_user = true;
   o.stop_signals.Add(*sig);
-  return absl::OkStatus();
-}
-
-Status SetDrain(Options& o, absl::string_view arg) {
-  BERTH_ASSIGN_OR_RETURN(o.drain, ParseDuration(arg));
   return absl::OkStatus();
 }
 
@@ -126,46 +126,6 @@ Status SetLogFormat(Options& o, absl::string_view arg) {
   } else {
     return Invalid("--log-format takes text or json", arg);
   }
-  return absl::OkStatus();
-}
-
-Status SetHealthz(Options& o, absl::string_view arg) {
-  o.healthz = std::string(arg);
-  return absl::OkStatus();
-}
-
-Status SetHealthCmd(Options& o, absl::string_view arg) {
-  o.health_cmd = std::string(arg);
-  return absl::OkStatus();
-}
-
-Status SetHealthHttp(Options& o, absl::string_view arg) {
-  o.health_http = std::string(arg);
-  return absl::OkStatus();
-}
-
-Status SetHealthTcp(Options& o, absl::string_view arg) {
-  o.health_tcp = std::string(arg);
-  return absl::OkStatus();
-}
-
-Status SetHealthStatus(Options& o, absl::string_view arg) {
-  o.health_status = std::string(arg);
-  return absl::OkStatus();
-}
-
-Status SetHealthInterval(Options& o, absl::string_view arg) {
-  BERTH_ASSIGN_OR_RETURN(o.health_interval, ParseDuration(arg));
-  return absl::OkStatus();
-}
-
-Status SetHealthTimeout(Options& o, absl::string_view arg) {
-  BERTH_ASSIGN_OR_RETURN(o.health_timeout, ParseDuration(arg));
-  return absl::OkStatus();
-}
-
-Status SetHealthStartPeriod(Options& o, absl::string_view arg) {
-  BERTH_ASSIGN_OR_RETURN(o.health_start_period, ParseDuration(arg));
   return absl::OkStatus();
 }
 
@@ -188,64 +148,9 @@ Status SetUser(Options& o, absl::string_view arg) {
   return absl::OkStatus();
 }
 
-Status SetCaps(Options& o, absl::string_view arg) {
-  o.caps = std::string(arg);
-  return absl::OkStatus();
-}
-
-Status SetNoNewPrivs(Options& o, absl::string_view) {
-  o.no_new_privs = true;
-  return absl::OkStatus();
-}
-
-Status AddSeccompDeny(Options& o, absl::string_view arg) {
-  o.seccomp_deny.emplace_back(arg);
-  return absl::OkStatus();
-}
-
 Status SetSeccompProfile(Options& o, absl::string_view arg) {
   if (arg.empty()) return Invalid("--seccomp needs a file", arg);
   o.seccomp_profile = std::string(arg);
-  return absl::OkStatus();
-}
-
-Status SetNoSelfSandbox(Options& o, absl::string_view) {
-  o.self_sandbox = false;
-  return absl::OkStatus();
-}
-
-Status SetDebugTrySyscall(Options& o, absl::string_view arg) {
-  o.debug_try_syscall = std::string(arg);
-  return absl::OkStatus();
-}
-
-Status SetConfig(Options& o, absl::string_view arg) {
-  o.config_file = std::string(arg);
-  return absl::OkStatus();
-}
-
-Status SetLogPrefix(Options& o, absl::string_view) {
-  o.log_prefix = true;
-  return absl::OkStatus();
-}
-
-Status SetNoLogPrefix(Options& o, absl::string_view) {
-  o.log_prefix = false;
-  return absl::OkStatus();
-}
-
-Status SetFileEnv(Options& o, absl::string_view) {
-  o.file_env = true;
-  return absl::OkStatus();
-}
-
-Status AddWaitFor(Options& o, absl::string_view arg) {
-  o.wait_for.emplace_back(arg);
-  return absl::OkStatus();
-}
-
-Status SetWaitTimeout(Options& o, absl::string_view arg) {
-  BERTH_ASSIGN_OR_RETURN(o.wait_timeout, ParseDuration(arg));
   return absl::OkStatus();
 }
 
@@ -300,33 +205,34 @@ constexpr OptionSpec kOptions[] = {
      Action::kNone, SetLogFormat},
     {'s', "subreaper", "", kBerthTini, kRunning,
      "register as child subreaper (berth does so by itself when not PID 1)", Action::kNone,
-     SetSubreaper},
+     Assign<&Options::subreaper, true>},
     {'p', "pdeath-signal", "SIGNAL", kBerthTini, kRunning,
      "send SIGNAL to berth when its parent dies, e.g. -p SIGKILL", Action::kNone,
      SetParentDeathSignal},
     {'w', "warn-on-reap", "", kBerthTini, kRunning, "warn for each reaped zombie not the child",
-     Action::kNone, SetWarnOnReap},
-    {'e', "remap-exit", "CODE", kBerthTini, kRunning, "exit 0 when the child exits CODE (repeatable)",
-     Action::kNone, AddExitToZero},
+     Action::kNone, Assign<&Options::warn_on_reap, true>},
+    {'e', "remap-exit", "CODE", kBerthTini, kRunning,
+     "exit 0 when the child exits CODE (repeatable)", Action::kNone, AddExitToZero},
     {'P', "pause", "", kBerthCata, kRunning,
-     "run no program: reap as PID 1 until TERM or INT (pause container)", Action::kNone, SetPause},
+     "run no program: reap as PID 1 until TERM or INT (pause container)", Action::kNone,
+     Assign<&Options::pause, true>},
     {'\0', "config", "FILE", kForBerth, kRunning,
      "run the services of a TOML file (docs/services.md); PROGRAM becomes service main",
-     Action::kNone, SetConfig},
+     Action::kNone, SetText<&Options::config_file>},
     {'\0', "log-prefix", "", kForBerth, kRunning,
      "prefix each service's output lines with its name (default with 2+ services)", Action::kNone,
-     SetLogPrefix},
-    {'\0', "no-log-prefix", "", kForBerth, kRunning, "never prefix service output",
-     Action::kNone, SetNoLogPrefix},
+     Assign<&Options::log_prefix, true>},
+    {'\0', "no-log-prefix", "", kForBerth, kRunning, "never prefix service output", Action::kNone,
+     Assign<&Options::log_prefix, false>},
     {'\0', "file-env", "", kForBerth, kRunning,
-     "NAME_FILE=PATH becomes NAME=<contents of PATH> for the program and services",
-     Action::kNone, SetFileEnv},
+     "NAME_FILE=PATH becomes NAME=<contents of PATH> for the program and services", Action::kNone,
+     Assign<&Options::file_env, true>},
     {'\0', "wait-for", "URL", kForBerth, kRunning,
      "before starting, wait until tcp://HOST:PORT or http://... answers (repeatable)",
-     Action::kNone, AddWaitFor},
+     Action::kNone, Append<&Options::wait_for>},
     {'\0', "wait-timeout", "DURATION", kForBerth, kRunning,
      "give up on --wait-for after DURATION and exit 1 (default 30s)", Action::kNone,
-     SetWaitTimeout},
+     SetDuration<&Options::wait_timeout>},
     {'g', "group", "", kGroupWho, kSignals, "send signals to the child's whole process group",
      Action::kNone, SetGroup},
     {'c', "single-child", "", kBerthDumb, kSignals, "send signals to the child alone (default)",
@@ -334,43 +240,47 @@ constexpr OptionSpec kOptions[] = {
     {'\0', "map", "FROM:TO", kForBerth, kSignals,
      "forward FROM as TO, e.g. TERM:QUIT; TO '-' drops FROM (repeatable)", Action::kNone,
      AddMapRules},
-    {'r', "rewrite", "FROM:TO", kForBerth, kSignals,
-     "as --map (dumb-init's name; TO 0 drops too)", Action::kNone, AddMapRules},
+    {'r', "rewrite", "FROM:TO", kForBerth, kSignals, "as --map (dumb-init's name; TO 0 drops too)",
+     Action::kNone, AddMapRules},
     {'r', "rewrite", "s:r", kForDumbInit, kSignals, "rewrite signal s to r before proxying",
      Action::kNone, AddDumbInitRewrite},
     {'\0', "stop-signal", "SIGNAL", kForBerth, kShutdown,
      "a signal that starts the shutdown (default TERM and INT; repeatable)", Action::kNone,
      AddStopSignal},
     {'\0', "drain", "DURATION", kForBerth, kShutdown,
-     "report not-ready for DURATION before forwarding the stop signal", Action::kNone, SetDrain},
+     "report not-ready for DURATION before forwarding the stop signal", Action::kNone,
+     SetDuration<&Options::drain>},
     {'\0', "grace", "DURATION", kForBerth, kShutdown,
      "SIGKILL everything left DURATION after the stop signal (default: never)", Action::kNone,
      SetGrace},
     {'\0', "no-teardown", "", kForBerth, kShutdown,
      "exit as soon as the child does, leaving its leftovers (tini's way)", Action::kNone,
-     SetNoTeardown},
+     Assign<&Options::teardown, false>},
     {'\0', "healthz", "ADDR", kForBerth, kHealth,
      "serve /healthz and /readyz on ADDR, e.g. :8081, 127.0.0.1:8081, [::]:8081", Action::kNone,
-     SetHealthz},
+     SetText<&Options::healthz>},
     {'\0', "health-cmd", "CMD", kForBerth, kHealth,
      "check: run CMD (with /bin/sh -c when there is one); exit 0 is healthy", Action::kNone,
-     SetHealthCmd},
+     SetText<&Options::health_cmd>},
     {'\0', "health-http", "URL", kForBerth, kHealth,
-     "check: GET http://HOST:PORT/PATH; healthy on --health-status", Action::kNone, SetHealthHttp},
+     "check: GET http://HOST:PORT/PATH; healthy on --health-status", Action::kNone,
+     SetText<&Options::health_http>},
     {'\0', "health-tcp", "HOST:PORT", kForBerth, kHealth, "check: healthy when it connects",
-     Action::kNone, SetHealthTcp},
+     Action::kNone, SetText<&Options::health_tcp>},
     {'\0', "health-status", "LIST", kForBerth, kHealth,
      "healthy HTTP codes and ranges (default 200-399), e.g. 200-299,401", Action::kNone,
-     SetHealthStatus},
-    {'\0', "health-interval", "DURATION", kForBerth, kHealth,
-     "time between checks (default 10s)", Action::kNone, SetHealthInterval},
+     SetText<&Options::health_status>},
+    {'\0', "health-interval", "DURATION", kForBerth, kHealth, "time between checks (default 10s)",
+     Action::kNone, SetDuration<&Options::health_interval>},
     {'\0', "health-timeout", "DURATION", kForBerth, kHealth,
-     "a check that takes longer fails (default 5s)", Action::kNone, SetHealthTimeout},
+     "a check that takes longer fails (default 5s)", Action::kNone,
+     SetDuration<&Options::health_timeout>},
     {'\0', "health-retries", "N", kForBerth, kHealth,
      "failures in a row that make the child unhealthy (default 3)", Action::kNone,
      SetHealthRetries},
     {'\0', "health-start-period", "DURATION", kForBerth, kHealth,
-     "failures before DURATION don't count (default 0)", Action::kNone, SetHealthStartPeriod},
+     "failures before DURATION don't count (default 0)", Action::kNone,
+     SetDuration<&Options::health_start_period>},
     {'\0', "on-unhealthy", "ACTION", kForBerth, kHealth,
      "ignore (default), or exit: stop the child as a stop signal would, exit 69", Action::kNone,
      SetOnUnhealthy},
@@ -378,50 +288,54 @@ constexpr OptionSpec kOptions[] = {
      "run PROGRAM as USER (name or uid) and GROUP, as gosu; HOME follows", Action::kNone, SetUser},
     {'\0', "caps", "LIST", kForBerth, kPrivileges,
      "PROGRAM keeps only these capabilities, e.g. NET_BIND_SERVICE,CHOWN or none", Action::kNone,
-     SetCaps},
+     SetText<&Options::caps>},
     {'\0', "no-new-privs", "", kForBerth, kPrivileges,
      "PROGRAM can never gain privileges (setuid bits, file capabilities)", Action::kNone,
-     SetNoNewPrivs},
+     Assign<&Options::no_new_privs, true>},
     {'\0', "seccomp-deny", "SYSCALLS", kForBerth, kPrivileges,
      "PROGRAM gets EPERM from these system calls (comma list; repeatable)", Action::kNone,
-     AddSeccompDeny},
+     Append<&Options::seccomp_deny>},
     {'\0', "seccomp", "PROFILE.json", kForBerth, kPrivileges,
      "apply a seccomp profile in Docker's JSON format to PROGRAM", Action::kNone,
      SetSeccompProfile},
     {'\0', "no-self-sandbox", "", kForBerth, kPrivileges,
      "berth keeps its capabilities and runs without its own seccomp allowlist", Action::kNone,
-     SetNoSelfSandbox},
+     Assign<&Options::self_sandbox, false>},
     {'\0', "debug-try-syscall", "NAME", kForBerth, kPrivileges,
      "(testing) once sandboxed, berth calls NAME with zero arguments and logs the result",
-     Action::kNone, SetDebugTrySyscall},
+     Action::kNone, SetText<&Options::debug_try_syscall>},
 };
 
 constexpr EnvSpec kEnv[] = {
-    {"TINI_SUBREAPER", kBerthTini, "register as child subreaper", SetSubreaper},
+    {"TINI_SUBREAPER", kBerthTini, "register as child subreaper",
+     Assign<&Options::subreaper, true>},
     {"TINI_KILL_PROCESS_GROUP", kBerthTini, "send signals to the child's process group", SetGroup},
     {"TINI_VERBOSITY", kBerthTini, "verbosity level (default 1)", EnvVerbosity},
     {"DUMB_INIT_SETSID", kForDumbInit, "as dumb-init: 0 keeps the child in berth's session (-c)",
      EnvSetsid},
-    {"DUMB_INIT_DEBUG", kForDumbInit, "as dumb-init: 1 prints debugging lines",
-     EnvDumbInitDebug},
+    {"DUMB_INIT_DEBUG", kForDumbInit, "as dumb-init: 1 prints debugging lines", EnvDumbInitDebug},
     {"CATATONIT_DEBUG", kForCatatonit, "as catatonit: set, prints debugging lines",
      EnvCatatonitDebug},
     {"BERTH_MAP", kForBerth, "signal map rules, comma separated, as --map", AddMapRules},
-    {"BERTH_DRAIN", kForBerth, "as --drain", SetDrain},
+    {"BERTH_DRAIN", kForBerth, "as --drain", SetDuration<&Options::drain>},
     {"BERTH_GRACE", kForBerth, "as --grace", SetGrace},
-    {"BERTH_HEALTHZ", kForBerth, "as --healthz", SetHealthz},
+    {"BERTH_HEALTHZ", kForBerth, "as --healthz", SetText<&Options::healthz>},
     {"BERTH_USER", kForBerth, "as --user", SetUser},
-    {"BERTH_CONFIG", kForBerth, "as --config", SetConfig},
+    {"BERTH_CONFIG", kForBerth, "as --config", SetText<&Options::config_file>},
 };
 
 }  // namespace
 
 unsigned WhoBit(Personality personality) {
   switch (personality) {
-    case Personality::kTini: return kForTini;
-    case Personality::kDumbInit: return kForDumbInit;
-    case Personality::kCatatonit: return kForCatatonit;
-    case Personality::kBerth: break;
+    case Personality::kTini:
+      return kForTini;
+    case Personality::kDumbInit:
+      return kForDumbInit;
+    case Personality::kCatatonit:
+      return kForCatatonit;
+    case Personality::kBerth:
+      break;
   }
   return kForBerth;
 }

@@ -466,7 +466,9 @@ def main():
             started.strftime("%Y-%m-%d %H:%M UTC"), load0, os.getloadavg()[0]),
         "- machine: %s" % machine(),
         "- berth: commit %s, %s" % (commit(ctx.root), ctx.berth),
-        "- counts: %d signals and %d orphans per run, %gs idle, %d callgrind runs%s" % (
+        "- command: `bench/run.sh%s`; counts: %d signals and %d orphans per run, %gs idle, "
+        "%d callgrind runs%s" % (
+            "".join(" " + a for a in sys.argv[1:] if a not in ("--build", "build")),
             ctx.signals, ctx.orphans, ctx.idle_seconds, ctx.startup_runs,
             " (SMOKE MODE: not a measurement)" if ctx.smoke else ""),
         "",

@@ -64,14 +64,15 @@ constexpr LevelInfo kLevels[] = {
 const LevelInfo& Describe(Level level) { return kLevels[static_cast<int>(level)]; }
 absl::string_view LevelName(Level level) { return Describe(level).name; }
 
-// RFC 3339 in UTC with milliseconds, built by hand: gmtime_r would link glibc's time-zone code
-// (tzset, the tzfile reader and sscanf, about 45 KB static) to learn that UTC has no offset.
-// The date is Howard Hinnant's civil_from_days (days since 1970-01-01 to year/month/day).
-std::string NowRfc3339() {
-  timespec ts{};
-  clock_gettime(CLOCK_REALTIME, &ts);
-  const long long days = ts.tv_sec / 86400;
-  const long long secs = ts.tv_sec % 86400;
+}  // namespace
+
+// Built by hand: gmtime_r would link glibc's time-zone code (tzset, the tzfile reader and sscanf),
+// absl::FormatTime abseil's (cctz, fstream and every locale facet), to learn that UTC has no
+// offset. The date is Howard Hinnant's civil_from_days (days since 1970-01-01 to y/m/d).
+std::string Rfc3339(absl::Time t) {
+  const long long ms = absl::ToInt64Milliseconds(t - absl::UnixEpoch());
+  const long long days = ms / 86400000;
+  const long long secs = ms / 1000 % 86400;
   const long long z = days + 719468;
   const long long era = z / 146097;
   const long long doe = z - era * 146097;
@@ -82,7 +83,15 @@ std::string NowRfc3339() {
   const long long month = mp < 10 ? mp + 3 : mp - 9;
   const long long year = yoe + era * 400 + (month <= 2 ? 1 : 0);
   return fmt::format("{:04}-{:02}-{:02}T{:02}:{:02}:{:02}.{:03}Z", year, month, day, secs / 3600,
-                     secs / 60 % 60, secs % 60, ts.tv_nsec / 1000000);
+                     secs / 60 % 60, secs % 60, ms % 1000);
+}
+
+namespace {
+
+std::string NowRfc3339() {
+  timespec ts{};
+  clock_gettime(CLOCK_REALTIME, &ts);
+  return Rfc3339(absl::UnixEpoch() + absl::Seconds(ts.tv_sec) + absl::Nanoseconds(ts.tv_nsec));
 }
 
 std::string FormatText(const State& s, Level level, absl::string_view msg,

@@ -149,6 +149,19 @@ int CountOthersInGroup() {
   return count;
 }
 
+// vfork(2): the children share this process's memory and only _exit, so each costs a few
+// microseconds instead of a page-table copy (6 ms per fork on a busy VM).
+// GCC warns that the counter "might be clobbered": the child only calls _exit and never comes
+// back into the loop, so it cannot be.
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wclobbered"
+[[gnu::noinline]] void ExitingChildren(long n) {
+  for (long i = 0; i < n; ++i) {
+    if (vfork() == 0) _exit(0);
+  }
+}
+#pragma GCC diagnostic pop
+
 int Orphans(long count) {
   Say("ready");
   char c;
@@ -157,9 +170,7 @@ int Orphans(long count) {
   for (long made = 0; made < count; made += kBatch) {
     pid_t mid = fork();
     if (mid == 0) {
-      for (long i = 0; i < kBatch && made + i < count; ++i) {
-        if (fork() == 0) _exit(0);
-      }
+      ExitingChildren(std::min(kBatch, count - made));
       _exit(0);
     }
     if (mid < 0) {

@@ -47,45 +47,6 @@ TEST_SUITE("base") {
     CHECK(Quarter(7, &out).message() == "odd");
   }
 
-  // src/base/absl_status_lite.cc replaces abseil's status.cc.o; these are abseil's own answers
-  // (checked against libabsl_status for errno 0..133 when it was written).
-  TEST_CASE("absl::Status without payloads behaves as abseil's") {
-    struct Row {
-      int err;
-      absl::StatusCode code;
-    };
-    for (Row r : {Row{0, absl::StatusCode::kOk}, Row{EINVAL, absl::StatusCode::kInvalidArgument},
-                  Row{ETIMEDOUT, absl::StatusCode::kDeadlineExceeded},
-                  Row{ESRCH, absl::StatusCode::kNotFound},
-                  Row{EEXIST, absl::StatusCode::kAlreadyExists},
-                  Row{EPERM, absl::StatusCode::kPermissionDenied},
-                  Row{ECHILD, absl::StatusCode::kFailedPrecondition},
-                  Row{EMFILE, absl::StatusCode::kResourceExhausted},
-                  Row{ERANGE, absl::StatusCode::kOutOfRange},
-                  Row{ENOSYS, absl::StatusCode::kUnimplemented},
-                  Row{EAGAIN, absl::StatusCode::kUnavailable},
-                  Row{EINTR, absl::StatusCode::kUnavailable},
-                  Row{EDEADLK, absl::StatusCode::kAborted},
-                  Row{ECANCELED, absl::StatusCode::kCancelled}, Row{9999, absl::StatusCode::kUnknown}}) {
-      CAPTURE(r.err);
-      CHECK(absl::ErrnoToStatusCode(r.err) == r.code);
-    }
-    CHECK(absl::NotFoundError("x").ToString() == "NOT_FOUND: x");
-    CHECK(absl::Status(absl::StatusCode::kAborted, "").ToString() == "ABORTED: ");
-    CHECK(absl::OkStatus().ToString() == "OK");
-    CHECK(absl::ErrnoToStatus(ENOENT, "open").message() == "open: No such file or directory");
-    absl::Status a = absl::UnavailableError("down");
-    absl::Status b = a;  // shares the rep; both release it
-    CHECK(a == b);
-    CHECK(b == absl::UnavailableError("down"));
-    CHECK(a != absl::UnavailableError("up"));
-    CHECK(absl::IsUnavailable(b));
-    CHECK(absl::Status(static_cast<absl::StatusCode>(99), "odd").code() ==
-          absl::StatusCode::kUnknown);
-    absl::Status moved = std::move(a);
-    CHECK(moved.message() == "down");
-  }
-
   TEST_CASE("UniqueFd closes on destruction and moves ownership") {
     int fds[2];
     REQUIRE(::pipe(fds) == 0);

@@ -18,6 +18,9 @@ packages=(
   scdoc busybox-static python3-yaml
   # release: the arm64 cross build (multiarch :arm64 -dev packages) and its test under qemu
   g++-aarch64-linux-gnu libabsl-dev:arm64 libcap-dev:arm64 libseccomp-dev:arm64 qemu-user-static
+  # bench/run.sh (Debian's tini package ships tini-static too): instruction counts, the plot,
+  # the /healthz load, curl to compare `berth probe` with
+  valgrind gnuplot-nox wrk curl
 )
 
 # The :arm64 packages above need the architecture known to dpkg before apt-get update.

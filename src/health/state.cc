@@ -40,7 +40,7 @@ State::Change State::Record(bool ok, absl::string_view detail, absl::Time at) {
   have_result_ = true;
   last_ok_ = ok;
   last_detail_ = log::JsonEscape(detail);
-  last_at_ = absl::FormatTime("%Y-%m-%dT%H:%M:%E3SZ", at, absl::UTCTimeZone());
+  last_at_ = log::Rfc3339(at);
   if (ok) {
     passed_once_ = true;
     failures_ = 0;

@@ -2,8 +2,11 @@
 #include "berth/log/log.h"
 
 #include <spdlog/logger.h>
-#include <spdlog/sinks/stdout_sinks.h>
+#include <spdlog/sinks/sink.h>
 #include <time.h>
+#include <unistd.h>
+
+#include <cerrno>
 
 #include <memory>
 
@@ -15,6 +18,29 @@ struct State {
   int verbosity = 1;
   Format format = Format::kText;
   std::shared_ptr<spdlog::logger> logger;
+};
+
+// spdlog's own stderr sinks build a pattern_formatter (strftime, every flag, fmt's chrono) even
+// for "%v": about 60 KB of a static berth for a line already composed here. This sink writes
+// the line as it is, with one write(2) so lines from berth and its child never interleave.
+class StderrSink final : public spdlog::sinks::sink {
+ public:
+  void log(const spdlog::details::log_msg& msg) override {
+    std::string line(msg.payload.data(), msg.payload.size());
+    line += '\n';
+    const char* p = line.data();
+    size_t left = line.size();
+    while (left > 0) {
+      ssize_t n = ::write(STDERR_FILENO, p, left);
+      if (n < 0 && errno == EINTR) continue;
+      if (n <= 0) return;  // stderr closed or full: a log line is not worth blocking PID 1
+      p += n;
+      left -= static_cast<size_t>(n);
+    }
+  }
+  void flush() override {}
+  void set_pattern(const std::string&) override {}
+  void set_formatter(std::unique_ptr<spdlog::formatter>) override {}
 };
 
 State& GetState() {
@@ -38,15 +64,34 @@ constexpr LevelInfo kLevels[] = {
 const LevelInfo& Describe(Level level) { return kLevels[static_cast<int>(level)]; }
 absl::string_view LevelName(Level level) { return Describe(level).name; }
 
-// RFC 3339 in UTC with milliseconds; built by hand to keep time-zone tables out of the binary.
+}  // namespace
+
+// Built by hand: gmtime_r would link glibc's time-zone code (tzset, the tzfile reader and sscanf),
+// absl::FormatTime abseil's (cctz, fstream and every locale facet), to learn that UTC has no
+// offset. The date is Howard Hinnant's civil_from_days (days since 1970-01-01 to y/m/d).
+std::string Rfc3339(absl::Time t) {
+  const long long ms = absl::ToInt64Milliseconds(t - absl::UnixEpoch());
+  const long long days = ms / 86400000;
+  const long long secs = ms / 1000 % 86400;
+  const long long z = days + 719468;
+  const long long era = z / 146097;
+  const long long doe = z - era * 146097;
+  const long long yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
+  const long long doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+  const long long mp = (5 * doy + 2) / 153;
+  const long long day = doy - (153 * mp + 2) / 5 + 1;
+  const long long month = mp < 10 ? mp + 3 : mp - 9;
+  const long long year = yoe + era * 400 + (month <= 2 ? 1 : 0);
+  return fmt::format("{:04}-{:02}-{:02}T{:02}:{:02}:{:02}.{:03}Z", year, month, day, secs / 3600,
+                     secs / 60 % 60, secs % 60, ms % 1000);
+}
+
+namespace {
+
 std::string NowRfc3339() {
   timespec ts{};
   clock_gettime(CLOCK_REALTIME, &ts);
-  tm utc{};
-  gmtime_r(&ts.tv_sec, &utc);
-  return fmt::format("{:04}-{:02}-{:02}T{:02}:{:02}:{:02}.{:03}Z", utc.tm_year + 1900,
-                     utc.tm_mon + 1, utc.tm_mday, utc.tm_hour, utc.tm_min, utc.tm_sec,
-                     ts.tv_nsec / 1000000);
+  return Rfc3339(absl::UnixEpoch() + absl::Seconds(ts.tv_sec) + absl::Nanoseconds(ts.tv_nsec));
 }
 
 std::string FormatText(const State& s, Level level, absl::string_view msg,
@@ -75,11 +120,9 @@ void Init(absl::string_view name, int verbosity, Format format) {
   s.name = std::string(name);
   s.verbosity = verbosity;
   s.format = format;
-  // Single-threaded sink: berth has one thread; the line is composed here so the pattern is bare.
-  s.logger = std::make_shared<spdlog::logger>(s.name, std::make_shared<spdlog::sinks::stderr_sink_st>());
-  s.logger->set_pattern("%v");
+  // berth has one thread; the line is composed here, so the sink adds nothing to it.
+  s.logger = std::make_shared<spdlog::logger>(s.name, std::make_shared<StderrSink>());
   s.logger->set_level(spdlog::level::trace);
-  s.logger->flush_on(spdlog::level::trace);
 }
 
 bool Enabled(Level level) { return Describe(level).verbosity <= GetState().verbosity; }

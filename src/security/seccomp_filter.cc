@@ -1,11 +1,14 @@
 // SPDX-License-Identifier: MIT
 #include "berth/security/seccomp_filter.h"
 
+#include <linux/audit.h>
+#include <linux/seccomp.h>
 #include <seccomp.h>
 #include <sys/mman.h>
 #include <unistd.h>
 
 #include <algorithm>
+#include <cstddef>
 #include <cerrno>
 #include <cstdlib>
 #include <memory>
@@ -95,6 +98,30 @@ absl::StatusOr<BpfProgram> Export(scmp_filter_ctx ctx) {
   return out;
 }
 
+#if defined(__x86_64__)
+constexpr uint32_t kNativeAuditArch = AUDIT_ARCH_X86_64;
+#elif defined(__aarch64__)
+constexpr uint32_t kNativeAuditArch = AUDIT_ARCH_AARCH64;
+#else
+constexpr uint32_t kNativeAuditArch = 0;  // unknown here: CompileAllowlist uses libseccomp
+#endif
+
+uint32_t ToRet(const SeccompAction& a) {
+  switch (a.kind) {
+    case SeccompAction::kAllow: return SECCOMP_RET_ALLOW;
+    case SeccompAction::kErrno: return SECCOMP_RET_ERRNO | (a.value & SECCOMP_RET_DATA);
+    case SeccompAction::kKillThread: return SECCOMP_RET_KILL_THREAD;
+    case SeccompAction::kKillProcess: return SECCOMP_RET_KILL_PROCESS;
+    case SeccompAction::kTrap: return SECCOMP_RET_TRAP;
+    case SeccompAction::kTrace: return SECCOMP_RET_TRACE | (a.value & SECCOMP_RET_DATA);
+    case SeccompAction::kLog: return SECCOMP_RET_LOG;
+  }
+  return SECCOMP_RET_KILL_PROCESS;
+}
+
+sock_filter Stmt(uint16_t code, uint32_t k) { return {code, 0, 0, k}; }
+sock_filter Jump(uint16_t code, uint32_t k, uint8_t jt, uint8_t jf) { return {code, jt, jf, k}; }
+
 }  // namespace
 
 std::optional<int> SyscallNumber(absl::string_view name) {
@@ -141,6 +168,33 @@ absl::StatusOr<BpfProgram> Compile(const SeccompFilter& filter) {
     if (absl::Status s = AddRule(ctx.get(), rule); !s.ok()) return s;
   }
   return Export(ctx.get());
+}
+
+absl::StatusOr<BpfProgram> CompileAllowlist(const std::vector<int>& numbers,
+                                            SeccompAction otherwise) {
+  if (kNativeAuditArch == 0) {
+    SeccompFilter filter;
+    filter.default_action = otherwise;
+    for (int nr : numbers) filter.rules.push_back({"#" + std::to_string(nr), nr, {}, {}});
+    return Compile(filter);
+  }
+  if (numbers.size() > (BPF_MAXINSNS - 5) / 2) {
+    return absl::InvalidArgumentError("seccomp allowlist: too many system calls for one filter");
+  }
+  BpfProgram out;
+  std::vector<sock_filter>& code = out.code;
+  code.push_back(Stmt(BPF_LD | BPF_W | BPF_ABS, offsetof(seccomp_data, arch)));
+  code.push_back(Jump(BPF_JMP | BPF_JEQ | BPF_K, kNativeAuditArch, 1, 0));
+  code.push_back(Stmt(BPF_RET | BPF_K, SECCOMP_RET_KILL_THREAD));
+  code.push_back(Stmt(BPF_LD | BPF_W | BPF_ABS, offsetof(seccomp_data, nr)));
+  // One compare and its own return per number, so no jump is longer than one instruction. An
+  // x32 call (number | 0x40000000 on x86_64) never equals a native number, so it is refused.
+  for (int nr : numbers) {
+    code.push_back(Jump(BPF_JMP | BPF_JEQ | BPF_K, static_cast<uint32_t>(nr), 0, 1));
+    code.push_back(Stmt(BPF_RET | BPF_K, SECCOMP_RET_ALLOW));
+  }
+  code.push_back(Stmt(BPF_RET | BPF_K, ToRet(otherwise)));
+  return out;
 }
 
 }  // namespace berth::security

@@ -6,16 +6,21 @@
 #include <sys/capability.h>
 #include <sys/prctl.h>
 #include <sys/syscall.h>
+#include <sys/uio.h>
 #include <ucontext.h>
 #include <unistd.h>
 
 #include <cerrno>
 #include <cstring>
+#include <iterator>
+#include <tuple>
+#include <utility>
 
 #include "absl/strings/str_cat.h"
 #include "berth/base/status.h"
 #include "berth/log/log.h"
 #include "berth/security/seccomp_filter.h"
+#include "security/syscall_names.h"
 
 namespace berth::security {
 namespace {
@@ -59,44 +64,66 @@ const std::vector<std::string> kAllowlist = {
     "exit", "exit_group",
 };
 
-// Lines the SIGSYS handler writes, one per system call number, composed before the filter is
-// loaded: the handler itself only calls write(2).
-constexpr int kMaxSyscall = 1024;
-std::vector<std::string>* g_lines = nullptr;
-std::string* g_other_line = nullptr;
+// The SIGSYS handler's line around the call's name, composed before the filter is loaded; the
+// handler fills in the name and number itself and only calls writev(2). Names come from a table
+// built at compile time (syscall_names.h), so nothing is resolved until a call is refused.
+std::string* g_line_head = nullptr;
+std::string* g_line_tail = nullptr;
+
+// "-12" into the end of `buf`; returns where the digits start. Async-signal-safe.
+char* FormatInt(long v, char* end) {
+  const bool negative = v < 0;
+  unsigned long u = negative ? 0UL - static_cast<unsigned long>(v) : static_cast<unsigned long>(v);
+  char* p = end;
+  do {
+    *--p = static_cast<char>('0' + u % 10);
+    u /= 10;
+  } while (u != 0);
+  if (negative) *--p = '-';
+  return p;
+}
 
 void OnSigsys(int, siginfo_t* info, void* context) {
   const int saved = errno;
   const int nr = info->si_syscall;
-  const std::string& line = nr >= 0 && nr < kMaxSyscall ? (*g_lines)[nr] : *g_other_line;
-  [[maybe_unused]] ssize_t n = ::write(STDERR_FILENO, line.data(), line.size());
+  char digits[24];
+  char* end = digits + sizeof digits;
+  char* start = FormatInt(nr, end);
+  const char* name = NativeSyscallName(nr);
+  // "getcwd (#79)" when the name is known, "#79" when not.
+  iovec parts[] = {
+      {g_line_head->data(), g_line_head->size()},
+      {const_cast<char*>(name != nullptr ? name : ""), name != nullptr ? std::strlen(name) : 0},
+      {const_cast<char*>(name != nullptr ? " (#" : "#"), name != nullptr ? 3u : 1u},
+      {start, static_cast<size_t>(end - start)},
+      {const_cast<char*>(")"), name != nullptr ? 1u : 0u},
+      {g_line_tail->data(), g_line_tail->size()},
+  };
+  [[maybe_unused]] ssize_t n = ::writev(STDERR_FILENO, parts, std::size(parts));
   SetSyscallReturn(static_cast<ucontext_t*>(context), -EPERM);
   errno = saved;
 }
 
-std::string RefusalLine(const SelfSandboxOptions& o, absl::string_view call) {
-  const std::string msg = absl::StrCat(
-      "seccomp: berth's own sandbox refused system call ", call,
-      "; it failed with EPERM (see docs/privileges.md; --no-self-sandbox turns the sandbox off)");
+// The refusal line with `call` in it, split at `call` for the handler.
+std::pair<std::string, std::string> RefusalLineParts(const SelfSandboxOptions& o) {
+  constexpr absl::string_view kHead = "seccomp: berth's own sandbox refused system call ";
+  constexpr absl::string_view kTail =
+      "; it failed with EPERM (see docs/privileges.md; --no-self-sandbox turns the sandbox off)";
   if (o.log_json) {
-    return absl::StrCat(R"({"level":"error","name":")", log::JsonEscape(o.log_name),
-                        R"(","msg":")", log::JsonEscape(msg), "\"}\n");
+    // A system call's name and number need no JSON escaping.
+    return {absl::StrCat(R"({"level":"error","name":")", log::JsonEscape(o.log_name),
+                         R"(","msg":")", log::JsonEscape(kHead)),
+            absl::StrCat(log::JsonEscape(kTail), "\"}\n")};
   }
-  return absl::StrCat(o.log_name, ": error: ", msg, "\n");
+  return {absl::StrCat(o.log_name, ": error: ", kHead), absl::StrCat(kTail, "\n")};
 }
 
-void ComposeRefusalLines(const SelfSandboxOptions& o) {
-  static std::vector<std::string> lines;
-  static std::string other;
-  lines.clear();
-  for (int nr = 0; nr < kMaxSyscall; ++nr) {
-    std::string name = SyscallName(nr);
-    lines.push_back(RefusalLine(o, name.empty() ? absl::StrCat("#", nr)
-                                                : absl::StrCat(name, " (#", nr, ")")));
-  }
-  other = RefusalLine(o, "(number out of range)");
-  g_lines = &lines;
-  g_other_line = &other;
+void ComposeRefusalLine(const SelfSandboxOptions& o) {
+  static std::string head;
+  static std::string tail;
+  std::tie(head, tail) = RefusalLineParts(o);
+  g_line_head = &head;
+  g_line_tail = &tail;
 }
 
 absl::Status InstallSigsysHandler() {
@@ -148,18 +175,18 @@ absl::StatusOr<std::unique_ptr<SelfSandbox>> SelfSandbox::Prepare(
     const SelfSandboxOptions& options) {
   std::unique_ptr<SelfSandbox> sandbox(new SelfSandbox(options));
   if (options.later_spawns) return sandbox;
-  SeccompFilter filter;
-  filter.default_action = kCanTrap ? SeccompAction{SeccompAction::kTrap, 0}
-                                   : SeccompAction{SeccompAction::kErrno, EPERM};
+  const SeccompAction otherwise = kCanTrap ? SeccompAction{SeccompAction::kTrap, 0}
+                                            : SeccompAction{SeccompAction::kErrno, EPERM};
+  std::vector<int> numbers;
   for (const std::string& name : kAllowlist) {
     std::optional<int> nr = SyscallNumber(name);
     if (!nr || *nr < 0) continue;  // not a native call here (open on aarch64, ...)
-    filter.rules.push_back({name, *nr, {SeccompAction::kAllow, 0}, {}});
+    numbers.push_back(*nr);
   }
-  BERTH_ASSIGN_OR_RETURN(BpfProgram prog, Compile(filter));
+  BERTH_ASSIGN_OR_RETURN(BpfProgram prog, CompileAllowlist(numbers, otherwise));
   sandbox->program_ = std::move(prog.code);
-  sandbox->allowed_ = filter.rules.size();
-  if (kCanTrap) ComposeRefusalLines(options);
+  sandbox->allowed_ = numbers.size();
+  if (kCanTrap) ComposeRefusalLine(options);
   return sandbox;
 }
 

@@ -6,6 +6,8 @@
 
 #include "absl/strings/string_view.h"
 
+#include "absl/time/time.h"
+
 #include <initializer_list>
 #include <string>
 #include "absl/strings/string_view.h"
@@ -58,6 +60,9 @@ template <typename... Args>
 void Trace(fmt::format_string<Args...> f, Args&&... args) {
   if (Enabled(Level::kTrace)) Write(Level::kTrace, fmt::format(f, std::forward<Args>(args)...));
 }
+
+// `t` as RFC 3339 in UTC with milliseconds, e.g. "2026-11-30T12:00:00.123Z" (times after 1970).
+std::string Rfc3339(absl::Time t);
 
 // Escapes `s` for use inside a JSON string literal (no surrounding quotes).
 std::string JsonEscape(absl::string_view s);

@@ -1,0 +1,75 @@
+// SPDX-License-Identifier: MIT
+#include <doctest/doctest.h>
+
+#include <linux/seccomp.h>
+#include <sys/prctl.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <string>
+#include <vector>
+
+#include "berth/security/seccomp_filter.h"
+#include "security/syscall_names.h"
+
+namespace berth::security {
+namespace {
+
+TEST_SUITE("security") {
+  TEST_CASE("the compiled-in syscall names agree with libseccomp's") {
+    int both = 0;
+    for (int nr = 0; nr < 1024; ++nr) {
+      const char* ours = NativeSyscallName(nr);
+      const std::string theirs = SyscallName(nr);
+      if (ours == nullptr || theirs.empty()) continue;
+      CAPTURE(nr);
+      CHECK(std::string(ours) == theirs);
+      ++both;
+    }
+    CHECK(both > 250);
+    REQUIRE(NativeSyscallName(*SyscallNumber("getcwd")) != nullptr);
+    CHECK(std::string(NativeSyscallName(*SyscallNumber("getcwd"))) == "getcwd");
+    CHECK(NativeSyscallName(-1) == nullptr);
+    CHECK(NativeSyscallName(1 << 20) == nullptr);
+  }
+
+  // Loads the program in a forked child and reports, through the exit code, what getpid and
+  // getcwd did: 0 when getpid passed and getcwd failed with EPERM.
+  int RunFiltered(const BpfProgram& prog) {
+    const pid_t pid = ::fork();
+    if (pid == 0) {
+      sock_fprog fprog = prog.Fprog();
+      if (::prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0) ::_exit(10);
+      if (::prctl(PR_SET_SECCOMP, SECCOMP_MODE_FILTER, &fprog, 0, 0) < 0) ::_exit(11);
+      if (::syscall(SYS_getpid) <= 0) ::_exit(12);
+      char buf[256];
+      errno = 0;
+      if (::syscall(SYS_getcwd, buf, sizeof buf) >= 0 || errno != EPERM) ::_exit(13);
+      ::_exit(0);
+    }
+    int status = 0;
+    ::waitpid(pid, &status, 0);
+    return WIFEXITED(status) ? WEXITSTATUS(status) : 100 + WTERMSIG(status);
+  }
+
+  TEST_CASE("CompileAllowlist allows the listed calls and refuses the rest, like Compile") {
+    std::vector<int> numbers;
+    for (const char* name : {"getpid", "exit", "exit_group"}) numbers.push_back(*SyscallNumber(name));
+    const SeccompAction eperm{SeccompAction::kErrno, EPERM};
+    absl::StatusOr<BpfProgram> direct = CompileAllowlist(numbers, eperm);
+    REQUIRE(direct.ok());
+    CHECK(RunFiltered(*direct) == 0);
+
+    SeccompFilter f;
+    f.default_action = eperm;
+    for (int nr : numbers) f.rules.push_back({"", nr, {SeccompAction::kAllow, 0}, {}});
+    absl::StatusOr<BpfProgram> general = Compile(f);
+    REQUIRE(general.ok());
+    CHECK(RunFiltered(*general) == 0);
+  }
+}
+
+}  // namespace
+}  // namespace berth::security

@@ -236,10 +236,12 @@ def test_setsid_signals_the_entire_group(dumb_init):
 
 def test_single_child_signals_the_child_alone(dumb_init):
     b = recorder(dumb_init, ["-c"], extra=["--child"])
+    grandchild = until(lambda: children_of(child_of(b)), 10, "the grandchild")[0]
     b.kill(signal.SIGUSR1)
     b.wait_line("^signal SIGUSR1$")
     finish(b)
     assert "child signal SIGUSR1" not in b.out
+    os.kill(grandchild, signal.SIGTERM)  # -c leaves it running, outside any namespace
 
 
 def test_group_gets_term_when_the_child_exits_in_setsid_mode(dumb_init):

@@ -7,6 +7,7 @@ import os
 import pathlib
 import queue
 import re
+import signal
 import subprocess
 import threading
 import time
@@ -49,6 +50,26 @@ def until(condition, timeout, what):
     raise AssertionError(f"timed out after {timeout}s waiting for {what}")
 
 
+_started = []
+
+
+@pytest.fixture(autouse=True)
+def _no_berth_outlives_its_test():
+    """A test that fails half-way must not leave its berth running (nor, when berth is PID 1,
+    its whole namespace, which SIGKILL to berth ends)."""
+    yield
+    while _started:
+        b = _started.pop()
+        if b.proc.poll() is not None:
+            continue
+        try:
+            os.kill(b.pid, signal.SIGKILL)
+        except (AssertionError, ProcessLookupError):
+            pass
+        b.proc.kill()
+        b.proc.wait(timeout=10)
+
+
 class Berth:
     """One berth process; its stdout and stderr are read into line lists by two threads."""
 
@@ -73,6 +94,7 @@ class Berth:
         for reader in self.readers:
             reader.start()
         self._pid = None
+        _started.append(self)
 
     def _read(self, name, stream):
         for raw in stream:

@@ -51,14 +51,15 @@ restart_max_delay = "5s"
     b = Berth(["--no-log-prefix", "--config", cfg])
     b.wait_line(r"restarting in 200ms", stream="err")
     b.wait_line(r"restarting in 400ms", stream="err")
-    idx = [b.wait_line(r"^start ", start=i) for i in (0,)]
-    b.wait_line(r"^start ", start=idx[0] + 1)
-    third = b.wait_line(r"^start ", start=b.wait_line(r"^start ", start=idx[0] + 1) + 1)
-    starts = [float(l.split()[1]) for l in b.lines["out"] if l.startswith("start ")][:3]
-    assert starts[2] - starts[1] > starts[1] - starts[0], starts
-    assert third >= 2
-    b.kill(15)
-    assert b.wait() != 0 or True
+    first = b.wait_line(r"^start ")
+    second = b.wait_line(r"^start ", start=first + 1)
+    b.wait_line(r"^start ", start=second + 1)
+    starts = [float(l.split()[1]) for l in b.lines["out"] if l.startswith("start ")]
+    # Each restart waits at least its delay, and the delay doubles (lower bounds only: an upper
+    # bound would be the machine's noise).
+    assert starts[1] - starts[0] >= 0.2 and starts[2] - starts[1] >= 0.4, starts
+    b.kill(signal.SIGTERM)
+    assert b.wait() == 0  # no essential service: a stop that stops everything is clean
 
 
 def test_max_restarts_exhausted_ends_the_container(tmp_path):

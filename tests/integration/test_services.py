@@ -170,8 +170,11 @@ def test_docker_stop_during_wait_for_ends_berth_at_once(tmp_path):
 
 
 def clean_env(**extra):
-    """Only PATH and `extra`: the caller's own *_FILE variables must not count."""
-    return dict(PATH=os.environ["PATH"], **extra)
+    """Only PATH, the sanitizers' settings and `extra`: the caller's own *_FILE variables must
+    not count. (Without ASAN_OPTIONS an instrumented berth would run LeakSanitizer, whose
+    ptrace berth's own sandbox refuses.)"""
+    keep = {k: v for k, v in os.environ.items() if k == "PATH" or k.endswith("SAN_OPTIONS")}
+    return dict(keep, **extra)
 
 
 def run_clean(args, env):

@@ -42,7 +42,10 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     return 0;
   }
   const berth::config::Options& o = inv->options;
-  BERTH_FUZZ_CHECK(o.pause || (!o.command.empty() && !o.command.front().empty()));
+  // --config may bring every service from the file, so a PROGRAM is optional there.
+  BERTH_FUZZ_CHECK(o.pause || !o.config_file.empty() ||
+                   (!o.command.empty() && !o.command.front().empty()));
+  BERTH_FUZZ_CHECK(o.command.empty() || !o.command.front().empty());
   BERTH_FUZZ_CHECK(!o.grace || o.drain < *o.grace);
   return 0;
 }

@@ -30,6 +30,7 @@
 #include "health_wiring.h"
 #include "sandbox_wiring.h"
 #include "services_wiring.h"
+#include "wait_for_wiring.h"
 
 namespace berth {
 namespace {
@@ -210,18 +211,12 @@ absl::StatusOr<char**> ExpandFileEnv(char** envp, std::vector<std::string>& stor
 }
 
 // The loop phase: from here on berth never bails out; only the child's end ends it.
-int Run(const Options& o, process::SpawnSpec child, const health::Settings& health_settings,
-        bool ignore_hangup, const std::vector<int>& inherited_fds,
-        const security::ChildPrivileges& privileges) {
-  absl::StatusOr<loop::Loop> loop = loop::Loop::Create();
-  if (!loop.ok()) {
-    log::Error("{}", loop.status().message());
-    return kSetupFailure;
-  }
-  process::Reaper reaper;
+int Run(const Options& o, loop::Loop& loop, process::Reaper& reaper, process::SpawnSpec child,
+        const health::Settings& health_settings, bool ignore_hangup,
+        const std::vector<int>& inherited_fds, const security::ChildPrivileges& privileges) {
   process::SpawnSpec child_template = child;
   child_template.listen_pid_to_child = false;  // socket-activation fds are the main child's
-  auto supervisor = supervisor::Supervisor::Create(o, *loop, reaper, std::move(child));
+  auto supervisor = supervisor::Supervisor::Create(o, loop, reaper, std::move(child));
   if (!supervisor.ok()) {
     log::Error("{}", supervisor.status().message());
     return kSetupFailure;
@@ -231,7 +226,7 @@ int Run(const Options& o, process::SpawnSpec child, const health::Settings& heal
   bool stopped_unhealthy = false;
   std::unique_ptr<health::Service> health;
   if (health_settings.Active()) {
-    auto h = WireHealth(health_settings, o, *loop, reaper, *sup, child_template, &stopped_unhealthy);
+    auto h = WireHealth(health_settings, o, loop, reaper, *sup, child_template, &stopped_unhealthy);
     if (!h.ok()) {
       log::Error("{}", h.status().message());
       return kSetupFailure;
@@ -243,7 +238,7 @@ int Run(const Options& o, process::SpawnSpec child, const health::Settings& heal
   std::unique_ptr<security::SelfSandbox> sandbox =
       PrepareSelfSandbox(o, later_spawns, privileges.NeededAtFork());
   auto signal_source = loop::SignalSource::Create(
-      *loop, HandledSignals(o).ToSigset(),
+      loop, HandledSignals(o).ToSigset(),
       [sup](const signalfd_siginfo& info) { sup->OnSignal(info); });
   if (!signal_source.ok()) {
     log::Error("{}", signal_source.status().message());
@@ -257,7 +252,7 @@ int Run(const Options& o, process::SpawnSpec child, const health::Settings& heal
   LetGo(o, inherited_fds);
   ApplySelfSandbox(o, sandbox.get());
   if (health) health->Start();
-  if (absl::Status s = loop->Run(); !s.ok()) {
+  if (absl::Status s = loop.Run(); !s.ok()) {
     // Only epoll itself failing gets here; the child must still not be lost.
     log::Error("{}", s.message());
     return kSetupFailure;
@@ -327,7 +322,14 @@ int Main(int argc, char** argv, char** envp) {
     log::Error("{}", s.message());
     return kSetupFailure;
   }
-  absl::StatusOr<int> stopped_by = WaitForDependencies(o);
+  // The one loop: --wait-for runs on it first, then the child or the services.
+  absl::StatusOr<loop::Loop> loop = loop::Loop::Create();
+  if (!loop.ok()) {
+    log::Error("{}", loop.status().message());
+    return kSetupFailure;
+  }
+  process::Reaper reaper;
+  absl::StatusOr<int> stopped_by = WaitForDependencies(o, *loop, reaper);
   if (!stopped_by.ok()) {
     log::Error("{}", stopped_by.status().message());
     return kSetupFailure;
@@ -337,10 +339,11 @@ int Main(int argc, char** argv, char** envp) {
     return 128 + *stopped_by;
   }
   if (!o.config_file.empty()) {
-    return RunServices(o, child, envp, *health_settings, inherited_fds);
+    return RunServices(o, *loop, reaper, child, envp, *health_settings, inherited_fds);
   }
   const bool ignore_hangup = ReleaseTerminal(o);
-  return Run(o, std::move(child), *health_settings, ignore_hangup, inherited_fds, **privileges);
+  return Run(o, *loop, reaper, std::move(child), *health_settings, ignore_hangup, inherited_fds,
+             **privileges);
 }
 
 }  // namespace berth

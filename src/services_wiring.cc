@@ -1,25 +1,16 @@
 // SPDX-License-Identifier: MIT
 #include "services_wiring.h"
 
-#include <fcntl.h>
-#include <netinet/in.h>
-#include <poll.h>
 #include <signal.h>
-#include <sys/socket.h>
-#include <unistd.h>
 
 #include <cerrno>
 #include <cstring>
 #include <fstream>
 #include <sstream>
-#include <thread>
 
-#include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "berth/base/status.h"
-#include "berth/base/unique_fd.h"
 #include "berth/config/service_file.h"
-#include "berth/health/address.h"
 #include "berth/log/log.h"
 #include "berth/loop/loop.h"
 #include "berth/loop/signal_source.h"
@@ -35,51 +26,6 @@ namespace berth {
 namespace {
 
 constexpr int kSetupFailure = 1;
-constexpr absl::Duration kWaitAttempt = absl::Seconds(1);
-constexpr absl::Duration kWaitPause = absl::Milliseconds(250);
-
-// Waits for `fd` to be ready for `events` until `deadline`; false on timeout or error.
-bool PollUntil(int fd, short events, absl::Time deadline) {
-  for (;;) {
-    const int ms = static_cast<int>(absl::ToInt64Milliseconds(deadline - absl::Now()));
-    if (ms <= 0) return false;
-    pollfd p{fd, events, 0};
-    int n = ::poll(&p, 1, ms);
-    if (n < 0 && errno == EINTR) continue;
-    return n == 1 && (p.revents & events) != 0;
-  }
-}
-
-// One attempt: connects (and for http, sends a GET and wants a 2xx or 3xx status line).
-bool Answers(const health::Target& t, absl::Time deadline) {
-  base::UniqueFd fd(::socket(t.endpoint.addr.ss_family, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0));
-  if (!fd.Valid()) return false;
-  if (::connect(fd.Get(), reinterpret_cast<const sockaddr*>(&t.endpoint.addr), t.endpoint.len) < 0 &&
-      errno != EINPROGRESS) {
-    return false;
-  }
-  if (!PollUntil(fd.Get(), POLLOUT, deadline)) return false;
-  int err = 0;
-  socklen_t len = sizeof err;
-  if (::getsockopt(fd.Get(), SOL_SOCKET, SO_ERROR, &err, &len) < 0 || err != 0) return false;
-  if (t.scheme == health::Target::Scheme::kTcp) return true;
-  const std::string req = absl::StrCat("GET ", t.path, " HTTP/1.0\r\nHost: ", t.endpoint.text,
-                                       "\r\nUser-Agent: berth-wait-for\r\n\r\n");
-  if (::send(fd.Get(), req.data(), req.size(), MSG_NOSIGNAL) != static_cast<ssize_t>(req.size())) {
-    return false;
-  }
-  std::string head;
-  char buf[256];
-  while (head.find("\r\n") == std::string::npos && head.size() < 1024) {
-    if (!PollUntil(fd.Get(), POLLIN, deadline)) return false;
-    ssize_t n = ::recv(fd.Get(), buf, sizeof buf, 0);
-    if (n <= 0) return false;
-    head.append(buf, static_cast<size_t>(n));
-  }
-  // "HTTP/1.x NNN ..."
-  return head.size() > 9 && absl::StartsWith(head, "HTTP/") && (head[9] == '2' || head[9] == '3');
-}
-
 absl::StatusOr<std::vector<config::ServiceSpec>> LoadServices(const config::Options& o) {
   std::ifstream in(o.config_file);
   if (!in) {
@@ -146,31 +92,8 @@ absl::StatusOr<ServicePrivileges> PrepareServicePrivileges(
 
 }  // namespace
 
-absl::StatusOr<int> WaitForDependencies(const config::Options& o) {
-  const absl::Time deadline = absl::Now() + o.wait_timeout;
-  const sigset_t stop = o.stop_signals.ToSigset();
-  for (const std::string& url : o.wait_for) {
-    absl::StatusOr<health::Target> target = health::ParseTarget(url);
-    if (!target.ok()) {
-      return absl::InvalidArgumentError(absl::StrCat("--wait-for ", url, ": ", target.status().message()));
-    }
-    log::Info("waiting for {}", url);
-    for (;;) {
-      if (Answers(*target, std::min(deadline, absl::Now() + kWaitAttempt))) break;
-      if (absl::Now() >= deadline) {
-        return absl::DeadlineExceededError(absl::StrCat(
-            "--wait-for ", url, " did not answer within ", absl::FormatDuration(o.wait_timeout)));
-      }
-      const timespec pause = absl::ToTimespec(std::min(kWaitPause, deadline - absl::Now()));
-      const int sig = ::sigtimedwait(&stop, nullptr, &pause);
-      if (sig > 0) return sig;
-    }
-    log::Info("{} answers", url);
-  }
-  return 0;
-}
-
-int RunServices(const config::Options& o, const process::SpawnSpec& base, char** envp,
+int RunServices(const config::Options& o, loop::Loop& loop, process::Reaper& reaper,
+                const process::SpawnSpec& base, char** envp,
                 const health::Settings& health_settings, const std::vector<int>& inherited_fds) {
   absl::StatusOr<std::vector<config::ServiceSpec>> specs = LoadServices(o);
   if (!specs.ok()) {
@@ -183,13 +106,7 @@ int RunServices(const config::Options& o, const process::SpawnSpec& base, char**
     return kConfigErrorExitCode;
   }
   const bool prefix = o.log_prefix.value_or(specs->size() > 1);
-  absl::StatusOr<loop::Loop> loop = loop::Loop::Create();
-  if (!loop.ok()) {
-    log::Error("{}", loop.status().message());
-    return kSetupFailure;
-  }
-  process::Reaper reaper;
-  auto group = supervisor::ServiceGroup::Create(o, *loop, reaper, std::move(*specs),
+  auto group = supervisor::ServiceGroup::Create(o, loop, reaper, std::move(*specs),
                                                 std::move(privileges->spawns), prefix);
   if (!group.ok()) {
     log::Error("{}", group.status().message());
@@ -199,7 +116,7 @@ int RunServices(const config::Options& o, const process::SpawnSpec& base, char**
   std::unique_ptr<health::Service> health;
   bool stopped_unhealthy = false;
   if (health_settings.Active()) {
-    auto h = WireGroupHealth(health_settings, *loop, reaper, *g, base, &stopped_unhealthy);
+    auto h = WireGroupHealth(health_settings, loop, reaper, *g, base, &stopped_unhealthy);
     if (!h.ok()) {
       log::Error("{}", h.status().message());
       return kSetupFailure;
@@ -210,7 +127,7 @@ int RunServices(const config::Options& o, const process::SpawnSpec& base, char**
   std::unique_ptr<security::SelfSandbox> sandbox =
       PrepareSelfSandbox(o, /*later_spawns=*/true, privileges->keep);
   auto signal_source = loop::SignalSource::Create(
-      *loop, signals::SignalSet::Handled().ToSigset(),
+      loop, signals::SignalSet::Handled().ToSigset(),
       [g](const signalfd_siginfo& info) { g->OnSignal(info); });
   if (!signal_source.ok()) {
     log::Error("{}", signal_source.status().message());
@@ -223,7 +140,7 @@ int RunServices(const config::Options& o, const process::SpawnSpec& base, char**
   if (o.close_inherited_fds) process::CloseFds(inherited_fds);
   ApplySelfSandbox(o, sandbox.get());
   if (health) health->Start();
-  if (absl::Status s = loop->Run(); !s.ok()) {
+  if (absl::Status s = loop.Run(); !s.ok()) {
     log::Error("{}", s.message());
     return kSetupFailure;
   }

@@ -150,7 +150,7 @@ def test_wait_for_timeout(tmp_path):
     r = run(["--wait-for", f"tcp://127.0.0.1:{port}", "--wait-timeout", "1s", "--",
              "sh", "-c", "echo started"])
     assert r.returncode == 1
-    assert "did not answer within 1s" in r.stderr
+    assert "did not answer within 1s (last attempt: connect: Connection refused)" in r.stderr
     assert "started" not in r.stdout
 
 

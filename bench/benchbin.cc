@@ -12,7 +12,6 @@
 //                                       orphans, waits until init reaped them all, prints
 //                                       "reaped N", then exits at EOF on stdin
 //   benchbin cpu PID                    prints PID's CPU time in ns (/proc/PID/schedstat)
-#include <dirent.h>
 #include <fcntl.h>
 #include <signal.h>
 #include <sys/wait.h>
@@ -27,7 +26,13 @@
 #include <string>
 #include <vector>
 
+#include "../tests/helpers/orphans.h"
+
 namespace {
+
+using berth::helpers::MakeOrphans;
+using berth::helpers::SleepMs;
+using berth::helpers::WaitReaped;
 
 void Say(const std::string& line) {
   std::string l = line + "\n";
@@ -51,12 +56,6 @@ long long CpuNs(pid_t pid) {
   if (std::fscanf(f, "%lld", &ns) != 1) ns = -1;
   std::fclose(f);
   return ns;
-}
-
-void SleepMs(long ms) {
-  timespec ts{ms / 1000, (ms % 1000) * 1000000};
-  while (nanosleep(&ts, &ts) < 0 && errno == EINTR) {
-  }
 }
 
 int Idle() {
@@ -117,74 +116,14 @@ int SigDrive(pid_t pid, long count, int ack_fd) {
   return 0;
 }
 
-// Zombies and live processes other than this one in this process group: orphans keep it.
-int CountOthersInGroup() {
-  const pid_t self = getpid();
-  const pid_t group = getpgrp();
-  int count = 0;
-  DIR* dir = opendir("/proc");
-  if (dir == nullptr) return -1;
-  while (dirent* d = readdir(dir)) {
-    if (d->d_name[0] < '0' || d->d_name[0] > '9') continue;
-    char path[300];
-    std::snprintf(path, sizeof path, "/proc/%s/stat", d->d_name);
-    int fd = open(path, O_RDONLY | O_CLOEXEC);
-    if (fd < 0) continue;
-    char buf[512];
-    ssize_t n = read(fd, buf, sizeof buf - 1);
-    close(fd);
-    if (n <= 0) continue;
-    buf[n] = '\0';
-    char* close_paren = std::strrchr(buf, ')');
-    int ppid;
-    int pgrp;
-    char state;
-    if (close_paren != nullptr &&
-        std::sscanf(close_paren + 2, "%c %d %d", &state, &ppid, &pgrp) == 3 && pgrp == group &&
-        std::atoi(d->d_name) != self) {
-      ++count;
-    }
-  }
-  closedir(dir);
-  return count;
-}
-
-// vfork(2): the children share this process's memory and only _exit, so each costs a few
-// microseconds instead of a page-table copy (6 ms per fork on a busy VM).
-// GCC warns that the counter "might be clobbered": the child only calls _exit and never comes
-// back into the loop, so it cannot be.
-#pragma GCC diagnostic push
-#pragma GCC diagnostic ignored "-Wclobbered"
-[[gnu::noinline]] void ExitingChildren(long n) {
-  for (long i = 0; i < n; ++i) {
-    if (vfork() == 0) _exit(0);
-  }
-}
-#pragma GCC diagnostic pop
-
 int Orphans(long count) {
   Say("ready");
   char c;
   if (read(STDIN_FILENO, &c, 1) != 1) return 1;
-  constexpr long kBatch = 100;
-  for (long made = 0; made < count; made += kBatch) {
-    pid_t mid = fork();
-    if (mid == 0) {
-      ExitingChildren(std::min(kBatch, count - made));
-      _exit(0);
-    }
-    if (mid < 0) {
-      std::perror("fork");
-      return 1;
-    }
-    waitpid(mid, nullptr, 0);
-  }
-  for (long waited = 0; CountOthersInGroup() != 0; waited += 5) {
-    if (waited > 120000) {
-      Say("timeout");
-      return 1;
-    }
-    SleepMs(5);
+  if (!MakeOrphans(count)) return 1;
+  if (!WaitReaped(120000, 5)) {
+    Say("timeout");
+    return 1;
   }
   Say("reaped " + std::to_string(count));
   while (read(STDIN_FILENO, &c, 1) > 0) {

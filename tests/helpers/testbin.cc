@@ -58,7 +58,14 @@
 #include <string_view>
 #include <vector>
 
+#include "orphans.h"
+
 namespace {
+
+using berth::helpers::CountOthersInGroup;
+using berth::helpers::MakeOrphans;
+using berth::helpers::SleepMs;
+using berth::helpers::WaitReaped;
 
 int SignalNumber(std::string_view name) {
   if (!name.empty() && name[0] >= '0' && name[0] <= '9') return std::atoi(std::string(name).c_str());
@@ -85,12 +92,6 @@ void Say(const std::string& line) {
   std::string l = line + "\n";
   // One write per line, so lines from two processes on one pipe never interleave.
   [[maybe_unused]] ssize_t n = ::write(STDOUT_FILENO, l.data(), l.size());
-}
-
-void SleepMs(long ms) {
-  timespec ts{ms / 1000, (ms % 1000) * 1000000};
-  while (nanosleep(&ts, &ts) < 0 && errno == EINTR) {
-  }
 }
 
 [[noreturn]] void RecordSignals(const std::string& prefix, const sigset_t& ignored, int exit_on,
@@ -170,78 +171,9 @@ int Signals(std::vector<std::string_view> args) {
   RecordSignals("", ignored, exit_on, linger_ms, true);
 }
 
-// Counts processes, zombies included, other than this one in this process group (orphans keep
-// the group), by reading /proc/*/stat. As tini's reaping test: whoever inherits them must reap.
-int CountOthersInGroup() {
-  const pid_t self = getpid();
-  const pid_t group = getpgrp();
-  int count = 0;
-  DIR* dir = opendir("/proc");
-  if (dir == nullptr) return -1;
-  while (dirent* d = readdir(dir)) {
-    if (d->d_name[0] < '0' || d->d_name[0] > '9') continue;
-    char path[300];
-    std::snprintf(path, sizeof path, "/proc/%s/stat", d->d_name);
-    int fd = open(path, O_RDONLY | O_CLOEXEC);
-    if (fd < 0) continue;
-    char buf[512];
-    ssize_t n = read(fd, buf, sizeof buf - 1);
-    close(fd);
-    if (n <= 0) continue;
-    buf[n] = '\0';
-    char* close_paren = std::strrchr(buf, ')');
-    if (close_paren == nullptr) continue;
-    char state;
-    int ppid;
-    int pgrp;
-    if (std::sscanf(close_paren + 2, "%c %d %d", &state, &ppid, &pgrp) == 3 && pgrp == group &&
-        std::atoi(d->d_name) != self) {
-      ++count;
-    }
-  }
-  closedir(dir);
-  return count;
-}
-
-// Makes `n` orphans: intermediates each start a batch of children that exit at once, then exit
-// themselves without waiting, so every child is re-parented to init as a zombie. The children
-// come from vfork(2): they share the intermediate's memory and only _exit, so each costs a few
-// microseconds instead of a page-table copy, and 100,000 fit in the stress test's time.
-// The vfork children only _exit, so nothing they share can be clobbered: GCC can't know that.
-#pragma GCC diagnostic push
-#pragma GCC diagnostic ignored "-Wclobbered"
-bool MakeOrphans(long n) {
-  constexpr long kBatch = 100;
-  for (long made = 0; made < n; made += kBatch) {
-    pid_t mid = fork();
-    if (mid == 0) {
-      for (long i = 0; i < kBatch && made + i < n; ++i) {
-        if (vfork() == 0) _exit(0);
-      }
-      _exit(0);
-    }
-    if (mid < 0) {
-      std::perror("fork");
-      return false;
-    }
-    waitpid(mid, nullptr, 0);
-  }
-  return true;
-}
-#pragma GCC diagnostic pop
-
-// Every orphan is init's now, exiting or a zombie; init must reap them all.
-bool WaitReaped(long timeout_ms) {
-  for (long waited = 0; waited < timeout_ms; waited += 10) {
-    if (CountOthersInGroup() == 0) return true;
-    SleepMs(10);
-  }
-  return false;
-}
-
 int Orphans(long n, long timeout_ms) {
   if (!MakeOrphans(n)) return 1;
-  if (WaitReaped(timeout_ms)) {
+  if (WaitReaped(timeout_ms, 10)) {
     Say("reaped " + std::to_string(n));
     return 0;
   }
@@ -263,7 +195,7 @@ int OrphanRounds(long n) {
     if (sig != SIGUSR1) continue;
     if (!MakeOrphans(n)) return 1;
     total += n;
-    if (!WaitReaped(60000)) {
+    if (!WaitReaped(60000, 10)) {
       Say("left " + std::to_string(CountOthersInGroup()));
       return 1;
     }

@@ -25,11 +25,18 @@ def can_unshare():
                           stderr=subprocess.DEVNULL).returncode == 0
 
 
-def need_pid_namespace():
-    if not can_unshare():
+def need(condition, why):
+    """Skips the test when `condition` is false; fails it in strict mode (CI), where every
+    prerequisite is installed and a skip would hide a missing install step."""
+    if not condition:
         if STRICT:
-            pytest.fail("unshare -p -f --mount-proc is not permitted (strict mode)")
-        pytest.skip("unshare -p -f --mount-proc is not permitted here (needs root)")
+            pytest.fail(f"{why} (strict mode)")
+        pytest.skip(why)
+    return condition
+
+
+def need_pid_namespace():
+    need(can_unshare(), "unshare -p -f --mount-proc is not permitted here (needs root)")
 
 
 def children_of(pid):

@@ -12,15 +12,7 @@ import signal
 
 import pytest
 
-from conftest import BERTH, ROOT, STRICT, TESTBIN, Berth, run
-
-
-def need(value, why):
-    if not value:
-        if STRICT:
-            pytest.fail(f"{why} (strict mode)")
-        pytest.skip(why)
-    return value
+from conftest import BERTH, ROOT, TESTBIN, Berth, need, run
 
 
 def project_version():

@@ -11,17 +11,9 @@ import subprocess
 
 import pytest
 
-from conftest import BERTH, ROOT, STRICT, run
+from conftest import BERTH, ROOT, need, run
 
 NAMES = ["tini", "tini-static", "docker-init", "dumb-init", "catatonit"]
-
-
-def need(value, why):
-    if not value:
-        if STRICT:
-            pytest.fail(f"{why} (strict mode)")
-        pytest.skip(why)
-    return value
 
 
 def sh(*cmd):

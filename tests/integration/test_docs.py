@@ -9,7 +9,7 @@ import re
 import pytest
 
 import helptext
-from conftest import ROOT, STRICT, run
+from conftest import ROOT, need, run
 
 MAN = ROOT / "docs" / "berth.1.scd"
 NAMES = ["berth", "tini", "dumb-init", "catatonit"]
@@ -108,10 +108,7 @@ def test_man_page_builds_with_scdoc(tmp_path):
     import shutil
     import subprocess
     scdoc = shutil.which("scdoc")
-    if scdoc is None:
-        if STRICT:
-            pytest.fail("scdoc is not installed (strict mode)")
-        pytest.skip("scdoc is not installed (apt-get install scdoc)")
+    need(scdoc, "scdoc is not installed (apt-get install scdoc)")
     out = subprocess.run([scdoc], stdin=MAN.open("rb"), capture_output=True)
     assert out.returncode == 0, out.stderr.decode()
     assert b".SH OPTIONS" in out.stdout

@@ -12,7 +12,7 @@ import time
 
 import pytest
 
-from conftest import STRICT, Berth, until
+from conftest import Berth, need, until
 
 NGINX = shutil.which("nginx", path=os.environ.get("PATH", "") + ":/usr/sbin:/sbin")
 SIZE = 256 * 1024  # served at 128 KiB/s: about two seconds in flight
@@ -58,10 +58,7 @@ def accepting(port):
 
 @pytest.fixture
 def nginx_conf(tmp_path):
-    if NGINX is None:
-        if STRICT:
-            pytest.fail("nginx is not installed (ci/install-deps.sh installs nginx-light)")
-        pytest.skip("nginx is not installed")
+    need(NGINX, "nginx is not installed (ci/install-deps.sh installs nginx-light)")
     (tmp_path / "www" / "slow").mkdir(parents=True)
     (tmp_path / "www" / "slow" / "big").write_bytes(os.urandom(SIZE))
     port = free_port()

@@ -18,7 +18,7 @@ import urllib.request
 
 import pytest
 
-from conftest import STRICT, TESTBIN, Berth, proc_status, run, until
+from conftest import TESTBIN, Berth, need, proc_status, run, until
 
 CAP_KILL = 5
 CAP_NET_BIND_SERVICE = 10
@@ -26,10 +26,7 @@ CAP_NET_BIND_SERVICE = 10
 
 @pytest.fixture(autouse=True)
 def need_root():
-    if os.geteuid() != 0:
-        if STRICT:
-            pytest.fail("privilege tests need root (strict mode)")
-        pytest.skip("privilege tests need root")
+    need(os.geteuid() == 0, "privilege tests need root")
 
 
 def status_of(stdout):

@@ -12,16 +12,9 @@ import subprocess
 
 import pytest
 
-from conftest import BERTH, STRICT, Berth, children_of, need_pid_namespace, until
+from conftest import BERTH, Berth, children_of, need, need_pid_namespace, until
 
 BUSYBOX = "/bin/busybox"
-
-
-def need(condition, why):
-    if not condition:
-        if STRICT:
-            pytest.fail(f"{why} (strict mode)")
-        pytest.skip(why)
 
 
 def is_static(path):

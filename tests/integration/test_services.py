@@ -1,15 +1,21 @@
 # SPDX-License-Identifier: MIT
 """berth --config: several services in one container (docs/services.md)."""
+import http.server
+import json
 import os
+import pwd
 import re
+import shutil
 import signal
 import socket
 import subprocess
+import tempfile
 import threading
 import time
-import http.server
+import urllib.error
+import urllib.request
 
-from conftest import BERTH, Berth, TESTBIN, run
+from conftest import BERTH, ROOT, TESTBIN, Berth, children_of, need, run, until
 
 
 def config(tmp_path, text):
@@ -270,9 +276,6 @@ def free_port():
 
 
 def health(port, path):
-    import json
-    import urllib.error
-    import urllib.request
     try:
         with urllib.request.urlopen(f"http://127.0.0.1:{port}{path}", timeout=2) as r:
             return r.status, json.loads(r.read())
@@ -391,20 +394,11 @@ command = ["{TESTBIN}", "signals"]
 
 
 def need_root():
-    import os
-    import pytest
-    from conftest import STRICT
-    if os.geteuid() != 0:
-        if STRICT:
-            pytest.fail("per-service users need root (strict mode)")
-        pytest.skip("per-service users need root")
+    need(os.geteuid() == 0, "per-service users need root")
 
 
 def test_per_service_user_and_restarts_as_that_user(tmp_path):
     need_root()
-    import pwd
-    import os
-    import tempfile
     nobody = pwd.getpwnam("nobody")
     shared = tempfile.mkdtemp(dir="/tmp")  # pytest's tmp_path is root's alone
     os.chmod(shared, 0o777)
@@ -450,18 +444,8 @@ command = "echo started"
 def test_the_nginx_and_app_example_stops_gracefully():
     """examples/services as it is, with local paths and ports: TERM to berth gives nginx QUIT
     (its stop_signal) and the app TERM, last started first; both take their graceful paths."""
-    import json
-    import os
-    import shutil
-    import tempfile
-    import urllib.request
-    import pytest
-    from conftest import ROOT, STRICT
     nginx = shutil.which("nginx", path=os.environ.get("PATH", "") + ":/usr/sbin:/sbin")
-    if nginx is None:
-        if STRICT:
-            pytest.fail("nginx is not installed (ci/install-deps.sh installs nginx-light)")
-        pytest.skip("nginx is not installed")
+    need(nginx, "nginx is not installed (ci/install-deps.sh installs nginx-light)")
     need_root()
     ex = ROOT / "examples" / "services"
     work = tempfile.mkdtemp(dir="/tmp")  # www-data writes its pid and temp files here
@@ -502,9 +486,6 @@ def test_the_nginx_and_app_example_stops_gracefully():
 def test_berths_own_stderr_reader_gone_costs_the_services_nothing(tmp_path):
     """As test_faults for the single child: berth's writes to a stderr nobody reads raise SIGPIPE
     at berth; the group must not forward them to the services (it once spun at full CPU)."""
-    import os
-    import subprocess
-    from conftest import BERTH, children_of, until
     cfg = config(tmp_path, f"""
 [[service]]
 name = "rec"

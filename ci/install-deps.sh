@@ -7,6 +7,7 @@ packages=(
   # build
   g++ meson ninja-build pkg-config git file
   libabsl-dev libspdlog-dev libfmt-dev libcap-dev libseccomp-dev doctest-dev libtomlplusplus-dev
+  libc-ares-dev
   nlohmann-json3-dev
   # tests
   python3 python3-pytest util-linux bsdutils procps
@@ -17,7 +18,8 @@ packages=(
   # docs and packaging: the man page, the scratch image's only other program, YAML for examples
   scdoc busybox-static python3-yaml
   # release: the arm64 cross build (multiarch :arm64 -dev packages) and its test under qemu
-  g++-aarch64-linux-gnu libabsl-dev:arm64 libcap-dev:arm64 libseccomp-dev:arm64 qemu-user-static
+  g++-aarch64-linux-gnu libabsl-dev:arm64 libcap-dev:arm64 libseccomp-dev:arm64 libc-ares-dev:arm64
+  qemu-user-static
   # bench/run.sh (Debian's tini package ships tini-static too): instruction counts, the plot,
   # the /healthz load, curl to compare `berth probe` with
   valgrind gnuplot-nox wrk curl

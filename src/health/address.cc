@@ -6,10 +6,11 @@
 
 #include <cstring>
 
+#include "absl/strings/ascii.h"
 #include "absl/strings/match.h"
-#include "absl/strings/strip.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/strip.h"
 
 namespace berth::health {
 namespace {
@@ -48,7 +49,28 @@ bool Fill(absl::string_view host, bool bracketed, uint16_t port, Endpoint& e) {
   return inet_pton(AF_INET, h.c_str(), &four->sin_addr) == 1;
 }
 
-absl::StatusOr<Endpoint> Parse(absl::string_view text, bool allow_empty_host,
+// RFC 1123 labels, plus '_' (Docker and Compose allow it in service names); the last label not
+// all digits, so a mistyped IPv4 address ("10.0.0.300") is an error, not a lookup.
+bool IsHostName(absl::string_view host) {
+  if (host.empty() || host.size() > 253) return false;
+  bool all_digits = true;
+  size_t label = 0;
+  for (char c : host) {
+    if (c == '.') {
+      if (label == 0) return false;
+      label = 0;
+      all_digits = true;
+      continue;
+    }
+    const bool alnum = absl::ascii_isalnum(static_cast<unsigned char>(c));
+    if (!alnum && c != '-' && c != '_') return false;
+    if (!absl::ascii_isdigit(static_cast<unsigned char>(c))) all_digits = false;
+    if (++label > 63) return false;
+  }
+  return label != 0 && !all_digits;
+}
+
+absl::StatusOr<Endpoint> Parse(absl::string_view text, bool allow_empty_host, bool allow_name,
                                absl::string_view what) {
   absl::string_view host;
   absl::string_view port_text;
@@ -68,21 +90,30 @@ absl::StatusOr<Endpoint> Parse(absl::string_view text, bool allow_empty_host,
   Endpoint e;
   uint16_t port = 0;
   if (!ParsePort(port_text, &port)) return Bad(absl::StrCat(what, " (port 1-65535)"), text);
-  if ((host.empty() && (!allow_empty_host || bracketed)) || !Fill(host, bracketed, port, e)) {
-    return Bad(absl::StrCat(what, " (host: an IP address or localhost; no DNS)"), text);
-  }
   e.text = std::string(text);
-  return e;
+  e.port = port;
+  if (host.empty() && (!allow_empty_host || bracketed))
+    return Bad(absl::StrCat(what, " (no host)"), text);
+  if (Fill(host, bracketed, port, e)) return e;
+  if (allow_name && !bracketed && IsHostName(host)) {
+    e.addr = {};
+    e.len = 0;
+    e.name = std::string(host);
+    return e;
+  }
+  return Bad(absl::StrCat(what, allow_name ? " (host: an IP address or a DNS name)"
+                                           : " (host: an IP address or localhost)"),
+             text);
 }
 
 }  // namespace
 
 absl::StatusOr<Endpoint> ParseListenAddress(absl::string_view text) {
-  return Parse(text, /*allow_empty_host=*/true, "listen address");
+  return Parse(text, /*allow_empty_host=*/true, /*allow_name=*/false, "listen address");
 }
 
 absl::StatusOr<Endpoint> ParseHostPort(absl::string_view text) {
-  return Parse(text, /*allow_empty_host=*/false, "HOST:PORT");
+  return Parse(text, /*allow_empty_host=*/false, /*allow_name=*/true, "HOST:PORT");
 }
 
 absl::StatusOr<Target> ParseTarget(absl::string_view url) {
@@ -113,7 +144,7 @@ absl::StatusOr<Target> ParseTarget(absl::string_view url) {
                             : authority.find(':') != absl::string_view::npos;
   const std::string with_port = has_port ? std::string(authority) : absl::StrCat(authority, ":80");
   auto e = ParseHostPort(with_port);
-  if (!e.ok()) return Bad("target (want http://HOST:PORT/PATH; HOST an IP address or localhost, no DNS)", url);
+  if (!e.ok()) return Bad("target (want http://HOST:PORT/PATH)", url);
   t.endpoint = std::move(*e);
   t.endpoint.text = std::string(authority);
   return t;

@@ -51,7 +51,11 @@ absl::StatusOr<std::unique_ptr<Checker>> Checker::Create(loop::Loop& loop, proce
   c->spawn_.session = process::Session::kNewProcessGroup;
   c->spawn_.take_terminal = false;
   c->spawn_.pre_exec.push_back({"redirect stdio to /dev/null", QuietStdio, nullptr});
-  if (c->spec_.kind == CheckKind::kHttp) c->request_ = BuildRequest(c->spec_.target, {});
+  if (c->spec_.kind == CheckKind::kHttp)
+    c->request_ = BuildRequest(c->spec_.target, c->spec_.headers);
+  if (c->spec_.kind != CheckKind::kCommand && c->spec_.target.endpoint.NeedsLookup()) {
+    BERTH_ASSIGN_OR_RETURN(c->resolver_, Resolver::Create(loop));
+  }
   return c;
 }
 
@@ -93,17 +97,29 @@ void Checker::BeginCommand() {
   reaper_.Watch(pid_, [this](pid_t p, int status) { OnCommandExit(p, status); });
 }
 
+// A name is looked up before every attempt: the service behind it may have moved.
 void Checker::BeginConnection() {
-  exchange_.emplace(Exchange::Begin(spec_.target, spec_.healthy, request_));
+  if (!resolver_) return Connect(spec_.target);
+  resolving_ = true;
+  resolver_->Lookup(spec_.target.endpoint, [this](absl::StatusOr<Endpoint> endpoint) {
+    resolving_ = false;
+    if (!endpoint.ok()) return Done(false, endpoint.status().message());
+    Target resolved = spec_.target;
+    resolved.endpoint = std::move(*endpoint);
+    Connect(resolved);
+  });
+}
+
+void Checker::Connect(const Target& target) {
+  exchange_.emplace(Exchange::Begin(target, spec_.healthy, request_));
   if (exchange_->Done()) {
     Outcome o = exchange_->outcome();
     exchange_.reset();
     return Done(o.healthy, o.detail);
   }
   exchange_fd_ = exchange_->fd();
-  if (absl::Status s = loop_.Add(exchange_fd_, exchange_->Interest(), [this](uint32_t) {
-        OnSocketReady();
-      });
+  if (absl::Status s =
+          loop_.Add(exchange_fd_, exchange_->Interest(), [this](uint32_t) { OnSocketReady(); });
       !s.ok()) {
     exchange_.reset();
     exchange_fd_ = -1;
@@ -131,7 +147,7 @@ void Checker::OnCommandExit(pid_t pid, int wait_status) noexcept {
 }
 
 void Checker::OnTimeout() noexcept {
-  if (pid_ == 0 && !exchange_) return;
+  if (pid_ == 0 && !exchange_ && !resolving_) return;
   Abandon();
   Done(false, absl::StrCat("timed out after ", absl::FormatDuration(spec_.timeout)));
 }
@@ -139,6 +155,10 @@ void Checker::OnTimeout() noexcept {
 // Drops the running check: closes its socket, or kills its process group (its exit is still
 // reaped through the Reaper, and ignored).
 void Checker::Abandon() {
+  if (resolving_) {
+    resolving_ = false;
+    resolver_->Cancel();
+  }
   if (exchange_) {
     loop_.Remove(exchange_fd_);
     exchange_.reset();

@@ -1,11 +1,7 @@
 // SPDX-License-Identifier: MIT
 #include "berth/health/probe_command.h"
 
-#include <poll.h>
-
-#include <cerrno>
 #include <cstdio>
-#include <cstring>
 #include <optional>
 #include <string>
 #include <vector>
@@ -13,9 +9,11 @@
 #include "absl/strings/match.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
-#include "absl/time/clock.h"
 #include "berth/base/status.h"
+#include "berth/health/checker.h"
 #include "berth/health/exchange.h"
+#include "berth/loop/loop.h"
+#include "berth/process/reaper.h"
 
 namespace berth::health {
 namespace {
@@ -27,7 +25,8 @@ constexpr absl::string_view kUsage =
     "  HEALTHCHECK CMD [\"/berth\", \"probe\", \"http://127.0.0.1:8000/healthz\"]\n"
     "\n"
     "TARGET is http://HOST[:PORT]/PATH (healthy on a status in LIST) or tcp://HOST:PORT\n"
-    "(healthy when it connects). HOST is an IP address or localhost; no DNS, no https.\n"
+    "(healthy when it connects). HOST is an IP address or a name (/etc/hosts, then DNS);\n"
+    "no https.\n"
     "  --timeout DURATION   give up after DURATION (default 5s)\n"
     "  --status LIST        healthy status codes and ranges (default 200-399), e.g. 200-299,401\n"
     "  -H 'Name: value'     add a request header (repeatable)\n"
@@ -116,23 +115,27 @@ absl::StatusOr<ProbeArgs> ParseArgs(int argc, char** argv) {
   return a;
 }
 
+// One check on a loop of its own: the same code as berth's checks, DNS lookup included.
 Outcome Probe(const ProbeArgs& a) {
-  const std::string request =
-      a.target.scheme == Target::Scheme::kHttp ? BuildRequest(a.target, a.headers) : "";
-  const absl::Time deadline = absl::Now() + a.timeout;
-  Exchange x = Exchange::Begin(a.target, a.healthy, request);
-  while (!x.Done()) {
-    const absl::Duration left = deadline - absl::Now();
-    if (left <= absl::ZeroDuration()) {
-      return {false, absl::StrCat("timed out after ", absl::FormatDuration(a.timeout))};
-    }
-    pollfd p{x.fd(), static_cast<short>(x.Interest()), 0};
-    const timespec ts = absl::ToTimespec(left);
-    const int n = ::ppoll(&p, 1, &ts, nullptr);
-    if (n < 0 && errno != EINTR) return {false, absl::StrCat("poll: ", std::strerror(errno))};
-    if (n > 0) x.OnReady();
-  }
-  return x.outcome();
+  absl::StatusOr<loop::Loop> loop = loop::Loop::Create();
+  if (!loop.ok()) return {false, std::string(loop.status().message())};
+  process::Reaper reaper;  // never used: a probe runs no command
+  CheckSpec spec;
+  spec.kind = a.target.scheme == Target::Scheme::kTcp ? CheckKind::kTcp : CheckKind::kHttp;
+  spec.target = a.target;
+  spec.healthy = a.healthy;
+  spec.headers = a.headers;
+  spec.timeout = a.timeout;
+  Outcome outcome;
+  auto checker = Checker::Create(*loop, reaper, std::move(spec), process::SpawnSpec(),
+                                 [&](bool ok, absl::string_view detail) {
+                                   outcome = {ok, std::string(detail)};
+                                   loop->Stop();
+                                 });
+  if (!checker.ok()) return {false, std::string(checker.status().message())};
+  (*checker)->Start();
+  if (absl::Status s = loop->Run(); !s.ok()) return {false, std::string(s.message())};
+  return outcome;
 }
 
 }  // namespace

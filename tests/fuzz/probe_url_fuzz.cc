@@ -1,13 +1,18 @@
 // SPDX-License-Identifier: MIT
 // Fuzzes the address parsers of the health module: the first byte picks ParseTarget (probe and
 // check URLs), ParseListenAddress (--healthz) or ParseHostPort; the rest is the text. An
-// accepted address has a socket address that fits its storage.
+// accepted address has a socket address that fits its storage, or a name to look up and a port.
 #include "berth/health/address.h"
 #include "fuzz.h"
 
 namespace {
 
 void CheckEndpoint(const berth::health::Endpoint& e) {
+  if (e.NeedsLookup()) {
+    BERTH_FUZZ_CHECK(e.len == 0 && e.port != 0 && e.name.size() <= 253);
+    BERTH_FUZZ_CHECK(e.name.find_first_of(" /:[]") == std::string::npos);
+    return;
+  }
   BERTH_FUZZ_CHECK(e.len > 0 && e.len <= sizeof e.addr);
   BERTH_FUZZ_CHECK(e.addr.ss_family == AF_INET || e.addr.ss_family == AF_INET6);
 }
@@ -25,6 +30,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     }
     case 1: {
       auto e = berth::health::ParseListenAddress(text);
+      if (e.ok()) BERTH_FUZZ_CHECK(!e->NeedsLookup());
       if (e.ok()) CheckEndpoint(*e);
       break;
     }

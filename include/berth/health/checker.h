@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: MIT
-// health: runs the wrapped check (a command, an HTTP GET or a TCP connect) on berth's loop every
-// interval, each under a timeout; never blocks. It reports results and keeps no policy: State
-// decides what they mean.
+// health: runs the wrapped check (a command, an HTTP GET or a TCP connect, its host looked up
+// first when it is a name) on berth's loop every interval, each under a timeout; never blocks. It
+// reports results and keeps no policy: State decides what they mean.
 #pragma once
 
 #include <sys/types.h>
@@ -16,6 +16,7 @@
 #include "absl/time/time.h"
 #include "berth/health/address.h"
 #include "berth/health/exchange.h"
+#include "berth/health/resolver.h"
 #include "berth/health/status_list.h"
 #include "berth/loop/loop.h"
 #include "berth/loop/timer.h"
@@ -30,7 +31,8 @@ struct CheckSpec {
   CheckKind kind = CheckKind::kNone;
   // kCommand: the argv to run ("/bin/sh -c CMD", or CMD split on blanks without /bin/sh).
   std::vector<std::string> argv;
-  Target target;  // kHttp, kTcp
+  Target target;                     // kHttp, kTcp
+  std::vector<std::string> headers;  // kHttp: extra "Name: value" request headers
   StatusList healthy = StatusList::Default();
   absl::Duration interval = absl::Seconds(10);
   absl::Duration timeout = absl::Seconds(5);
@@ -65,6 +67,7 @@ class Checker {
   void Begin() noexcept;
   void BeginCommand();
   void BeginConnection();
+  void Connect(const Target& target);
   void OnSocketReady() noexcept;
   void OnCommandExit(pid_t pid, int wait_status) noexcept;
   void OnTimeout() noexcept;
@@ -81,6 +84,8 @@ class Checker {
   std::unique_ptr<loop::Timer> deadline_;  // the running check's timeout
   pid_t pid_ = 0;                          // the running command check
   std::optional<Exchange> exchange_;       // the running HTTP or TCP check
+  std::unique_ptr<Resolver> resolver_;     // when the target is a DNS name
+  bool resolving_ = false;                 // a lookup is in flight
   int exchange_fd_ = -1;
   bool stopped_ = false;
 };

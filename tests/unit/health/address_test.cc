@@ -1,12 +1,12 @@
 // SPDX-License-Identifier: MIT
-#include <doctest/doctest.h>
+#include "berth/health/address.h"
 
 #include <arpa/inet.h>
+#include <doctest/doctest.h>
 #include <netinet/in.h>
 
 #include <string>
 
-#include "berth/health/address.h"
 #include "berth/health/checker.h"
 
 namespace berth::health {
@@ -53,8 +53,8 @@ TEST_SUITE("health") {
       CHECK(Port(*e) == c.port);
       CHECK(e->text == c.text);
     }
-    for (const char* bad : {"", "8081", ":", ":0", ":65536", ":80a", "[::1]8081", "[::1]:",
-                            "[]:80", "1.2.3:80", "example.com:80", "[127.0.0.1]:80", "::1:80"}) {
+    for (const char* bad : {"", "8081", ":", ":0", ":65536", ":80a", "[::1]8081", "[::1]:", "[]:80",
+                            "1.2.3:80", "example.com:80", "[127.0.0.1]:80", "::1:80"}) {
       CAPTURE(bad);
       CHECK_FALSE(ParseListenAddress(bad).ok());
     }
@@ -87,12 +87,43 @@ TEST_SUITE("health") {
     absl::StatusOr<Target> https = ParseTarget("https://127.0.0.1/");
     REQUIRE_FALSE(https.ok());
     CHECK(std::string(https.status().message()).find("https is not supported") == 0);
-    for (const char* bad : {"", "127.0.0.1:80", "ftp://1.2.3.4/", "tcp://127.0.0.1",
-                            "tcp://:80", "http://db:5432/", "http://1.2.3.4:0/",
-                            "http://1.2.3.4/a b"}) {
+    for (const char* bad : {"", "127.0.0.1:80", "ftp://1.2.3.4/", "tcp://127.0.0.1", "tcp://:80",
+                            "http://db..x:5432/", "http://1.2.3.4:0/", "http://1.2.3.4/a b"}) {
       CAPTURE(bad);
       CHECK_FALSE(ParseTarget(bad).ok());
     }
+  }
+
+  TEST_CASE("a host that is a name is kept for the lookup, with its port") {
+    absl::StatusOr<Target> t = ParseTarget("http://db:5432/ping");
+    REQUIRE(t.ok());
+    CHECK(t->endpoint.NeedsLookup());
+    CHECK(t->endpoint.name == "db");
+    CHECK(t->endpoint.port == 5432);
+    CHECK(t->endpoint.len == 0);
+    CHECK(t->endpoint.text == "db:5432");
+    CHECK(t->path == "/ping");
+
+    for (const char* ok : {"tcp://my_app-1.svc.cluster.local:80", "tcp://app.internal:1",
+                           "tcp://x1:9", "tcp://9x:9"}) {
+      CAPTURE(ok);
+      absl::StatusOr<Target> named = ParseTarget(ok);
+      REQUIRE(named.ok());
+      CHECK(named->endpoint.NeedsLookup());
+    }
+    CHECK_FALSE(ParseTarget("tcp://127.0.0.1:80")->endpoint.NeedsLookup());
+    CHECK_FALSE(ParseTarget("tcp://localhost:80")->endpoint.NeedsLookup());
+    const std::string long_label(64, 'a');
+    for (const std::string& bad :
+         {std::string("tcp://a..b:80"), std::string("tcp://.a:80"), std::string("tcp://a b:80"),
+          std::string("tcp://a/b:80"), std::string("tcp://10.0.0.300:80"),
+          std::string("tcp://1.2.3:80"), "tcp://" + long_label + ":80",
+          std::string("tcp://[db]:80")}) {
+      CAPTURE(bad);
+      CHECK_FALSE(ParseTarget(bad).ok());
+    }
+    // berth listens on addresses, never on names.
+    CHECK_FALSE(ParseListenAddress("db:8081").ok());
   }
 
   TEST_CASE("--health-cmd runs through sh when there is one, else split") {

@@ -11,8 +11,8 @@
 #include "absl/strings/str_cat.h"
 #include "berth/base/status.h"
 #include "berth/check/options.h"
-#include "berth/check/readiness.h"
 #include "berth/config/duration.h"
+#include "berth/health/address.h"
 #include "berth/signals/signal.h"
 
 namespace berth::check {
@@ -45,14 +45,18 @@ Status SetReady(CheckOptions& o, ReadyKind kind, absl::string_view target) {
 }
 
 Status SetReadyHttp(CheckOptions& o, absl::string_view arg) {
-  if (absl::StatusOr<Endpoint> e = ParseHttpUrl(arg); !e.ok()) {
-    return absl::InvalidArgumentError(absl::StrCat("--ready-http: ", e.status().message()));
+  absl::StatusOr<health::Target> t = health::ParseTarget(arg);
+  if (t.ok() && t->scheme != health::Target::Scheme::kHttp) {
+    t = absl::InvalidArgumentError(absl::StrCat("want an http:// URL: '", arg, "'"));
+  }
+  if (!t.ok()) {
+    return absl::InvalidArgumentError(absl::StrCat("--ready-http: ", t.status().message()));
   }
   return SetReady(o, ReadyKind::kHttp, arg);
 }
 
 Status SetReadyTcp(CheckOptions& o, absl::string_view arg) {
-  if (absl::StatusOr<Endpoint> e = ParseHostPort(arg); !e.ok()) {
+  if (absl::StatusOr<health::Endpoint> e = health::ParseHostPort(arg); !e.ok()) {
     return absl::InvalidArgumentError(absl::StrCat("--ready-tcp: ", e.status().message()));
   }
   return SetReady(o, ReadyKind::kTcp, arg);

@@ -24,19 +24,22 @@
 #include "berth/base/unique_fd.h"
 #include "berth/check/launch.h"
 #include "berth/check/proc_scan.h"
-#include "berth/check/readiness.h"
 #include "berth/check/tracker.h"
+#include "berth/health/address.h"
+#include "berth/health/checker.h"
 #include "berth/log/line_splitter.h"
 #include "berth/log/log.h"
 #include "berth/loop/loop.h"
 #include "berth/loop/signal_source.h"
 #include "berth/loop/timer.h"
+#include "berth/process/reaper.h"
 #include "berth/signals/signal.h"
 
 namespace berth::check {
 namespace {
 
-constexpr absl::Duration kScanPeriod = absl::Milliseconds(10);  // berth tears a leftover down in ~5 ms
+constexpr absl::Duration kScanPeriod =
+    absl::Milliseconds(10);  // berth tears a leftover down in ~5 ms
 constexpr absl::Duration kProbePeriod = absl::Milliseconds(100);
 constexpr absl::Duration kProbeTimeout = absl::Seconds(1);
 constexpr size_t kMaxWatched = 256;
@@ -97,6 +100,7 @@ class Trial {
   void OnProcessExit(pid_t pid) noexcept;
   void OnMainExit() noexcept;
   void MarkMainExit();
+  absl::Status MakeReadyCheck();
   void OnProbe() noexcept;
   void BecomeReady() noexcept;
   void SendNextSignal() noexcept;
@@ -120,7 +124,9 @@ class Trial {
   const log::LineSplitter::Emit on_out_ = [this](absl::string_view l) { OnLine(l, false); };
   const log::LineSplitter::Emit on_err_ = [this](absl::string_view l) { OnLine(l, true); };
   std::unique_ptr<loop::Timer> scan_, probe_, ready_timeout_, signal_, budget_;
-  Endpoint endpoint_;
+  // --ready-http and --ready-tcp: health's own check, so a probe never blocks the loop's timers.
+  std::unique_ptr<health::Checker> ready_check_;
+  process::Reaper no_commands_;  // the Checker's, for command checks; readiness runs none
   regex_t regex_{};
   bool regex_ok_ = false;
   size_t next_signal_ = 0;
@@ -153,10 +159,8 @@ absl::StatusOr<Timeline> Trial::Run(const sigset_t& child_mask) {
   t_.command = o_.command;
   t_.ready_how = DescribeReady(o_.ready);
   t_.ready_timeout = o_.ready_timeout;
-  if (o_.ready.kind == ReadyKind::kHttp) {
-    BERTH_ASSIGN_OR_RETURN(endpoint_, ParseHttpUrl(o_.ready.target));
-  } else if (o_.ready.kind == ReadyKind::kTcp) {
-    BERTH_ASSIGN_OR_RETURN(endpoint_, ParseHostPort(o_.ready.target));
+  if (o_.ready.kind == ReadyKind::kHttp || o_.ready.kind == ReadyKind::kTcp) {
+    BERTH_RETURN_IF_ERROR(MakeReadyCheck());
   } else if (o_.ready.kind == ReadyKind::kLog) {
     regex_ok_ = ::regcomp(&regex_, o_.ready.target.c_str(), REG_EXTENDED | REG_NOSUB) == 0;
     if (!regex_ok_) return absl::InvalidArgumentError("bad --ready-log expression");
@@ -205,7 +209,7 @@ absl::StatusOr<Timeline> Trial::Run(const sigset_t& child_mask) {
       break;
     case ReadyKind::kHttp:
     case ReadyKind::kTcp:
-      (void)probe_->Arm(absl::ZeroDuration());
+      ready_check_->Start();
       break;
     case ReadyKind::kLog:
       break;
@@ -322,16 +326,28 @@ void Trial::MarkMainExit() {
   (void)signal_->Disarm();
 }
 
+absl::Status Trial::MakeReadyCheck() {
+  const bool http = o_.ready.kind == ReadyKind::kHttp;
+  BERTH_ASSIGN_OR_RETURN(
+      health::Target target,
+      health::ParseTarget(http ? o_.ready.target : absl::StrCat("tcp://", o_.ready.target)));
+  health::CheckSpec spec;
+  spec.kind = http ? health::CheckKind::kHttp : health::CheckKind::kTcp;
+  spec.target = std::move(target);
+  spec.interval = kProbePeriod;
+  spec.timeout = kProbeTimeout;
+  BERTH_ASSIGN_OR_RETURN(ready_check_, health::Checker::Create(loop_, no_commands_, std::move(spec),
+                                                               process::SpawnSpec(),
+                                                               [this](bool ok, absl::string_view) {
+                                                                 if (ok) BecomeReady();
+                                                               }));
+  return absl::OkStatus();
+}
+
+// --ready-after: the timer firing is the readiness.
 void Trial::OnProbe() noexcept {
   if (t_.ready_at || finished_) return;
-  bool ready = true;  // kAfter: the timer firing is the readiness
-  if (o_.ready.kind == ReadyKind::kHttp) ready = HttpReady(endpoint_, kProbeTimeout);
-  if (o_.ready.kind == ReadyKind::kTcp) ready = TcpReady(endpoint_, kProbeTimeout);
-  if (ready) {
-    BecomeReady();
-  } else {
-    (void)probe_->Arm(kProbePeriod);
-  }
+  BecomeReady();
 }
 
 void Trial::BecomeReady() noexcept {
@@ -341,6 +357,7 @@ void Trial::BecomeReady() noexcept {
   // and any daemon it started since the last scan, which berth may tear down in a millisecond.
   Scan();
   (void)probe_->Disarm();
+  if (ready_check_) ready_check_->Stop();
   (void)ready_timeout_->Disarm();
   (void)budget_->Arm(o_.budget);
   SendNextSignal();
@@ -359,7 +376,8 @@ void Trial::KillAll(bool record) noexcept {
   if (finished_) return;
   if (record) t_.budget_kill_at = Now();
   (void)signal_->Disarm();
-  if (record && bare_ && !t_.main_exit) t_.killed_at_budget.push_back(process::CommandLine(pid1_, "?"));
+  if (record && bare_ && !t_.main_exit)
+    t_.killed_at_budget.push_back(process::CommandLine(pid1_, "?"));
   for (const ProcEntry& e : ScanBelow(pid1_)) {
     if (e.state == 'Z') continue;
     if (record) t_.killed_at_budget.push_back(process::CommandLine(e.pid, e.comm));
@@ -395,6 +413,7 @@ void Trial::Finish() {
   err_lines_.Flush(on_err_);
   for (auto* timer : {&scan_, &probe_, &ready_timeout_, &signal_, &budget_})
     (void)(*timer)->Disarm();
+  if (ready_check_) ready_check_->Stop();
   loop_.Stop();
 }
 

@@ -4,6 +4,7 @@ berth looks it up itself, in /etc/hosts and then at the name servers of /etc/res
 Each test runs berth as PID 1 in a new mount namespace whose /etc/hosts and /etc/resolv.conf
 are the test's own, and the name server is a small one the test runs on 127.0.0.77:53."""
 import http.server
+import json
 import os
 import socket
 import struct
@@ -16,8 +17,13 @@ import pytest
 from conftest import BERTH, TESTBIN, Berth, need, run, until
 
 DNS_ADDR = "127.0.0.77"  # anywhere in 127/8 is this machine; .77 keeps clear of local resolvers
+# Mounts the test's files over /etc's, always in a mount namespace of its own: never the host's.
 WRAPPER = """#!/bin/sh
 set -e
+if [ -z "$IN_OWN_MOUNTS" ]; then
+  IN_OWN_MOUNTS=1 exec unshare -m --propagation private "$0" "$@"
+fi
+unset IN_OWN_MOUNTS
 mount --bind "$1" /etc/hosts
 mount --bind "$2" /etc/resolv.conf
 shift 2
@@ -191,3 +197,18 @@ def test_probe_by_name(resolver_files, name_server):
     assert unknown.returncode == 1
     assert unknown.stderr.strip() == (f"berth probe: tcp://nope.example:{port}: unhealthy: "
                                       "resolve nope.example: Domain name not found")
+
+
+def test_check_waits_for_readiness_by_name(resolver_files):
+    """berth check's --ready-tcp is health's check too: `db` comes from the mounted /etc/hosts."""
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    r = run(resolver_files[1:] + [BERTH, "check", "--json", "--quiet-app", "--ready-tcp",
+                                  f"db:{port}", "--", "/usr/bin/python3", "-m", "http.server",
+                                  "--bind", "127.0.0.1", str(port)],
+            binary=resolver_files[0], timeout=60)
+    assert r.returncode == 0, r.stdout + r.stderr
+    report = json.loads(r.stdout)
+    assert report["ready"]["how"] == f"tcp db:{port}"
+    assert report["ready"]["at_ms"] is not None and not report["ready"]["timed_out"]

@@ -1,6 +1,7 @@
 #!/usr/bin/env python3
 # SPDX-License-Identifier: MIT
-"""Checks the module edges of shared/STYLE.md: no module includes a header it may not.
+"""Checks the module edges of shared/STYLE.md: no module includes a header it may not, and each
+third-party library is included only where ARCHITECTURE.md says.
 
 A module is a folder under include/berth/ and src/; src/berth.cc and src/main.cc sit on top.
 """
@@ -22,6 +23,14 @@ ALLOWED = {
               "supervisor"},
 }
 INCLUDE = re.compile(r'#include\s+"(?:berth/)?([a-z_]+)/')
+# A library's header -> the path prefixes that may include it (tests may include anything).
+THIRD_PARTY = {
+    "spdlog/": ("src/log/",),
+    "sys/capability.h": ("src/security/",),
+    "seccomp.h": ("src/security/",),
+    "ares.h": ("src/health/resolver.cc",),
+}
+THIRD_PARTY_INCLUDE = re.compile(r'#include\s+[<"]([^>"]+)[>"]')
 
 
 def main(root):
@@ -35,6 +44,16 @@ def main(root):
                 m = INCLUDE.match(line)
                 if m and m[1] != module and m[1] in ALLOWED and m[1] not in ALLOWED[module]:
                     bad.append(f"{path.relative_to(root)}:{n}: {module} may not include {m[1]}")
+    for top in ("include", "src"):
+        for path in sorted((root / top).rglob("*")):
+            if path.suffix not in (".h", ".cc"):
+                continue
+            rel = str(path.relative_to(root))
+            for n, line in enumerate(path.read_text().splitlines(), 1):
+                m = THIRD_PARTY_INCLUDE.match(line)
+                for header, owners in THIRD_PARTY.items():
+                    if m and m[1].startswith(header) and not rel.startswith(owners):
+                        bad.append(f"{rel}:{n}: only {' and '.join(owners)} may include {m[1]}")
     for b in bad:
         print(b)
     print(f"{len(bad)} forbidden include(s)" if bad else "module edges OK")

@@ -3,7 +3,8 @@
 
 The YAML, TOML and JSON files parse; the Dockerfiles' ENTRYPOINT lines run with the built berth
 (with `true` as the program) and their HEALTHCHECK lines probe a real server; each platform's
-kill timeout is above drain + grace. Options that are still being built elsewhere make their
+kill timeout is above the grace berth actually uses with that platform's environment, and the
+grace leaves the app its own graceful stop time after the drain. Options that are still being built elsewhere make their
 test an expected failure that names them (strict=False: it passes once they land).
 """
 import http.server
@@ -43,6 +44,16 @@ def entrypoint(path):
     return json.loads(rest)
 
 
+def cmd(path):
+    [rest] = [r for w, r in instructions(path) if w == "CMD"]
+    return json.loads(rest)
+
+
+def env_of(path):
+    """The image's ENV NAME=VALUE lines."""
+    return dict(r.split("=", 1) for w, r in instructions(path) if w == "ENV")
+
+
 def healthcheck(path):
     [rest] = [r for w, r in instructions(path) if w == "HEALTHCHECK"]
     return json.loads(rest[rest.index("CMD") + 3:])
@@ -74,15 +85,21 @@ def test_nginx_translates_term_to_quit():
     assert args[args.index("--map") + 1] == "TERM:QUIT"
 
 
-@pytest.mark.parametrize("path", DOCKERFILES, ids=lambda p: p.parent.name)
-def test_entrypoint_runs_with_berth(path):
+def local_entrypoint(path):
+    """The ENTRYPOINT's options for this machine: the image's user does not exist here, nor is
+    its port free, so those two get local values."""
     args = entrypoint(path)[1:]
     me = pwd.getpwuid(os.getuid()).pw_name
-    # The image's user does not exist here, nor is its port free: the same options, local values.
     for opt, value in (("--user", me), ("--healthz", f"127.0.0.1:{free_port()}")):
         if opt in args:
             args[args.index(opt) + 1] = value
-    r = run(args + ["true"], timeout=30)
+    return args
+
+
+@pytest.mark.parametrize("path", DOCKERFILES, ids=lambda p: p.parent.name)
+def test_entrypoint_runs_with_berth(path):
+    args = local_entrypoint(path)
+    r = run(args + ["true"], timeout=30, env=env_of(path))
     assert r.returncode == 0, f"berth {' '.join(args)} true -> {r.returncode}: {r.stderr}"
 
 
@@ -120,9 +137,27 @@ def seconds(text):
     return int(m[1]) * {"ms": 0.001, "s": 1, "m": 60, None: 1}[m[2]]
 
 
-def budget(env):
-    """drain + grace in seconds, from BERTH_DRAIN and BERTH_GRACE."""
-    return seconds(env.get("BERTH_DRAIN", "0")) + seconds(env["BERTH_GRACE"])
+PYTHON_IMAGE = EXAMPLES / "python" / "Dockerfile"  # what every platform example deploys
+
+
+def budget(platform_env):
+    """The grace berth uses (its whole stop budget, the drain included), in seconds: the python
+    image's ENTRYPOINT run with its ENV and then the platform's, read back from berth's summary
+    line. Also checks that the grace leaves gunicorn its --graceful-timeout after the drain."""
+    env = {**env_of(PYTHON_IMAGE), **{k: str(v) for k, v in platform_env.items()}}
+    r = run(local_entrypoint(PYTHON_IMAGE) + ["true"], timeout=30, env=env)
+    assert r.returncode == 0, r.stderr
+    m = re.search(r" drain=(\S+) grace=(\S+)", r.stderr)
+    assert m, r.stderr
+    drain, grace = seconds(m[1]), seconds(m[2])
+    app = cmd(PYTHON_IMAGE)
+    graceful = int(app[app.index("--graceful-timeout") + 1])
+    assert drain + graceful < grace, f"drain {drain}s + gunicorn's {graceful}s > grace {grace}s"
+    return grace
+
+
+def test_the_python_image_alone_stops_before_docker_stop_kills_it():
+    assert budget({}) < 10  # docker stop's default -t
 
 
 def test_kubernetes_deployment():

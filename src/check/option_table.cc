@@ -148,7 +148,7 @@ constexpr absl::string_view kOutput = "Output";
 constexpr absl::string_view kGroups[] = {kReady, kStop, kVerdict, kRun, kOutput};
 
 constexpr CheckOptionSpec kOptions[] = {
-    {"ready-http", "URL", kReady, "ready when GET URL answers 2xx or 3xx (http://IP[:PORT]/PATH)",
+    {"ready-http", "URL", kReady, "ready when GET URL answers 2xx or 3xx (http://HOST[:PORT]/PATH)",
      SetReadyHttp},
     {"ready-tcp", "HOST:PORT", kReady, "ready when HOST:PORT accepts a connection", SetReadyTcp},
     {"ready-log", "REGEX", kReady, "ready when a line of the app's output matches REGEX (ERE)",

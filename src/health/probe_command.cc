@@ -27,9 +27,12 @@ constexpr absl::string_view kUsage =
     "TARGET is http://HOST[:PORT]/PATH (healthy on a status in LIST) or tcp://HOST:PORT\n"
     "(healthy when it connects). HOST is an IP address or a name (/etc/hosts, then DNS);\n"
     "no https.\n"
+    "\n"
+    "Options:\n"
     "  --timeout DURATION   give up after DURATION (default 5s)\n"
     "  --status LIST        healthy status codes and ranges (default 200-399), e.g. 200-299,401\n"
     "  -H 'Name: value'     add a request header (repeatable)\n"
+    "  -h, --help           show this help and exit\n"
     "\n"
     "Exit status: 0 healthy, 1 unhealthy (one line on stderr says why), 2 usage error.\n";
 

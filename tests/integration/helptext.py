@@ -2,7 +2,7 @@
 """Reads what a `--help` text lists: options, environment variables and subcommands."""
 import re
 
-SECTION = re.compile(r"^([A-Z][A-Za-z ]*):$")
+SECTION = re.compile(r"^([A-Z][A-Za-z ()]*):$")  # "Options:", "Readiness (one of):"
 
 
 def sections(text):

@@ -24,12 +24,17 @@ def man_sections(text):
     return sections
 
 
-def man_items(text):
-    sections = man_sections(text)
+def man_options(text, section="OPTIONS"):
     options = set()
-    for line in sections.get("OPTIONS", []):
+    for line in man_sections(text).get(section, []):
         if line.startswith("*-"):
             options.update(re.findall(r"\*(--?[A-Za-z0-9][A-Za-z0-9-]*)\*", line))
+    return options
+
+
+def man_items(text):
+    sections = man_sections(text)
+    options = man_options(text)
     env = {m[1] for line in sections.get("ENVIRONMENT", [])
            if (m := re.match(r"^\*([A-Z][A-Z0-9_]*)\*$", line))}
     commands = {m[1] for line in sections.get("COMMANDS", [])
@@ -94,6 +99,17 @@ def test_man_page_lists_every_environment_variable(listed, documented):
 
 def test_man_page_lists_every_subcommand(listed, documented):
     msg = diff_message("subcommands", listed[2], documented[2])
+    assert not msg, msg
+
+
+@pytest.mark.parametrize("command", ["check", "probe"])
+def test_man_page_lists_every_option_of_each_command(command):
+    r = run([command, "--help"])
+    assert r.returncode == 0, r.stderr
+    in_help = helptext.items(r.stdout)[0]
+    assert {"--help"} < in_help
+    msg = diff_message(f"`berth {command}` options", in_help,
+                       man_options(MAN.read_text(), f"{command.upper()} OPTIONS"))
     assert not msg, msg
 
 

@@ -90,6 +90,7 @@ struct Field {
 
 Status SetName(ServiceSpec& s, const toml::node& n, const Where& w) {
   BERTH_ASSIGN_OR_RETURN(s.name, String(n, w));
+  s.name_line = w.line;
   if (s.name.empty()) return Error(w, "must not be empty");
   for (char c : s.name) {
     if (!absl::ascii_isalnum(static_cast<unsigned char>(c)) && c != '-' && c != '_' && c != '.') {
@@ -181,6 +182,7 @@ Status SetMaxRestarts(ServiceSpec& s, const toml::node& n, const Where& w) {
 
 Status SetAfter(ServiceSpec& s, const toml::node& n, const Where& w) {
   BERTH_ASSIGN_OR_RETURN(s.after, Strings(n, w));
+  s.after_line = w.line;
   return absl::OkStatus();
 }
 
@@ -286,14 +288,14 @@ absl::StatusOr<ServiceSpec> ParseService(const toml::table& t, absl::string_view
 Status CheckGraph(const std::vector<ServiceSpec>& services, absl::string_view path) {
   std::map<std::string, size_t> index;
   for (size_t i = 0; i < services.size(); ++i) {
-    const Where w{path, services[i].line, "name"};
+    const Where w{path, services[i].name_line, "name"};
     if (!index.emplace(services[i].name, i).second) {
       return Error(w, absl::StrCat("duplicate service name '", services[i].name, "'"));
     }
   }
   for (const ServiceSpec& s : services) {
     for (const std::string& dep : s.after) {
-      const Where w{path, s.line, "after"};
+      const Where w{path, s.after_line, "after"};
       if (!index.count(dep)) return Error(w, absl::StrCat("unknown service '", dep, "'"));
       if (dep == s.name) return Error(w, absl::StrCat("'", s.name, "' waits for itself"));
     }
@@ -303,7 +305,7 @@ Status CheckGraph(const std::vector<ServiceSpec>& services, absl::string_view pa
     for (size_t i : StartOrder(services)) placed.insert(i);
     for (size_t i = 0; i < services.size(); ++i) {
       if (!placed.count(i)) {
-        return Error(Where{path, services[i].line, "after"},
+        return Error(Where{path, services[i].after_line, "after"},
                      absl::StrCat("dependency cycle through '", services[i].name, "'"));
       }
     }

@@ -51,7 +51,9 @@ struct ServiceSpec {
   std::vector<std::string> after;
   ReadySpec ready;
   HealthSpec health;
-  int line = 0;  // where the service's table starts in the file
+  int line = 0;       // where the service's table starts in the file
+  int name_line = 0;  // where its `name` and `after` keys are, for errors found later
+  int after_line = 0;
 };
 
 // Parses `text` (the contents of `path`, used in messages) as a berth service file:

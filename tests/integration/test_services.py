@@ -91,6 +91,19 @@ def test_after_readiness_one_shot_and_reverse_stop(tmp_path):
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         port = s.getsockname()[1]
+    # db takes half a second before it listens, and records the moment it does: web must start
+    # after that line, not merely after db's process started.
+    db = tmp_path / "db.py"
+    db.write_text(f"""import socket, time
+time.sleep(0.5)
+s = socket.socket()
+s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+s.bind(("127.0.0.1", {port}))
+s.listen()
+with open("{order}", "a") as f:
+    f.write("db-listening\\n")
+time.sleep(100)
+""")
     cfg = config(tmp_path, f"""
 [[service]]
 name = "migrate"
@@ -99,7 +112,7 @@ ready = {{ exit = 0 }}
 
 [[service]]
 name = "db"
-command = "trap 'echo stop-db >> {order}; exit 0' TERM; echo db >> {order}; python3 -c 'import socket,time; s=socket.socket(); s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1); s.bind((\\"127.0.0.1\\", {port})); s.listen(); time.sleep(100)' & wait"
+command = "trap 'echo stop-db >> {order}; exit 0' TERM; echo db >> {order}; python3 {db} & wait"
 after = ["migrate"]
 ready = {{ tcp = "127.0.0.1:{port}" }}
 
@@ -114,7 +127,7 @@ ready = {{ log = "never" }}
     b.kill(15)
     b.wait(timeout=20)
     lines = order.read_text().split()
-    assert lines[:3] == ["migrate", "db", "web"], lines
+    assert lines[:4] == ["migrate", "db", "db-listening", "web"], lines
     assert lines.index("stop-web") < lines.index("stop-db"), lines
 
 

@@ -521,3 +521,77 @@ essential = true
     finally:
         if p.poll() is None:
             p.kill()
+
+
+def test_map_translates_each_services_stop_signal(tmp_path):
+    """--map applies in services mode too: TERM, each service's stop signal, arrives as QUIT."""
+    cfg = config(tmp_path, f"""
+[[service]]
+name = "web"
+command = ["{TESTBIN}", "signals", "--exit-on", "QUIT"]
+ready = {{ log = "^ready$" }}
+
+[[service]]
+name = "worker"
+command = ["{TESTBIN}", "signals", "--exit-on", "QUIT"]
+after = ["web"]
+ready = {{ log = "^ready$" }}
+""")
+    b = Berth(["--map", "TERM:QUIT", "--grace", "10s", "--config", cfg])
+    b.wait_line(r"^worker \| ready$")
+    b.kill(signal.SIGTERM)
+    assert b.wait(timeout=20) == 0, b.err
+    assert "web | signal SIGQUIT" in b.lines["out"] and "worker | signal SIGQUIT" in b.lines["out"]
+    assert not any("SIGTERM" in line for line in b.lines["out"]), b.out
+
+
+def test_a_non_essential_service_that_exits_is_left_down(tmp_path):
+    cfg = config(tmp_path, f"""
+[[service]]
+name = "oneoff"
+command = "echo oneoff-ran; exit 5"
+
+[[service]]
+name = "app"
+command = ["{TESTBIN}", "signals"]
+essential = true
+""")
+    b = Berth(["-v", "--config", cfg])
+    b.wait_line(r"^oneoff \| oneoff-ran$")
+    b.wait_line(r"oneoff.*(exited|exit).*5", stream="err")
+    b.wait_line(r"^app \| ready$")
+    assert b.proc.poll() is None  # the container goes on without it
+    b.kill(signal.SIGTERM)
+    assert b.wait(timeout=20) == 0, b.err
+    assert sum("oneoff-ran" in line for line in b.lines["out"]) == 1  # never restarted
+
+
+def test_a_service_that_ignores_its_stop_signal_is_killed_at_the_grace(tmp_path):
+    cfg = config(tmp_path, f"""
+[[service]]
+name = "stubborn"
+command = ["{TESTBIN}", "signals", "--ignore", "TERM"]
+essential = true
+ready = {{ log = "^ready$" }}
+""")
+    b = Berth(["--grace", "1s", "--config", cfg])
+    b.wait_line(r"^ready$")  # one service: no name prefix by default
+    start = time.monotonic()
+    b.kill(signal.SIGTERM)
+    assert b.wait(timeout=20) == 128 + signal.SIGKILL, b.err
+    assert time.monotonic() - start >= 1  # not before the grace
+    assert "deadline reached: killing what is left" in b.err
+
+
+def test_workdir_is_the_services_working_directory(tmp_path):
+    work = tmp_path / "work"
+    work.mkdir()
+    cfg = config(tmp_path, f"""
+[[service]]
+name = "app"
+command = "pwd"
+workdir = "{work}"
+""")
+    r = run(["--config", cfg])
+    assert r.returncode == 0, r.stderr
+    assert r.stdout.strip() == str(work)

@@ -233,10 +233,11 @@ int Run(const Options& o, loop::Loop& loop, process::Reaper& reaper, process::Sp
     }
     health = std::move(*h);
   }
-  // A command check forks and execs with the app's privilege steps for as long as berth runs.
+  // A command check forks and execs with the app's privilege steps for as long as berth runs,
+  // and must get what the app got: berth keeps what a respawn of the app would need.
   const bool later_spawns = health_settings.check.kind == health::CheckKind::kCommand;
-  std::unique_ptr<security::SelfSandbox> sandbox =
-      PrepareSelfSandbox(o, later_spawns, privileges.NeededAtFork());
+  std::unique_ptr<security::SelfSandbox> sandbox = PrepareSelfSandbox(
+      o, later_spawns, later_spawns ? privileges.NeededToRespawn() : privileges.NeededAtFork());
   auto signal_source = loop::SignalSource::Create(
       loop, HandledSignals(o).ToSigset(),
       [sup](const signalfd_siginfo& info) { sup->OnSignal(info); });

@@ -365,3 +365,20 @@ def test_a_command_check_runs_as_the_user_and_berth_loads_no_filter():
     b.kill(signal.SIGTERM)
     assert b.wait() == 0
     assert "no seccomp filter for berth" in b.err
+
+
+def test_a_command_check_as_root_gets_the_apps_capabilities(tmp_path):
+    """Without --user the app keeps root's capabilities; so must each check berth forks after
+    its own sandbox dropped berth's (a check reading a root-only file would fail otherwise)."""
+    hz = free_port()
+    seen = tmp_path / "check-caps"
+    b = Berth(["--healthz", f"127.0.0.1:{hz}", "--health-cmd",
+               f"grep CapEff /proc/self/status > {seen}.tmp && mv {seen}.tmp {seen}",
+               "--health-interval", "100ms", "--",
+               "sh", "-c", f"grep CapEff /proc/self/status; exec {TESTBIN} signals"])
+    b.wait_line("^ready$")
+    until(seen.exists, 15, "a command check to run")
+    b.kill(signal.SIGTERM)
+    assert b.wait() == 0, b.err
+    app_eff = next(l for l in b.lines["out"] if l.startswith("CapEff:")).split()[1]
+    assert seen.read_text().split()[1] == app_eff, b.err

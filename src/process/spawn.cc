@@ -38,6 +38,9 @@ constexpr int kStepWorkdir = -6;
 struct Prepared {
   std::vector<std::string> candidates;  // full paths to try, in PATH order
   std::vector<char*> argv;
+  // execvp(3)'s fallback for a script without "#!": /bin/sh SCRIPT ARGS..., slot 1 filled in by
+  // the child with the candidate that failed with ENOEXEC.
+  std::vector<char*> sh_argv;
   std::vector<const char*> candidate_ptrs;
   std::vector<char*> envp;
   // "LISTEN_PID=" and room for the child's pid, written by the child itself after fork.
@@ -46,6 +49,7 @@ struct Prepared {
 };
 
 constexpr absl::string_view kListenPid = "LISTEN_PID=";
+constexpr const char* kShell = "/bin/sh";
 
 // environ as is, except (when asked) a LISTEN_PID naming berth, which points at p.listen_pid.
 void PrepareEnvironment(Prepared& p, const SpawnSpec& spec) {
@@ -142,10 +146,17 @@ int TakeTerminal(Session session) {
   for (size_t i = 0; i < spec.pre_exec.size(); ++i) {
     if (int err = spec.pre_exec[i].run(spec.pre_exec[i].context)) Fail(fd, static_cast<int>(i), err);
   }
-  // execvp's rule: remember EACCES, go on past ENOENT/ENOTDIR, stop at anything else.
+  // execvp's rule: remember EACCES, go on past ENOENT/ENOTDIR, stop at anything else; a file
+  // the kernel cannot run (ENOEXEC: a script without "#!") runs through /bin/sh.
   int err = ENOENT;
   for (const char* candidate : p.candidate_ptrs) {
     ::execve(candidate, p.argv.data(), p.envp.data());
+    if (errno == ENOEXEC) {
+      p.sh_argv[1] = const_cast<char*>(candidate);
+      ::execve(kShell, p.sh_argv.data(), p.envp.data());
+      err = ENOEXEC;  // as execvp: the script's error, not the shell's
+      break;
+    }
     if (errno == EACCES) {
       err = EACCES;
     } else if (errno != ENOENT && errno != ENOTDIR) {
@@ -176,6 +187,8 @@ absl::StatusOr<pid_t> Spawn(const SpawnSpec& spec) {
   for (const std::string& c : p.candidates) p.candidate_ptrs.push_back(c.c_str());
   for (const std::string& a : spec.argv) p.argv.push_back(const_cast<char*>(a.c_str()));
   p.argv.push_back(nullptr);
+  p.sh_argv = {const_cast<char*>(kShell), nullptr};
+  p.sh_argv.insert(p.sh_argv.end(), p.argv.begin() + 1, p.argv.end());
   PrepareEnvironment(p, spec);
 
   int fds[2];

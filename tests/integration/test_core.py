@@ -40,6 +40,20 @@ def test_shell_that_kills_itself_exits_143():
     assert run(["--", "sh", "-c", "kill -TERM $$"]).returncode == 143
 
 
+@pytest.mark.parametrize("name", ["berth", "tini", "dumb-init", "catatonit"])
+def test_a_script_without_shebang_runs_through_sh_as_execvp_does(tmp_path, name):
+    """tini, dumb-init and catatonit call execvp(3), which hands a file the kernel cannot run
+    (ENOEXEC) to /bin/sh; berth searches PATH itself and must do the same."""
+    script = tmp_path / "noshebang"
+    script.write_text('echo "ran $0 $*"\nexit 7\n')
+    script.chmod(0o755)
+    link = tmp_path / name
+    link.symlink_to(BERTH)
+    r = run(["--", str(script), "a", "b"], binary=str(link), pid1=True)
+    assert r.returncode == 7, r.stderr
+    assert r.stdout == f"ran {script} a b\n"
+
+
 def test_dash_e_remaps_to_zero():
     assert run(["-e", "3", "--", "sh", "-c", "exit 3"]).returncode == 0
     assert run(["-e", "3", "-e", "4", "--", "sh", "-c", "exit 4"]).returncode == 0

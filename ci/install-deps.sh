@@ -39,3 +39,16 @@ if ((${#missing[@]})); then
   apt-get update -q
   apt-get -o DPkg::Lock::Timeout=300 install -y -q --no-install-recommends "${missing[@]}"
 fi
+
+# dumb-init's own test suite, which tests/integration/test_dumb_init_suite.py runs against berth
+# under the name dumb-init: the upstream source of the dumb-init Debian 12 ships, fetched from
+# Debian's archive and checked, never kept in this repository.
+suite=/var/cache/berth/dumb-init_1.2.5.orig.tar.gz
+suite_sha256=3eda470d8a4a89123f4516d26877a727c0945006c8830b7e3bad717a5f6efc4e
+if ! echo "$suite_sha256  $suite" | sha256sum -c --status 2>/dev/null; then
+  mkdir -p "$(dirname "$suite")"
+  python3 -c 'import sys, urllib.request; urllib.request.urlretrieve(sys.argv[1], sys.argv[2])' \
+    http://deb.debian.org/debian/pool/main/d/dumb-init/dumb-init_1.2.5.orig.tar.gz "$suite.part"
+  echo "$suite_sha256  $suite.part" | sha256sum -c --quiet
+  mv "$suite.part" "$suite"
+fi

@@ -27,6 +27,7 @@
 #include "berth/security/seccomp_filter.h"
 #include "berth/security/self_sandbox.h"
 #include "berth/supervisor/supervisor.h"
+#include "dumb_init_trace.h"
 #include "health_wiring.h"
 #include "sandbox_wiring.h"
 #include "services_wiring.h"
@@ -105,13 +106,17 @@ absl::Status ArrangeReaping(const Options& o) {
 // dumb-init: berth gives up stdin's terminal so the child's new session can take it. When berth
 // led the session, the kernel then sends it a SIGHUP and a SIGCONT that must not be forwarded;
 // returns true in that case.
-bool ReleaseTerminal(const Options& o) {
+bool ReleaseTerminal(const Options& o, DumbInitTrace* trace) {
   if (o.session != config::ChildSession::kNewSession) return false;
   if (::ioctl(STDIN_FILENO, TIOCNOTTY) < 0) {
-    log::Debug("ioctl(stdin, TIOCNOTTY): {}", std::strerror(errno));
+    const int err = errno;
+    log::Debug("ioctl(stdin, TIOCNOTTY): {}", std::strerror(err));
+    if (trace) trace->TerminalReleased(err, false);
     return false;
   }
-  return ::getsid(0) == ::getpid();
+  const bool leader = ::getsid(0) == ::getpid();
+  if (trace) trace->TerminalReleased(0, leader);
+  return leader;
 }
 
 // dumb-init, catatonit and pause mode keep no directory busy (a pause container started in a
@@ -213,7 +218,8 @@ absl::StatusOr<char**> ExpandFileEnv(char** envp, std::vector<std::string>& stor
 // The loop phase: from here on berth never bails out; only the child's end ends it.
 int Run(const Options& o, loop::Loop& loop, process::Reaper& reaper, process::SpawnSpec child,
         const health::Settings& health_settings, bool ignore_hangup,
-        const std::vector<int>& inherited_fds, const security::ChildPrivileges& privileges) {
+        const std::vector<int>& inherited_fds, const security::ChildPrivileges& privileges,
+        DumbInitTrace* trace) {
   process::SpawnSpec child_template = child;
   child_template.listen_pid_to_child = false;  // socket-activation fds are the main child's
   auto supervisor = supervisor::Supervisor::Create(o, loop, reaper, std::move(child));
@@ -222,6 +228,7 @@ int Run(const Options& o, loop::Loop& loop, process::Reaper& reaper, process::Sp
     return kSetupFailure;
   }
   supervisor::Supervisor* sup = supervisor->get();
+  sup->SetTrace(trace);
   // Before the child starts, so a port already in use is a set-up error, not a lost child.
   bool stopped_unhealthy = false;
   std::unique_ptr<health::Service> health;
@@ -290,7 +297,8 @@ int Main(int argc, char** argv, char** envp) {
   }
   const absl::string_view name = config::PersonalityName(personality);
   std::vector<absl::string_view> args(argv + (argc > 0 ? 1 : 0), argv + argc);
-  absl::StatusOr<config::Invocation> inv = config::Parse(personality, args, ReadEnvironment(envp));
+  const config::Environment env = ReadEnvironment(envp);
+  absl::StatusOr<config::Invocation> inv = config::Parse(personality, args, env);
   if (!inv.ok()) return Usage(inv.status(), personality);
   if (inv->kind == config::Invocation::Kind::kPrint) {
     std::fwrite(inv->text.data(), 1, inv->text.size(), inv->to_stderr ? stderr : stdout);
@@ -300,6 +308,14 @@ int Main(int argc, char** argv, char** envp) {
   absl::StatusOr<health::Settings> health_settings = HealthSettings(o);
   if (!health_settings.ok()) return Usage(health_settings.status(), personality);
   log::Init(name, o.verbosity, o.log_format);
+  std::unique_ptr<DumbInitTrace> trace;
+  if (o.dumb_init_debug) {
+    auto is = [&env](absl::string_view k, absl::string_view v) {
+      auto it = env.find(k);
+      return it != env.end() && it->second == v;
+    };
+    trace = std::make_unique<DumbInitTrace>(is("DUMB_INIT_DEBUG", "1"), is("DUMB_INIT_SETSID", "0"));
+  }
   std::vector<std::string> file_env;
   std::vector<char*> file_envp;
   if (o.file_env) {
@@ -311,6 +327,9 @@ int Main(int argc, char** argv, char** envp) {
     envp = *expanded;
   }
   process::SpawnSpec child = ChildSpec(o);
+  if (trace && o.session == config::ChildSession::kNewSession) {
+    child.pre_exec.push_back(trace->SessionStep());
+  }
   // Owns what the child's pre-exec steps point into, so it lives until berth ends.
   absl::StatusOr<std::unique_ptr<security::ChildPrivileges>> privileges =
       PreparePrivileges(o, envp, child);
@@ -342,9 +361,9 @@ int Main(int argc, char** argv, char** envp) {
   if (!o.config_file.empty()) {
     return RunServices(o, *loop, reaper, child, envp, *health_settings, inherited_fds);
   }
-  const bool ignore_hangup = ReleaseTerminal(o);
+  const bool ignore_hangup = ReleaseTerminal(o, trace.get());
   return Run(o, *loop, reaper, std::move(child), *health_settings, ignore_hangup, inherited_fds,
-             **privileges);
+             **privileges, trace.get());
 }
 
 }  // namespace berth

@@ -45,10 +45,12 @@ Status Append(Options& o, absl::string_view arg) {
 }
 
 Status SetVerbose(Options& o, absl::string_view) {
-  // dumb-init and catatonit have one level of debugging output.
-  const bool peer =
-      o.personality == Personality::kDumbInit || o.personality == Personality::kCatatonit;
-  o.verbosity = peer ? 3 : o.verbosity + 1;
+  // dumb-init and catatonit have one level of debugging output; dumb-init's has its own words.
+  if (o.personality == Personality::kDumbInit) {
+    o.dumb_init_debug = true;
+  } else {
+    o.verbosity = o.personality == Personality::kCatatonit ? 3 : o.verbosity + 1;
+  }
   return absl::OkStatus();
 }
 
@@ -170,7 +172,7 @@ Status EnvSetsid(Options& o, absl::string_view value) {
 }
 
 Status EnvDumbInitDebug(Options& o, absl::string_view value) {
-  if (value == "1") o.verbosity = 3;
+  if (value == "1") o.dumb_init_debug = true;
   return absl::OkStatus();
 }
 

@@ -9,15 +9,22 @@ namespace berth::config {
 absl::string_view Version() { return BERTH_VERSION; }
 absl::string_view Commit() { return BERTH_COMMIT; }
 
+// Under a peer's name berth gives the version of that peer whose behaviour it reproduces (what
+// scripts, `docker info` and the peers' own test suites compare against); the build is still
+// named by the commit where the format has room for one.
+constexpr absl::string_view kTiniVersion = "0.19.0";
+constexpr absl::string_view kCatatonitVersion = "0.1.7";
+constexpr absl::string_view kDumbInitVersion = "1.2.5";
+
 std::string VersionText(Personality personality) {
   switch (personality) {
     case Personality::kTini:
-      return absl::StrCat("tini version ", Version(), " - git.", Commit(), "\n");
+      return absl::StrCat("tini version ", kTiniVersion, " - git.", Commit(), "\n");
     case Personality::kCatatonit:
       // catatonit prints tini's format too, so `docker info` accepts it as an init.
-      return absl::StrCat("tini version ", Version(), "_catatonit\n");
+      return absl::StrCat("tini version ", kCatatonitVersion, "_catatonit\n");
     case Personality::kDumbInit:
-      return absl::StrCat("dumb-init v", Version(), "\n");
+      return absl::StrCat("dumb-init v", kDumbInitVersion, "\n");
     case Personality::kBerth:
       break;
   }

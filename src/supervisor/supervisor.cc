@@ -63,6 +63,7 @@ absl::Status Supervisor::Start() {
   BERTH_ASSIGN_OR_RETURN(child_pid_, process::Spawn(child_spec_));
   reaper_.Watch(child_pid_, [this](pid_t, int status) { OnChildExit(status); });
   log::Info("spawned '{}' as pid {}", child_spec_.argv.front(), child_pid_);
+  if (trace_) trace_->Spawned(child_pid_);
   return absl::OkStatus();
 }
 
@@ -70,8 +71,10 @@ void Supervisor::OnSignal(const signalfd_siginfo& info) noexcept {
   const int sig = static_cast<int>(info.ssi_signo);
   // First: TIOCNOTTY's SIGHUP and SIGCONT come as SI_USER from berth's own pid (kill_pgrp), so
   // they would otherwise be taken for the SIGPIPEs below and leave the one-shot armed.
+  if (trace_ && (ignore_once_.Contains(sig) || !SentByMyself(info))) trace_->Received(sig);
   if (ignore_once_.Contains(sig)) {
     ignore_once_.Remove(sig);
+    if (trace_) trace_->IgnoredHandoff(sig);
     log::Debug("ignored {}: sent by the terminal hand-off", signals::SignalName(sig));
     return;
   }
@@ -107,8 +110,15 @@ void Supervisor::SetPhase(Phase phase) {
   for (const auto& observer : observers_) observer(phase);
 }
 
-void Supervisor::Forward(int sig, absl::string_view why) {
+int Supervisor::TranslateTraced(int sig) {
   const int to = options_.map.Translate(sig);
+  if (trace_ && options_.map.Has(sig)) trace_->Translated(sig, to);
+  if (trace_ && to == signals::SignalMap::kDrop) trace_->NotForwarded(to);
+  return to;
+}
+
+void Supervisor::Forward(int sig, absl::string_view why) {
+  const int to = TranslateTraced(sig);
   if (to == signals::SignalMap::kDrop) {
     log::Debug("dropped {} (signal map)", signals::SignalName(sig));
     return;
@@ -128,6 +138,7 @@ void Supervisor::Forward(int sig, absl::string_view why) {
     return;
   }
   ++forwarded_;
+  if (trace_) trace_->Forwarded(to);
   log::Debug("{} {} to {} as {}", why, signals::SignalName(sig), target, signals::SignalName(to));
 }
 
@@ -143,6 +154,7 @@ void Supervisor::OnTerminalStop(int sig) {
       // dumb-init: the shell's job control stops the child and its init together; the SIGCONT
       // that resumes berth is also forwarded, waking the child.
       Forward(sig, "forwarded");
+      if (trace_) trace_->Suspending();
       log::Debug("suspending berth itself after {}", signals::SignalName(sig));
       if (::kill(::getpid(), SIGSTOP) < 0) log::Error("kill(self, SIGSTOP): {}", std::strerror(errno));
       return;
@@ -197,6 +209,7 @@ void Supervisor::ContinueIfStopped(pid_t pid, pid_t target) {
 }
 
 void Supervisor::OnChildExit(int wait_status) {
+  if (trace_) trace_->Reaped(child_pid_, wait_status);
   child_status_ = wait_status;
   if (phase_ == Phase::kKilling && WIFSIGNALED(wait_status) && WTERMSIG(wait_status) == SIGKILL) {
     child_killed_at_deadline_ = true;
@@ -205,6 +218,7 @@ void Supervisor::OnChildExit(int wait_status) {
 }
 
 void Supervisor::OnOrphan(pid_t pid, int wait_status) {
+  if (trace_) trace_->Reaped(pid, wait_status);
   if (options_.warn_on_reap) log::Warn("Reaped zombie process with pid={}", pid);
   log::Trace("reaped orphan {} ({})", pid, process::DescribeWaitStatus(wait_status));
 }
@@ -260,18 +274,24 @@ void Supervisor::ArmDeadline(absl::Time at) {
 
 void Supervisor::Finish() {
   // dumb-init: the child's group gets SIGTERM (as rewritten) when the child is gone.
-  if (options_.term_group_on_exit && options_.target == config::SignalTarget::kProcessGroup &&
-      child_pid_ > 0) {
-    const int to = options_.map.Translate(SIGTERM);
-    if (to != signals::SignalMap::kDrop && ::kill(-child_pid_, to) == 0) {
-      log::Debug("sent {} to the child's group {} after its exit", signals::SignalName(to),
-                 child_pid_);
+  // (In single-child mode dumb-init sends it to the child's pid, gone by now; berth does not,
+  // since that pid may already be another process's, but still reports the forward as it does.)
+  if (options_.term_group_on_exit && child_pid_ > 0) {
+    const int to = TranslateTraced(SIGTERM);
+    const bool group = options_.target == config::SignalTarget::kProcessGroup;
+    if (to != signals::SignalMap::kDrop) {
+      if (group && ::kill(-child_pid_, to) == 0) {
+        log::Debug("sent {} to the child's group {} after its exit", signals::SignalName(to),
+                   child_pid_);
+      }
+      if (trace_) trace_->Forwarded(to);  // dumb-init says so whether anyone was left or not
     }
   }
   SetPhase(Phase::kDone);
   int code = child_status_ ? process::ExitCodeFromWaitStatus(*child_status_) : 0;
   if (options_.exit_to_zero.test(static_cast<size_t>(code))) code = 0;
   exit_code_ = code;
+  if (trace_ && child_pid_ > 0) trace_->Goodbye(code);
   if (options_.personality == config::Personality::kBerth) LogSummary();
   loop_.Stop();
 }

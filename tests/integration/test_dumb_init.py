@@ -87,18 +87,38 @@ def test_version_on_stderr(dumb_init, flag):
 
 
 @pytest.mark.parametrize("flag", ["-v", "--verbose"])
-def test_verbose_prints_debugging_and_keeps_output(dumb_init, flag):
-    r = run([flag, "echo", "oh,", "hi"], binary=dumb_init)
+def test_verbose_prints_dumb_inits_own_lines(dumb_init, flag):
+    """-v prints what dumb-init prints, word for word, and nothing of berth's log."""
+    r = run([flag, "-c", "echo", "oh,", "hi"], binary=dumb_init)
     assert r.returncode == 0
     assert r.stdout == "oh, hi\n"
-    assert re.search(r"spawned 'echo' as pid \d+", r.stderr), r.stderr
+    assert re.fullmatch(r"\[dumb-init\] Child spawned with PID (\d+)\.\n"
+                        r"\[dumb-init\] Received signal 17\.\n"
+                        r"\[dumb-init\] A child with PID \1 exited with exit status 0\.\n"
+                        r"\[dumb-init\] Forwarded signal 15 to children\.\n"
+                        r"\[dumb-init\] Child exited with status 0\. Goodbye\.\n", r.stderr), r.stderr
+
+
+def test_verbose_in_setsid_mode_reports_the_session_and_the_rewrite(dumb_init):
+    b = Berth(["-v", "-r", "10:12", "--", TESTBIN, "signals"], binary=dumb_init)
+    b.wait_line("^ready$")
+    b.kill(signal.SIGUSR1)
+    b.wait_line("^signal SIGUSR2$")
+    b.kill(signal.SIGTERM)
+    assert b.wait() == 0
+    assert "[dumb-init] setsid complete." in b.lines["err"]
+    i = b.lines["err"].index("[dumb-init] Received signal 10.")
+    assert b.lines["err"][i + 1:i + 3] == ["[dumb-init] Translating signal 10 to 12.",
+                                           "[dumb-init] Forwarded signal 12 to children."], b.err
+    assert b.lines["err"][-1] == "[dumb-init] Child exited with status 0. Goodbye."
 
 
 def test_quiet_by_default(dumb_init):
     r = run(["echo", "oh,", "hi"], binary=dumb_init, env={"DUMB_INIT_DEBUG": "0"})
     assert (r.returncode, r.stdout, r.stderr) == (0, "oh, hi\n", "")
     r = run(["true"], binary=dumb_init, env={"DUMB_INIT_DEBUG": "1"})
-    assert "spawned 'true'" in r.stderr
+    assert r.stderr.startswith("[dumb-init] Running in debug mode.\n"), r.stderr
+    assert "[dumb-init] Child exited with status 0. Goodbye.\n" in r.stderr
 
 
 @pytest.mark.parametrize("extra", [
@@ -271,8 +291,8 @@ def test_first_hup_and_cont_ignored_when_berth_led_the_session(dumb_init):
     b.wait_line("ready")
     berth = until(lambda: children_of(b.proc.pid), 10, "berth under script")[0]
     # Standard signals do not queue: a HUP sent before berth read the hand-off one would merge.
-    b.wait_line("ignored SIGHUP: sent by the terminal hand-off")
-    b.wait_line("ignored SIGCONT: sent by the terminal hand-off")
+    b.wait_line(r"^\[dumb-init\] Ignoring tty hand-off signal 1\.")
+    b.wait_line(r"^\[dumb-init\] Ignoring tty hand-off signal 18\.")
     os.kill(berth, signal.SIGHUP)
     b.wait_line("signal SIGHUP")
     assert b.wait() == 0

@@ -75,6 +75,9 @@ struct Options {
   ChildSession session = ChildSession::kNewProcessGroup;
   TtyStop tty_stop = TtyStop::kForward;
   bool term_group_on_exit = false;  // SIGTERM the child's group once it exits (dumb-init)
+  // dumb-init's own debugging lines ("[dumb-init] Received signal 17."), word for word, in place
+  // of berth's log: -v or DUMB_INIT_DEBUG=1 under that name.
+  bool dumb_init_debug = false;
   bool pause = false;               // no program: reap until TERM or INT (catatonit -P)
   bool close_inherited_fds = false; // close berth's copies of fds >= 3 once the child runs
   bool chdir_root = false;          // chdir("/") once the child runs: keep no directory busy

@@ -13,8 +13,9 @@ namespace berth::config {
 absl::string_view Version();
 absl::string_view Commit();
 
-// The --version line: "berth 0.1.0 (git a1b2c3d)", or tini's "tini version 0.1.0 - git.a1b2c3d"
-// (which `docker info` parses) for tini and catatonit, or dumb-init's "dumb-init v0.1.0".
+// The --version line: "berth 0.1.0 (git a1b2c3d)"; under a peer's name, the peer's format and
+// the version of it berth matches: "tini version 0.19.0 - git.a1b2c3d" (which `docker info`
+// parses), catatonit's "tini version 0.1.7_catatonit", dumb-init's "dumb-init v1.2.5".
 std::string VersionText(Personality personality);
 
 // The license text printed by tini's -l and catatonit's -L.

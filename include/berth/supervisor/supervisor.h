@@ -30,6 +30,7 @@
 #include "berth/process/reaper.h"
 #include "berth/process/spawn.h"
 #include "berth/supervisor/shutdown_plan.h"
+#include "berth/supervisor/trace.h"
 
 namespace berth::supervisor {
 
@@ -66,6 +67,9 @@ class Supervisor {
   // (TIOCNOTTY) sends berth a SIGHUP and a SIGCONT meant for nobody (dumb-init #136).
   void IgnoreNext(int sig) { ignore_once_.Add(sig); }
 
+  // Reports each event to `trace` too (dumb-init's -v); it must outlive the supervisor.
+  void SetTrace(Trace* trace) { trace_ = trace; }
+
   Phase phase() const { return phase_; }
   // The exit code berth ends with; valid once phase() is kDone.
   int ExitCode() const { return exit_code_; }
@@ -81,6 +85,7 @@ class Supervisor {
 
   void SetPhase(Phase phase);
   void Forward(int sig, absl::string_view why);
+  int TranslateTraced(int sig);
   void OnTerminalStop(int sig);
   void BeginShutdown(int sig);
   void ForwardStopSignal();
@@ -103,6 +108,7 @@ class Supervisor {
   std::unique_ptr<loop::Timer> deadline_timer_;
   std::vector<std::function<void(Phase)>> observers_;
   signals::SignalSet ignore_once_;
+  Trace* trace_ = nullptr;
 
   Phase phase_ = Phase::kRunning;
   pid_t child_pid_ = 0;

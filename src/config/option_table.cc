@@ -312,6 +312,7 @@ constexpr EnvSpec kEnv[] = {
     {"TINI_SUBREAPER", kBerthTini, "register as child subreaper",
      Assign<&Options::subreaper, true>},
     {"TINI_KILL_PROCESS_GROUP", kBerthTini, "send signals to the child's process group", SetGroup},
+    // Under the name tini, Parse applies it after the flags, with atoi(3)'s leniency, as tini.
     {"TINI_VERBOSITY", kBerthTini, "verbosity level (default 1)", EnvVerbosity},
     {"DUMB_INIT_SETSID", kForDumbInit, "as dumb-init: 0 keeps the child in berth's session (-c)",
      EnvSetsid},

@@ -1,6 +1,10 @@
 // SPDX-License-Identifier: MIT
 #include "berth/config/parse.h"
 
+#include <algorithm>
+#include <cstdlib>
+#include <string>
+
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "berth/base/status.h"
@@ -114,9 +118,19 @@ void ApplyDumbInitRewrites(Options& o) {
   }
 }
 
+// tini reads TINI_VERBOSITY after its flags (it wins over -v) with atoi(3): "abc" is 0.
+constexpr absl::string_view kTiniVerbosity = "TINI_VERBOSITY";
+
+void ApplyTiniVerbosity(Options& o, const Environment& env) {
+  auto it = env.find(kTiniVerbosity);
+  if (it == env.end()) return;
+  o.verbosity = std::max(0, std::atoi(std::string(it->second).c_str()));
+}
+
 absl::Status ApplyEnv(Options& o, const Environment& env) {
   for (const EnvSpec& spec : EnvTable()) {
     if (!(spec.who & WhoBit(o.personality))) continue;
+    if (o.personality == Personality::kTini && spec.name == kTiniVerbosity) continue;
     auto it = env.find(spec.name);
     if (it == env.end()) continue;
     absl::Status status = spec.apply(o, it->second);
@@ -211,6 +225,7 @@ absl::StatusOr<Invocation> Parse(Personality personality, const std::vector<absl
     }
   }
   for (; i < args.size(); ++i) o.command.emplace_back(args[i]);
+  if (personality == Personality::kTini) ApplyTiniVerbosity(o, env);
   BERTH_RETURN_IF_ERROR(Validate(o));
   if (personality == Personality::kDumbInit) ApplyDumbInitRewrites(o);
   return inv;

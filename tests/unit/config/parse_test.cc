@@ -69,6 +69,12 @@ TEST_SUITE("config") {
     CHECK(o.subreaper);
     CHECK(o.target == SignalTarget::kProcessGroup);
     CHECK(o.verbosity == 3);
+    // As tini: read after the flags (it wins over -v), with atoi's leniency.
+    CHECK(Must(Personality::kTini, {"-vv", "true"}, {{"TINI_VERBOSITY", "0"}}).verbosity == 0);
+    CHECK(Must(Personality::kTini, {"true"}, {{"TINI_VERBOSITY", "abc"}}).verbosity == 0);
+    CHECK(Must(Personality::kTini, {"true"}, {{"TINI_VERBOSITY", "2x"}}).verbosity == 2);
+    // Under berth's own name a bad value is an error, and -v counts from it.
+    CHECK(Must(Personality::kBerth, {"-v", "true"}, {{"TINI_VERBOSITY", "2"}}).verbosity == 3);
   }
 
   TEST_CASE("berth's long options") {

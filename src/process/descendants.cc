@@ -2,6 +2,7 @@
 #include "berth/process/descendants.h"
 
 #include <dirent.h>
+#include <unistd.h>
 
 #include <map>
 
@@ -10,10 +11,13 @@
 
 namespace berth::process {
 
-std::vector<ProcessInfo> Descendants(pid_t root) {
+namespace {
+
+// Every living process, zombies left out: they are already dead and wait only for the reaper.
+std::map<pid_t, ProcStat> LiveProcesses() {
   std::map<pid_t, ProcStat> live;
   DIR* dir = ::opendir("/proc");
-  if (dir == nullptr) return {};
+  if (dir == nullptr) return live;
   while (dirent* d = ::readdir(dir)) {
     pid_t pid;
     if (!absl::SimpleAtoi(d->d_name, &pid)) continue;
@@ -21,6 +25,13 @@ std::vector<ProcessInfo> Descendants(pid_t root) {
     if (s && s->state != 'Z' && s->state != 'X') live.emplace(pid, std::move(*s));
   }
   ::closedir(dir);
+  return live;
+}
+
+}  // namespace
+
+std::vector<ProcessInfo> Descendants(pid_t root) {
+  const std::map<pid_t, ProcStat> live = LiveProcesses();
   std::vector<ProcessInfo> out;
   for (const auto& [pid, e] : live) {
     // Walk up; pids that vanished mid-scan end the chain, and the step bound guards against a
@@ -35,6 +46,16 @@ std::vector<ProcessInfo> Descendants(pid_t root) {
       if (up == live.end()) break;
       p = up->second.ppid;
     }
+  }
+  return out;
+}
+
+std::vector<ProcessInfo> Supervised() {
+  const pid_t self = ::getpid();
+  if (self != 1) return Descendants(self);
+  std::vector<ProcessInfo> out;
+  for (const auto& [pid, e] : LiveProcesses()) {
+    if (pid != self) out.push_back({pid, CommandLine(pid, e.comm)});
   }
   return out;
 }

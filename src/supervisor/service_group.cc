@@ -239,7 +239,7 @@ void ServiceGroup::AfterReap() {
   if (reaper_.HasChildren() && options_.teardown) {
     if (!leftovers_termed_) {
       leftovers_termed_ = true;
-      std::vector<process::ProcessInfo> left = process::Descendants(::getpid());
+      std::vector<process::ProcessInfo> left = process::Supervised();
       for (const auto& p : left) ::kill(p.pid, SIGTERM);
       log::Info("services are down; sent SIGTERM to {} leftover process(es)", left.size());
       if (!deadline_->Armed()) (void)deadline_->Arm(config::kDefaultTeardownWait);
@@ -257,7 +257,7 @@ void ServiceGroup::AfterReap() {
 
 void ServiceGroup::KillEverything() {
   for (auto& s : services_) s->Signal(SIGKILL, true);
-  for (const auto& p : process::Descendants(::getpid())) {
+  for (const auto& p : process::Supervised()) {
     if (::kill(p.pid, SIGKILL) == 0) log::Warn("killed pid {} ({}) at the deadline", p.pid, p.command);
   }
 }

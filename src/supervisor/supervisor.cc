@@ -237,7 +237,7 @@ void Supervisor::AfterReap() {
 void Supervisor::TearDownLeftovers() {
   SetPhase(Phase::kTearingDown);
   if (drain_timer_->Armed()) (void)drain_timer_->Disarm();
-  terminated_ = process::Descendants(::getpid());
+  terminated_ = process::Supervised();
   for (const process::ProcessInfo& p : terminated_) {
     if (::kill(p.pid, SIGTERM) < 0) {
       if (errno != ESRCH) log::Error("kill({}, SIGTERM): {}", p.pid, std::strerror(errno));
@@ -253,7 +253,7 @@ void Supervisor::TearDownLeftovers() {
 
 void Supervisor::KillEverything() {
   SetPhase(Phase::kKilling);
-  for (const process::ProcessInfo& p : process::Descendants(::getpid())) {
+  for (const process::ProcessInfo& p : process::Supervised()) {
     if (::kill(p.pid, SIGKILL) < 0) {
       if (errno != ESRCH) log::Error("kill({}, SIGKILL): {}", p.pid, std::strerror(errno));
       continue;

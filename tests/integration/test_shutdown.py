@@ -6,6 +6,7 @@ exact; upper bounds leave the machine's noise room.
 """
 import json
 import signal
+import subprocess
 import time
 
 import pytest
@@ -157,3 +158,21 @@ def test_summary_as_json():
 def test_pid1_without_grace_says_so():
     r = run(["--", TESTBIN, "exit", "0"], pid1=True)
     assert "no --grace" in r.stderr
+
+
+def test_as_pid1_the_deadline_kills_what_docker_exec_started_too():
+    """A process entered into the namespace from outside (docker exec, kubectl exec) is no
+    descendant of berth's, but the container's: berth kills and names it at the deadline, rather
+    than leave it to the kernel when PID 1 exits."""
+    b = Berth(["--grace", "1s", "--", TESTBIN, "signals", "--ignore", "TERM"])
+    b.wait_line("^ready$")
+    entered = subprocess.Popen(["nsenter", "-t", str(b.pid), "-p", "-m", "--",
+                                TESTBIN, "signals", "--ignore", "TERM"],
+                               stdout=subprocess.PIPE, text=True)
+    assert entered.stdout.readline() == "ready\n"
+    b.kill(signal.SIGTERM)
+    assert b.wait() == 137
+    assert entered.wait(timeout=10) == -signal.SIGKILL
+    killed = [line for line in b.lines["err"] if "killed pid" in line and "at the deadline" in line]
+    assert len(killed) == 2, b.err  # the child and the entered process
+    assert "killed=2" in summary(b)

@@ -69,8 +69,7 @@ absl::StatusOr<std::unique_ptr<ChildPrivileges>> ChildPrivileges::Prepare(
 
 absl::Status ChildPrivileges::PrepareUser(const std::string& spec, char** envp) {
   const std::string passwd = ReadFileOrEmpty("/etc/passwd");
-  BERTH_ASSIGN_OR_RETURN(Credentials c,
-                         ResolveUser(spec, passwd, ReadFileOrEmpty("/etc/group")));
+  BERTH_ASSIGN_OR_RETURN(Credentials c, ResolveUser(spec, passwd, ReadFileOrEmpty("/etc/group")));
   const std::string home = ChildHome(c, FindEnv(envp, "HOME"), passwd);
   const char* current = FindEnv(envp, "HOME");
   if (current == nullptr || home != current) environment_ = WithHome(envp, home);
@@ -92,6 +91,17 @@ absl::Status ChildPrivileges::PrepareSeccomp(const ChildRequest& request) {
   for (const std::string& list : request.seccomp_deny) {
     BERTH_ASSIGN_OR_RETURN(SeccompFilter f, ParseDenyList(list));
     filters.push_back(std::move(f));
+  }
+  // The filters are loaded before the exec itself: one that refuses execve would leave the child
+  // unable to start, or even to say why (its report may need write(2), also refused).
+  const std::optional<int> execve = SyscallNumber("execve");
+  for (size_t i = 0; execve && i < filters.size(); ++i) {
+    if (!MayAllow(filters[i], *execve)) {
+      const std::string source =
+          i == 0 && !request.seccomp_profile.empty() ? request.seccomp_profile : "--seccomp-deny";
+      return absl::InvalidArgumentError(absl::StrCat(
+          "seccomp: ", source, " never allows execve, so the program could not start"));
+    }
   }
   for (const SeccompFilter& f : filters) {
     absl::StatusOr<BpfProgram> prog = Compile(f);

@@ -138,6 +138,19 @@ std::string SyscallName(int number) {
   return out;
 }
 
+bool MayAllow(const SeccompFilter& filter, int number) {
+  auto allows = [](const SeccompAction& a) {
+    return a.kind == SeccompAction::kAllow || a.kind == SeccompAction::kLog;
+  };
+  bool denied = !allows(filter.default_action);
+  for (const SyscallRule& rule : filter.rules) {
+    if (rule.number != number) continue;
+    if (allows(rule.action)) return true;
+    if (rule.args.empty()) denied = true;
+  }
+  return !denied;
+}
+
 absl::StatusOr<SeccompFilter> ParseDenyList(absl::string_view list) {
   SeccompFilter f;
   f.default_action = {SeccompAction::kAllow, 0};

@@ -200,6 +200,11 @@ def test_a_docker_layout_profile_applies(tmp_path):
     ('{"defaultAction": "SCMP_ACT_ALLOW", "syscalls": [{"names": ["read", "nosuchcall"], '
      '"action": "SCMP_ACT_ERRNO"}]}',
      "profile.json: syscalls[0].names[1]: unknown system call 'nosuchcall'"),
+    # Nothing but read and write allowed: the program could never be exec'd (it crashed with
+    # SIGSEGV, saying nothing, before berth checked).
+    ('{"defaultAction": "SCMP_ACT_ERRNO", "syscalls": [{"names": ["read", "write"], '
+     '"action": "SCMP_ACT_ALLOW"}]}',
+     "profile.json never allows execve, so the program could not start"),
 ])
 def test_bad_profiles_are_exit_2_with_the_position(tmp_path, text, message):
     profile = tmp_path / "profile.json"

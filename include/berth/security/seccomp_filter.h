@@ -57,6 +57,10 @@ std::optional<int> SyscallNumber(absl::string_view name);
 // The name of a native system call number; empty when unknown.
 std::string SyscallName(int number);
 
+// False when `filter` can never allow the call `number`, whatever its arguments: no allowing
+// rule for it, and a default or an unconditional rule that denies it.
+bool MayAllow(const SeccompFilter& filter, int number);
+
 // "mount,ptrace" -> a filter that allows everything else and fails those with EPERM.
 // An unknown name is InvalidArgument naming it and its place ("item 2").
 absl::StatusOr<SeccompFilter> ParseDenyList(absl::string_view list);

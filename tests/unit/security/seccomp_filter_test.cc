@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
-#include <doctest/doctest.h>
+#include "berth/security/seccomp_filter.h"
 
+#include <doctest/doctest.h>
 #include <linux/seccomp.h>
 #include <sys/prctl.h>
 #include <sys/syscall.h>
@@ -11,13 +12,27 @@
 #include <string>
 #include <vector>
 
-#include "berth/security/seccomp_filter.h"
 #include "security/syscall_names.h"
 
 namespace berth::security {
 namespace {
 
 TEST_SUITE("security") {
+  TEST_CASE("MayAllow: whether a filter can ever let a call through") {
+    const int execve = *SyscallNumber("execve");
+    const SeccompAction allow{SeccompAction::kAllow, 0};
+    const SeccompAction eperm{SeccompAction::kErrno, EPERM};
+    CHECK(MayAllow(SeccompFilter{allow, {}, {}}, execve));
+    CHECK_FALSE(MayAllow(SeccompFilter{eperm, {}, {}}, execve));
+    CHECK(MayAllow(SeccompFilter{eperm, {}, {{"execve", execve, allow, {}}}}, execve));
+    CHECK_FALSE(MayAllow(SeccompFilter{allow, {}, {{"execve", execve, eperm, {}}}}, execve));
+    // A deny with a condition on the arguments may still let some calls through.
+    const ArgCondition first_is_zero{ArgCondition::kEqual, 0, 0, 0};
+    CHECK(MayAllow(SeccompFilter{allow, {}, {{"execve", execve, eperm, {first_is_zero}}}}, execve));
+    CHECK(MayAllow(*ParseDenyList("mount,ptrace"), execve));
+    CHECK_FALSE(MayAllow(*ParseDenyList("mount,execve"), execve));
+  }
+
   TEST_CASE("the compiled-in syscall names agree with libseccomp's") {
     int both = 0;
     for (int nr = 0; nr < 1024; ++nr) {
@@ -63,7 +78,8 @@ TEST_SUITE("security") {
 
   TEST_CASE("CompileAllowlist allows the listed calls and refuses the rest, like Compile") {
     std::vector<int> numbers;
-    for (const char* name : {"getpid", "exit", "exit_group"}) numbers.push_back(*SyscallNumber(name));
+    for (const char* name : {"getpid", "exit", "exit_group"})
+      numbers.push_back(*SyscallNumber(name));
     const SeccompAction eperm{SeccompAction::kErrno, EPERM};
     absl::StatusOr<BpfProgram> direct = CompileAllowlist(numbers, eperm);
     REQUIRE(direct.ok());

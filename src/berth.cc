@@ -268,7 +268,23 @@ int Run(const Options& o, loop::Loop& loop, process::Reaper& reaper, process::Sp
   return stopped_unhealthy ? kUnhealthyExitCode : sup->ExitCode();
 }
 
-int Usage(const absl::Status& status, Personality personality) {
+// --log-format json among berth's options, looked for by hand: the parse that failed may not
+// have reached it, and a log collector expecting JSON must get the usage error as JSON too.
+bool AskedForJsonLogs(const std::vector<absl::string_view>& args) {
+  for (size_t i = 0; i < args.size() && args[i] != "--"; ++i) {
+    if (args[i] == "--log-format=json") return true;
+    if (args[i] == "--log-format" && i + 1 < args.size() && args[i + 1] == "json") return true;
+  }
+  return false;
+}
+
+int Usage(const absl::Status& status, Personality personality,
+          const std::vector<absl::string_view>& args) {
+  if (personality == Personality::kBerth && AskedForJsonLogs(args)) {
+    log::Init("berth", 0, log::Format::kJson);
+    log::Error("{} (see berth --help)", status.message());
+    return config::UsageExitCode(personality);
+  }
   const std::string text = config::UsageErrorText(personality, status);
   std::fwrite(text.data(), 1, text.size(), stderr);
   return config::UsageExitCode(personality);
@@ -299,14 +315,14 @@ int Main(int argc, char** argv, char** envp) {
   std::vector<absl::string_view> args(argv + (argc > 0 ? 1 : 0), argv + argc);
   const config::Environment env = ReadEnvironment(envp);
   absl::StatusOr<config::Invocation> inv = config::Parse(personality, args, env);
-  if (!inv.ok()) return Usage(inv.status(), personality);
+  if (!inv.ok()) return Usage(inv.status(), personality, args);
   if (inv->kind == config::Invocation::Kind::kPrint) {
     std::fwrite(inv->text.data(), 1, inv->text.size(), inv->to_stderr ? stderr : stdout);
     return 0;
   }
   const Options& o = inv->options;
   absl::StatusOr<health::Settings> health_settings = HealthSettings(o);
-  if (!health_settings.ok()) return Usage(health_settings.status(), personality);
+  if (!health_settings.ok()) return Usage(health_settings.status(), personality, args);
   log::Init(name, o.verbosity, o.log_format);
   std::unique_ptr<DumbInitTrace> trace;
   if (o.dumb_init_debug) {

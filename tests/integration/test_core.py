@@ -181,3 +181,14 @@ def test_log_lines_are_json_with_log_format_json():
     for line in lines:
         event = json.loads(line)
         assert {"time", "level", "msg"} <= event.keys()
+
+
+@pytest.mark.parametrize("args", [["--log-format", "json", "--grace", "soon", "--", "true"],
+                                  ["--log-format=json", "--healthz", "8081", "--", "true"]])
+def test_a_usage_error_is_json_too_with_log_format_json(args):
+    import json
+    r = run(args)
+    assert r.returncode == 2
+    [line] = r.stderr.strip().splitlines()
+    event = json.loads(line)
+    assert event["level"] == "error" and event["msg"].endswith("(see berth --help)"), event

@@ -85,6 +85,9 @@ after = ["a"]
     };
     const Row rows[] = {
         {"[[service]]\nname = \"a\"\ncommand = \"true\"\nbogus = 1\n", "berth.toml:4: bogus: unknown key"},
+        // toml++ asserted (abort, exit 134) on these before berth turned its asserts off.
+        {"[[service]]\n[ = [\"/usr/b\"]\n", "berth.toml:2: Error while parsing key"},
+        {"[[[service]]\nname = \"a\"\n", "berth.toml:1: Error while parsing"},
         {"[[service]]\nname = \"a\"\ncommand = 5\n", "berth.toml:3: command: want an array of strings"},
         {"[[service]]\nname = \"a\"\ncommand = \"true\"\nessential = \"yes\"\n",
          "berth.toml:4: essential: want true or false"},

@@ -18,6 +18,7 @@
 #include <set>
 
 #include "absl/strings/ascii.h"
+#include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "berth/base/status.h"
 #include "berth/config/duration.h"
@@ -198,8 +199,9 @@ Status SetAfter(ServiceSpec& s, const toml::node& n, const Where& w) {
 Status SetReady(ServiceSpec& s, const toml::node& n, const Where& w) {
   const toml::table* t = n.as_table();
   if (t == nullptr || t->size() != 1) {
-    return Error(w, "want one of { http = URL }, { tcp = \"HOST:PORT\" }, { log = \"REGEX\" }, "
-                    "{ exit = 0 }");
+    return Error(w,
+                 "want one of { http = URL }, { tcp = \"HOST:PORT\" }, { log = \"REGEX\" }, "
+                 "{ exit = 0 }");
   }
   // toml++'s iterator owns the pair its operator* refers to: keep the iterator alive.
   const auto first = t->begin();
@@ -210,7 +212,8 @@ Status SetReady(ServiceSpec& s, const toml::node& n, const Where& w) {
     return absl::OkStatus();
   }
   static const std::map<std::string, ReadySpec::Kind, std::less<>> kKinds = {
-      {"http", ReadySpec::Kind::kHttp}, {"tcp", ReadySpec::Kind::kTcp},
+      {"http", ReadySpec::Kind::kHttp},
+      {"tcp", ReadySpec::Kind::kTcp},
       {"log", ReadySpec::Kind::kLog}};
   auto it = kKinds.find(Key(k));
   if (it == kKinds.end()) return Error(w, absl::StrCat("unknown readiness kind '", Key(k), "'"));
@@ -222,7 +225,8 @@ Status SetReady(ServiceSpec& s, const toml::node& n, const Where& w) {
 
 Status ApplyHealthKey(HealthSpec& h, absl::string_view key, const toml::node& v, const Where& w) {
   static const std::map<std::string, HealthSpec::Kind, std::less<>> kKinds = {
-      {"cmd", HealthSpec::Kind::kCmd}, {"http", HealthSpec::Kind::kHttp},
+      {"cmd", HealthSpec::Kind::kCmd},
+      {"http", HealthSpec::Kind::kHttp},
       {"tcp", HealthSpec::Kind::kTcp}};
   if (auto it = kKinds.find(key); it != kKinds.end()) {
     if (h.kind != HealthSpec::Kind::kNone) return Error(w, "give one of cmd, http or tcp");
@@ -321,16 +325,108 @@ Status CheckGraph(const std::vector<ServiceSpec>& services, absl::string_view pa
   return absl::OkStatus();
 }
 
+// TOML allows non-ASCII only inside strings and comments. toml++ 3.3 checks a stray byte
+// elsewhere against Unicode's whitespace with a table that reaches __builtin_unreachable for
+// much of U+00A1..U+0499 ("é" after a value: undefined behaviour, found by the fuzz target), so
+// such a byte is refused here first, by a scan that knows just enough TOML to skip strings and
+// comments. A quote opens a string only where a value or a key starts (at the start of a line,
+// after '=', ',' or '{', or after a '[' that itself stands there, blanks between): toml++ scans a
+// stray quote in a bad value ("01"x", "--[") as part of that value, through the whitespace check.
+absl::Status CheckAsciiOutsideStrings(absl::string_view text, absl::string_view path) {
+  enum class In { kCode, kComment, kBasic, kLiteral, kMultiBasic, kMultiLiteral } in = In::kCode;
+  int line = 1;
+  bool may_open = true;  // at a place where a value or a key starts
+  for (size_t i = 0; i < text.size(); ++i) {
+    const char c = text[i];
+    const absl::string_view rest = text.substr(i);
+    if (c == '\n') {
+      ++line;
+      if (in == In::kComment || in == In::kBasic || in == In::kLiteral) in = In::kCode;
+      if (in == In::kCode) may_open = true;
+      continue;
+    }
+    switch (in) {
+      case In::kCode: {
+        if (static_cast<unsigned char>(c) >= 0x80) {
+          return absl::InvalidArgumentError(
+              absl::StrCat(path, ":", line, ": a non-ASCII character outside a string or comment"));
+        }
+        if (c == '#') in = In::kComment;
+        const bool opens = may_open;
+        if (c == '=' || c == ',' || c == '{') {
+          may_open = true;
+        } else if (c != ' ' && c != '\t' && c != '[') {
+          may_open = false;
+        }
+        if (!opens) break;
+        if (absl::StartsWith(rest, "\"\"\"")) {
+          in = In::kMultiBasic;
+          i += 2;
+        } else if (absl::StartsWith(rest, "'''")) {
+          in = In::kMultiLiteral;
+          i += 2;
+        } else if (c == '"') {
+          in = In::kBasic;
+        } else if (c == '\'') {
+          in = In::kLiteral;
+        }
+        break;
+      }
+      case In::kBasic:
+      case In::kMultiBasic:
+        if (c == '\\') {
+          // toml++ checks what follows a backslash (an escape, or the whitespace a line-ending
+          // backslash trims) against the same table, so that must be ASCII too.
+          size_t j = i + 1;
+          while (j < text.size() &&
+                 absl::string_view(" \t\r\n").find(text[j]) != absl::string_view::npos) {
+            if (text[j++] == '\n') ++line;
+          }
+          if (j < text.size() && static_cast<unsigned char>(text[j]) >= 0x80) {
+            return absl::InvalidArgumentError(
+                absl::StrCat(path, ":", line, ": a non-ASCII character right after a backslash"));
+          }
+          i = j == i + 1 ? j : j - 1;
+        } else if (in == In::kBasic && c == '"') {
+          in = In::kCode;
+          may_open = false;
+        } else if (in == In::kMultiBasic && absl::StartsWith(rest, "\"\"\"")) {
+          in = In::kCode;
+          may_open = false;
+          i += 2;
+        }
+        break;
+      case In::kLiteral:
+        if (c == '\'') {
+          in = In::kCode;
+          may_open = false;
+        }
+        break;
+      case In::kMultiLiteral:
+        if (absl::StartsWith(rest, "'''")) {
+          in = In::kCode;
+          may_open = false;
+          i += 2;
+        }
+        break;
+      case In::kComment:
+        break;
+    }
+  }
+  return absl::OkStatus();
+}
+
 }  // namespace
 
 absl::StatusOr<std::vector<ServiceSpec>> ParseServiceFile(absl::string_view text,
                                                           absl::string_view path) {
-  toml::parse_result parsed =
-      toml::parse(std::string_view(text.data(), text.size()), std::string_view(path.data(), path.size()));
+  BERTH_RETURN_IF_ERROR(CheckAsciiOutsideStrings(text, path));
+  toml::parse_result parsed = toml::parse(std::string_view(text.data(), text.size()),
+                                          std::string_view(path.data(), path.size()));
   if (!parsed) {
     const toml::parse_error& e = parsed.error();
-    return absl::InvalidArgumentError(absl::StrCat(path, ":", e.source().begin.line, ": ",
-                                                   std::string(e.description())));
+    return absl::InvalidArgumentError(
+        absl::StrCat(path, ":", e.source().begin.line, ": ", std::string(e.description())));
   }
   const toml::table& root = parsed.table();
   std::vector<ServiceSpec> services;

@@ -59,6 +59,16 @@ TEST_SUITE("config") {
     CHECK(StartOrder(*s) == std::vector<size_t>{0, 1});
   }
 
+  TEST_CASE("non-ASCII text is fine in strings and comments") {
+    absl::StatusOr<std::vector<ServiceSpec>> specs = ParseServiceFile(
+        "# d\u00e9marre le service\n[[service]]\nname = \"cafe\"\n"
+        "command = [\"echo\", \"h\u00e9llo \u3042\", 'na\u00efve']\n"
+        "env = { GREETING = \"\"\"\u00e9t\u00e9\"\"\" }\n",
+        "berth.toml");
+    REQUIRE_MESSAGE(specs.ok(), specs.status().message());
+    CHECK((*specs)[0].command[1] == "h\u00e9llo \u3042");
+  }
+
   TEST_CASE("start order follows after, stable in file order") {
     absl::StatusOr<std::vector<ServiceSpec>> s = ParseServiceFile(R"(
 [[service]]
@@ -88,6 +98,13 @@ after = ["a"]
         // toml++ asserted (abort, exit 134) on these before berth turned its asserts off.
         {"[[service]]\n[ = [\"/usr/b\"]\n", "berth.toml:2: Error while parsing key"},
         {"[[[service]]\nname = \"a\"\n", "berth.toml:1: Error while parsing"},
+        // Non-ASCII outside strings and comments: toml++ 3.3 ran into __builtin_unreachable.
+        {"[[service]]\nname = \"a\"\ncommand = \"true\" \u00e9\n",
+         "berth.toml:3: a non-ASCII character outside a string or comment"},
+        {"[[service]]\nname = \"a\"\ncommand = ---[\"\u00e9\"]\n",
+         "berth.toml:3: a non-ASCII character outside a string or comment"},
+        {"[[service]]\nname = \"a\"\ncommand = \"\"\"x \\\n\u00e9\"\"\"\n",
+         "berth.toml:4: a non-ASCII character right after a backslash"},
         {"[[service]]\nname = \"a\"\ncommand = 5\n", "berth.toml:3: command: want an array of strings"},
         {"[[service]]\nname = \"a\"\ncommand = \"true\"\nessential = \"yes\"\n",
          "berth.toml:4: essential: want true or false"},

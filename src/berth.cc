@@ -149,6 +149,7 @@ process::SpawnSpec ChildSpec(const Options& o) {
       std::free(cwd);
     }
   }
+  spec.default_signal_actions = o.personality == Personality::kDumbInit;
   switch (o.session) {
     case config::ChildSession::kNewSession: spec.session = process::Session::kNewSession; break;
     case config::ChildSession::kInherit: spec.session = process::Session::kInherit; break;

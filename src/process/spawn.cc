@@ -143,6 +143,15 @@ int TakeTerminal(Session session) {
       ::sigaction(SIGTTOU, &spec.ttou_action, nullptr) < 0) {
     Fail(fd, kStepSignals, errno);
   }
+  if (spec.default_signal_actions) {
+    struct sigaction dfl {};
+    dfl.sa_handler = SIG_DFL;
+    for (int sig = 1; sig <= 31; ++sig) {
+      if (sig != SIGKILL && sig != SIGSTOP && ::sigaction(sig, &dfl, nullptr) < 0) {
+        Fail(fd, kStepSignals, errno);
+      }
+    }
+  }
   for (size_t i = 0; i < spec.pre_exec.size(); ++i) {
     if (int err = spec.pre_exec[i].run(spec.pre_exec[i].context)) Fail(fd, static_cast<int>(i), err);
   }

@@ -61,12 +61,13 @@ def test_tini_name_gives_tinis_version_format(installed):
     r = sh("/usr/lib/berth/tini", "--version")
     assert r.returncode == 0
     # docker info parses this line: "tini version X - git.COMMIT"
-    assert re.fullmatch(rf"tini version {re.escape(installed)} - git\.\w+\n", r.stdout), r.stdout
+    # (the tini version berth reproduces, and berth's own commit)
+    assert re.fullmatch(r"tini version 0\.19\.0 - git\.\w+\n", r.stdout), r.stdout
 
 
 def test_dumb_init_name_acts_as_dumb_init(installed):
     # dumb-init prints its version on stderr (dumb-init.c: fprintf(stderr, ...)).
-    assert sh("/usr/lib/berth/dumb-init", "--version").stderr == f"dumb-init v{installed}\n"
+    assert sh("/usr/lib/berth/dumb-init", "--version").stderr == "dumb-init v1.2.5\n"
     assert sh("/usr/lib/berth/dumb-init", "sh", "-c", "exit 5").returncode == 5
 
 

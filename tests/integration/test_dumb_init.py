@@ -362,3 +362,13 @@ def test_pid1_reaps_zombies(dumb_init):
     """tests/test-zombies: orphans re-parented to PID 1 are reaped."""
     r = run([TESTBIN, "orphans", "200"], binary=dumb_init, pid1=True)
     assert r.returncode == 0, r.stdout + r.stderr
+
+
+def test_child_gets_default_signal_actions_even_when_berth_ignored_them(dumb_init):
+    """exit_status_test.py under nohup: dumb-init handles every signal, so exec resets them for the
+    child; a SIGHUP berth inherited as ignored must not stay ignored in dumb-init's child."""
+    def ignore_hup():
+        signal.signal(signal.SIGHUP, signal.SIG_IGN)
+    r = subprocess.run([dumb_init, "sh", "-c", "kill -HUP $$; exit 0"], preexec_fn=ignore_hup,
+                       capture_output=True, text=True, timeout=30)
+    assert r.returncode == 128 + signal.SIGHUP, r.stderr

@@ -48,6 +48,9 @@ struct SpawnSpec {
   sigset_t sigmask{};
   struct sigaction ttin_action{};
   struct sigaction ttou_action{};
+  // Every signal from 1 to 31 back to SIG_DFL, also those berth inherited as ignored (nohup's
+  // SIGHUP): dumb-init's child gets that, since dumb-init handles them all and exec resets handlers.
+  bool default_signal_actions = false;
   std::vector<PreExecStep> pre_exec;
   // The child's environment ("KEY=VALUE" entries); none: berth's own (environ).
   std::optional<std::vector<std::string>> env;

@@ -81,11 +81,11 @@ class Berth:
     """One berth process; its stdout and stderr are read into line lists by two threads."""
 
     def __init__(self, args, pid1=True, binary=BERTH, env=None, stdin=subprocess.DEVNULL,
-                 preexec_fn=None, pass_fds=()):
+                 preexec_fn=None, pass_fds=(), unshare=("-p", "-f", "--mount-proc")):
         cmd = [binary] + list(args)
         if pid1:
             need_pid_namespace()
-            cmd = ["unshare", "-p", "-f", "--mount-proc"] + cmd
+            cmd = ["unshare", *unshare] + cmd
         self.pid1 = pid1
         full_env = dict(os.environ)
         full_env.update(env or {})

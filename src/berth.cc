@@ -20,6 +20,7 @@
 #include "berth/log/log.h"
 #include "berth/loop/loop.h"
 #include "berth/loop/signal_source.h"
+#include "berth/process/descriptor_reserve.h"
 #include "berth/process/inherited_fds.h"
 #include "berth/process/reaper.h"
 #include "berth/process/spawn.h"
@@ -359,6 +360,7 @@ int Main(int argc, char** argv, char** envp) {
     log::Error("{}", s.message());
     return kSetupFailure;
   }
+  process::ReserveDescriptors();
   // The one loop: --wait-for runs on it first, then the child or the services.
   absl::StatusOr<loop::Loop> loop = loop::Loop::Create();
   if (!loop.ok()) {

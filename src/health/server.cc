@@ -65,11 +65,19 @@ void Server::OnAccept() noexcept {
       continue;
     }
     if (errno == EINTR || errno == ECONNABORTED) continue;
-    if (errno == EAGAIN) return;
+    if (errno == EAGAIN) {
+      // The backlog is drained: the shortage is over.
+      if (accept_failing_) log::Notice("health endpoint on {} accepts connections again", where_);
+      accept_failing_ = false;
+      return;
+    }
     // Out of descriptors or memory: the listener would stay ready and spin the loop, so stop
     // watching it and retry from the timer.
-    log::Warn("accept4 on {}: {}; pausing the health endpoint briefly", where_,
-              std::strerror(errno));
+    if (!accept_failing_) {
+      accept_failing_ = true;
+      log::Warn("accept4 on {}: {}; retrying every {} until a descriptor is free", where_,
+                std::strerror(errno), absl::FormatDuration(kAcceptRetry));
+    }
     (void)loop_.Modify(listener_.Get(), 0);
     accept_paused_ = true;
     ArmTimer();

@@ -7,6 +7,7 @@
 #include <map>
 
 #include "absl/strings/numbers.h"
+#include "berth/process/descriptor_reserve.h"
 #include "berth/process/proc_state.h"
 
 namespace berth::process {
@@ -16,6 +17,7 @@ namespace {
 // Every living process, zombies left out: they are already dead and wait only for the reaper.
 std::map<pid_t, ProcStat> LiveProcesses() {
   std::map<pid_t, ProcStat> live;
+  UsingReserve reserve;
   DIR* dir = ::opendir("/proc");
   if (dir == nullptr) return live;
   while (dirent* d = ::readdir(dir)) {

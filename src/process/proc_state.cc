@@ -9,6 +9,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
 #include "berth/base/unique_fd.h"
+#include "berth/process/descriptor_reserve.h"
 
 namespace berth::process {
 namespace {
@@ -16,6 +17,7 @@ namespace {
 constexpr size_t kMaxFile = 64 * 1024;  // a command line longer than this is cut
 
 std::string ReadSmallFile(const std::string& path) {
+  UsingReserve reserve;
   base::UniqueFd fd(::open(path.c_str(), O_RDONLY | O_CLOEXEC));
   if (!fd.Valid()) return "";
   std::string out;
@@ -62,6 +64,7 @@ std::string CommandLine(pid_t pid, const std::string& comm) {
 
 std::vector<pid_t> ChildrenOf(pid_t pid) {
   std::vector<pid_t> out;
+  UsingReserve reserve;
   DIR* dir = ::opendir(absl::StrCat("/proc/", pid, "/task").c_str());
   if (dir == nullptr) return out;
   while (dirent* d = ::readdir(dir)) {

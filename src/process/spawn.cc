@@ -16,6 +16,7 @@
 #include "absl/strings/str_split.h"
 #include "berth/base/status.h"
 #include "berth/base/unique_fd.h"
+#include "berth/process/descriptor_reserve.h"
 
 extern char** environ;
 
@@ -200,6 +201,7 @@ absl::StatusOr<pid_t> Spawn(const SpawnSpec& spec) {
   p.sh_argv.insert(p.sh_argv.end(), p.argv.begin() + 1, p.argv.end());
   PrepareEnvironment(p, spec);
 
+  UsingReserve reserve;  // declared before the pipe, so set aside again after it is closed
   int fds[2];
   if (::pipe2(fds, O_CLOEXEC) < 0) return base::ErrnoError("pipe2");
   base::UniqueFd read_end(fds[0]);

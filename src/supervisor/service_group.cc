@@ -260,6 +260,7 @@ void ServiceGroup::KillEverything() {
   for (const auto& p : process::Supervised()) {
     if (::kill(p.pid, SIGKILL) == 0) log::Warn("killed pid {} ({}) at the deadline", p.pid, p.command);
   }
+  if (::getpid() == 1) (void)::kill(-1, SIGKILL);  // as Supervisor::KillEverything
 }
 
 }  // namespace berth::supervisor

@@ -264,6 +264,9 @@ void Supervisor::KillEverything() {
     log::Warn("killed pid {} ({}) at the deadline", p.pid, p.command);
     killed_.push_back(p);
   }
+  // As PID 1 one call reaches every other process in the namespace, whether /proc showed it or
+  // not; otherwise an unseen leftover would keep berth waiting for ever.
+  if (::getpid() == 1) (void)::kill(-1, SIGKILL);
 }
 
 void Supervisor::ArmDeadline(absl::Time at) {

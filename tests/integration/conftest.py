@@ -8,6 +8,7 @@ import pathlib
 import queue
 import re
 import signal
+import socket
 import subprocess
 import threading
 import time
@@ -45,6 +46,13 @@ def children_of(pid):
     except OSError:
         return []
     return [int(x) for x in text.split()]
+
+
+def free_port():
+    """A loopback port nothing listens on now (the kernel's pick, so tests never collide)."""
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
 
 
 def until(condition, timeout, what):

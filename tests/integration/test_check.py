@@ -6,12 +6,11 @@ Timing bounds are one-sided or generous: the machine may be busy.
 """
 import json
 import os
-import socket
 import subprocess
 
 import pytest
 
-from conftest import BERTH, TESTBIN, need_pid_namespace
+from conftest import BERTH, TESTBIN, free_port, need_pid_namespace
 
 PYTHON = "/usr/bin/python3"
 READY = ["--ready-log", "^ready$"]
@@ -33,12 +32,6 @@ def check_text(args, rc):
     r = check(args)
     assert r.returncode == rc, f"stdout: {r.stdout}\nstderr: {r.stderr}"
     return r
-
-
-def free_port():
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 @pytest.fixture(autouse=True)

@@ -12,14 +12,13 @@ import json
 import os
 import pwd
 import re
-import socket
 import threading
 import tomllib
 
 import pytest
 import yaml
 
-from conftest import ROOT, run
+from conftest import ROOT, free_port, run
 
 EXAMPLES = ROOT / "examples"
 # Images of one program under berth; examples/services (several, --config) is run for real by
@@ -57,12 +56,6 @@ def env_of(path):
 def healthcheck(path):
     [rest] = [r for w, r in instructions(path) if w == "HEALTHCHECK"]
     return json.loads(rest[rest.index("CMD") + 3:])
-
-
-def free_port():
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def test_there_are_three_dockerfiles():

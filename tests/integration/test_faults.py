@@ -5,13 +5,15 @@ return its exit status, whatever goes wrong around it. Each test is bounded and 
 import os
 import resource
 import signal
+import socket
 import subprocess
 import threading
 import time
 
 import pytest
 
-from conftest import BERTH, TESTBIN, Berth, children_of, need_pid_namespace, run, until
+from conftest import (BERTH, TESTBIN, Berth, children_of, free_port, need_pid_namespace, run,
+                      until)
 
 SANITIZED = os.environ.get("BERTH_SANITIZED") == "1"
 # berth holds 7 descriptors while it serves (stdio, epoll, signalfd, two timerfds) and 9 at its
@@ -190,3 +192,74 @@ def test_child_that_stops_itself(grace):
     assert b.ended - sent < 10, "berth waited for a deadline instead of continuing the child"
     b.wait_line("^continued$")
     assert "was stopped: sent SIGCONT" in b.err
+
+
+def cpu_seconds(pid):
+    fields = open(f"/proc/{pid}/stat").read().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def healthz_status(port):
+    try:
+        with socket.create_connection(("127.0.0.1", port), timeout=2) as s:
+            s.sendall(b"GET /healthz HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")
+            return int(s.recv(64).split(b" ")[1])
+    except OSError:
+        return None
+
+
+# berth holds 9 descriptors while it serves /healthz; 14 leaves room for 5 connections.
+HEALTHZ_NOFILE = 17 if SANITIZED else 14
+
+
+def test_out_of_descriptors_while_serving_health():
+    """Clients hold more connections than berth has descriptors: accept fails with EMFILE. The
+    listener would stay readable and spin the loop; berth stops watching it, retries every
+    100 ms, keeps forwarding signals, says so once, and serves again as soon as one is free."""
+    port = free_port()
+    b = Berth(["--healthz", f"127.0.0.1:{port}", "--", TESTBIN, "signals"],
+              preexec_fn=limited(resource.RLIMIT_NOFILE, HEALTHZ_NOFILE))
+    b.wait_line("^ready$")
+    until(lambda: healthz_status(port) == 200, 10, "/healthz to answer")
+    # The kernel completes handshakes into the backlog (64) whether berth accepts or not.
+    held = [socket.create_connection(("127.0.0.1", port), timeout=5) for _ in range(30)]
+    try:
+        b.wait_line("Too many open files", stream="err")
+        before, start = cpu_seconds(b.pid), time.monotonic()
+        b.kill(signal.SIGUSR1)
+        b.wait_line("^signal SIGUSR1$")
+        until(lambda: time.monotonic() - start > 1, 5, "a second of exhaustion")
+        busy = (cpu_seconds(b.pid) - before) / (time.monotonic() - start)
+        # A spinning loop would take a whole core; ten retries a second take next to nothing.
+        assert busy < 0.5, f"berth used {busy:.0%} of a CPU while out of descriptors"
+    finally:
+        for s in held:
+            s.close()
+    until(lambda: healthz_status(port) == 200, 10, "/healthz to answer again")
+    b.wait_line("accepts connections again", stream="err")
+    b.kill(signal.SIGTERM)
+    assert b.wait() == 0
+    assert sum("Too many open files" in l for l in b.lines["err"]) == 1, b.err
+    print(f"FIGURE emfile held=30 nofile={HEALTHZ_NOFILE} cpu_while_exhausted={busy:.1%}")
+
+
+def test_out_of_descriptors_at_teardown_still_finds_and_kills_leftovers():
+    """The teardown reads /proc to find leftovers; with every descriptor held by clients it found
+    none, so a leftover that ignores TERM kept berth (PID 1) waiting forever. berth keeps two
+    descriptors aside for its own /proc reads."""
+    port = free_port()
+    b = Berth(["-v", "--grace", "2s", "--healthz", f"127.0.0.1:{port}", "--", TESTBIN,
+               "signals", "--daemon-ignore-term"],
+              preexec_fn=limited(resource.RLIMIT_NOFILE, HEALTHZ_NOFILE))
+    b.wait_line("^ready$")
+    until(lambda: healthz_status(port) == 200, 10, "/healthz to answer")
+    held = [socket.create_connection(("127.0.0.1", port), timeout=5) for _ in range(30)]
+    try:
+        b.wait_line("Too many open files", stream="err")
+        b.kill(signal.SIGTERM)
+        assert b.wait(timeout=20) == 0
+    finally:
+        for s in held:
+            s.close()
+    assert "sent SIGTERM to 1 leftover" in b.err, b.err
+    assert "killed pid" in b.err, b.err

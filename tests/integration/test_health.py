@@ -16,7 +16,7 @@ import time
 
 import pytest
 
-from conftest import BERTH, TESTBIN, Berth, proc_status, run, until
+from conftest import BERTH, Berth, TESTBIN, free_port, proc_status, run, until
 
 PYTHON = "/usr/bin/python3"
 
@@ -42,12 +42,6 @@ srv = http.server.ThreadingHTTPServer(("127.0.0.1", port), H)
 print("ready", flush=True)
 srv.serve_forever()
 """
-
-
-def free_port():
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def request(port, raw, timeout=5):

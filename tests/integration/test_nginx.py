@@ -12,7 +12,7 @@ import time
 
 import pytest
 
-from conftest import Berth, need, until
+from conftest import Berth, free_port, need, until
 
 NGINX = shutil.which("nginx", path=os.environ.get("PATH", "") + ":/usr/sbin:/sbin")
 SIZE = 256 * 1024  # served at 128 KiB/s: about two seconds in flight
@@ -40,12 +40,6 @@ http {{
     }}
 }}
 """
-
-
-def free_port():
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def accepting(port):

@@ -18,7 +18,7 @@ import urllib.request
 
 import pytest
 
-from conftest import TESTBIN, Berth, need, proc_status, run, until
+from conftest import Berth, TESTBIN, free_port, need, proc_status, run, until
 
 CAP_KILL = 5
 CAP_NET_BIND_SERVICE = 10
@@ -299,12 +299,6 @@ def test_unknown_debug_syscall_is_exit_2():
 
 
 # berth's own sandbox with the health endpoint and checks
-
-
-def free_port():
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def readyz(port):

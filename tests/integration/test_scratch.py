@@ -8,6 +8,7 @@ the shell's code. It proves the binary needs nothing from the image (no libc, no
 import os
 import shutil
 import signal
+import stat
 import subprocess
 
 import pytest
@@ -78,3 +79,17 @@ def test_missing_program_in_scratch_is_127(rootfs):
     b = scratch(rootfs, ["--", "/bin/no-such-program"])
     assert b.wait() == 127
     assert "No such file or directory" in b.err
+
+
+def test_leftover_killed_at_the_deadline_without_proc(rootfs):
+    """An image with no /proc mounted: berth cannot list its leftovers, and a leftover that
+    ignores TERM would keep it waiting for ever. As PID 1, kill(-1) reaches it anyway."""
+    (rootfs / "proc").rmdir()
+    (rootfs / "dev").mkdir()  # busybox sh gives a background job /dev/null as its stdin
+    os.mknod(rootfs / "dev" / "null", 0o666 | stat.S_IFCHR, os.makedev(1, 3))
+    script = ('/bin/busybox sh -c \'trap "" TERM; echo leftover; '
+              'while :; do /bin/busybox sleep 1; done\' & exit 3')
+    b = Berth([str(rootfs), "/berth", "--grace", "1s", "--", "/bin/busybox", "sh", "-c", script],
+              binary="chroot", unshare=("-p", "-f", "-m"))
+    b.wait_line("^leftover$")
+    assert b.wait(timeout=20) == 3, b.err

@@ -15,7 +15,7 @@ import time
 import urllib.error
 import urllib.request
 
-from conftest import BERTH, ROOT, TESTBIN, Berth, children_of, need, run, until
+from conftest import BERTH, Berth, ROOT, TESTBIN, children_of, free_port, need, run, until
 
 
 def config(tmp_path, text):
@@ -280,12 +280,6 @@ essential = true
     assert "restarting in 100ms" in b.err
     assert "no seccomp filter for berth" in b.err
     assert "refused" not in b.err
-
-
-def free_port():
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def health(port, path):

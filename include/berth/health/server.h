@@ -76,6 +76,7 @@ class Server {
   std::vector<Connection> connections_;  // fixed: sized once, never grown
   size_t open_ = 0;
   bool accept_paused_ = false;  // out of file descriptors: retried from the timer
+  bool accept_failing_ = false;  // from the warning until the backlog drains: one line a shortage
   std::string where_;
 };
 

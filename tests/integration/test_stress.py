@@ -1,15 +1,20 @@
 # SPDX-License-Identifier: MIT
-"""Stress: a storm of 100,000 signals and 100,000 orphans, with berth as PID 1.
+"""Stress: a storm of 100,000 signals, 100,000 orphans, and the health endpoint flooded by wrk
+through a drain and a shutdown, with berth as PID 1.
 
 Each test is bounded in count and in time and stops by itself. They print FIGURE lines (run
 pytest with -s to see them); docs/RELIABILITY.md quotes a run.
 """
 import os
 import re
+import shutil
 import signal
+import subprocess
 import time
 
-from conftest import TESTBIN, Berth, proc_status
+import pytest
+
+from conftest import TESTBIN, Berth, free_port, need, proc_status, until
 
 SANITIZED = os.environ.get("BERTH_SANITIZED") == "1"
 STORM = 100_000
@@ -129,3 +134,84 @@ def cmdline(pid):
             return f.read().replace(b"\0", b" ").decode()
     except OSError:
         return ""
+
+
+# wrk, one connection per thread, so each thread sees its connection's answers in the order
+# berth sent them. Alternates /readyz and /healthz; counts "path status phase" and the answers
+# that went back to 200 after a 503 on the same path (readiness and liveness only ever go down
+# once a stop has begun). Creates the file named by its argument after 1,000 answers.
+FLOOD_LUA = r"""
+local n, last, fell, flowing = 0, nil, {}, nil
+answers, backwards = {}, 0
+init = function(args) flowing = args[1] end
+request = function()
+  n = n + 1
+  last = (n % 2 == 0) and "/healthz" or "/readyz"
+  return wrk.format("GET", last)
+end
+response = function(status, headers, body)
+  local key = last .. " " .. status .. " " .. (body:match('"phase":"(%a+)"') or "-")
+  answers[key] = (answers[key] or 0) + 1
+  if status == 200 and fell[last] then backwards = backwards + 1 end
+  if status ~= 200 then fell[last] = true end
+  if n == 1000 then io.open(flowing, "w"):close() end
+end
+local threads = {}
+setup = function(thread) table.insert(threads, thread) end
+done = function(summary, latency, requests)
+  local total, back = {}, 0
+  for _, t in ipairs(threads) do
+    for k, v in pairs(t:get("answers")) do total[k] = (total[k] or 0) + v end
+    back = back + t:get("backwards")
+  end
+  for k, v in pairs(total) do io.write("ANSWER ", k, " ", v, "\n") end
+  io.write("BACKWARDS ", back, "\n")
+end
+"""
+
+
+@pytest.mark.parametrize("app,grace,code,killed", [
+    (["signals", "--linger-ms", "300"], 6, 0, 0),
+    (["signals", "--ignore", "TERM", "--exit-on", "USR2"], 4, 137, 1),
+], ids=["graceful", "deadline"])
+def test_health_flood_through_drain_and_shutdown(tmp_path, app, grace, code, killed):
+    """wrk floods /readyz and /healthz while berth drains (2 s) and stops its child: readiness
+    goes 200 to 503 draining and never back, liveness holds, and the shutdown ends within the
+    grace, at the deadline with a SIGKILL for a child that ignores TERM."""
+    wrk = shutil.which("wrk")
+    need(wrk, "no wrk (apt-get install wrk)")
+    script = tmp_path / "flood.lua"
+    script.write_text(FLOOD_LUA)
+    port = free_port()
+    b = Berth(["--healthz", f"127.0.0.1:{port}", "--drain", "2s", "--grace", f"{grace}s", "--",
+               TESTBIN] + app)
+    b.wait_line("^ready$")
+    flowing = tmp_path / "flowing"
+    flood = subprocess.Popen([wrk, "-t2", "-c2", "-d30s", "--timeout", "2s", "-s", str(script),
+                              f"http://127.0.0.1:{port}/", "--", str(flowing)],
+                             stdout=subprocess.PIPE, text=True)
+    try:
+        until(flowing.exists, 10, "wrk's first 1,000 answers")
+        b.kill(signal.SIGTERM)
+        assert b.wait(timeout=grace + 20) == code, b.err
+    finally:
+        flood.send_signal(signal.SIGINT)  # wrk stops and reports on SIGINT
+        out, _ = flood.communicate(timeout=30)
+    answers = {}
+    for line in out.splitlines():
+        if line.startswith("ANSWER "):
+            path, status, phase, count = line.split()[1:]
+            answers[(path, int(status), phase)] = int(count)
+    assert "BACKWARDS 0" in out, out
+    assert answers.get(("/readyz", 200, "running"), 0) > 0, answers
+    assert answers.get(("/readyz", 503, "draining"), 0) > 0, answers
+    assert answers.get(("/healthz", 200, "draining"), 0) > 0, answers
+    statuses = {status for (_, status, _) in answers}
+    assert statuses <= {200, 503}, answers
+    summary = b.lines["err"][-1]
+    took = float(re.search(r"shutdown_took=([\d.]+)s", summary)[1])
+    assert took <= grace + 1, summary  # the deadline held under the flood (1 s for a slow box)
+    assert f"killed={killed}" in summary, summary
+    figure(f"health_flood_{'graceful' if code == 0 else 'deadline'}",
+           answers=sum(answers.values()), shutdown_took=f"{took:.2f}s", grace=f"{grace}s",
+           **{f"{p.strip('/')}_{s}_{ph}": n for (p, s, ph), n in sorted(answers.items())})

@@ -16,8 +16,8 @@ from conftest import (BERTH, TESTBIN, Berth, children_of, free_port, need_pid_na
                       until)
 
 SANITIZED = os.environ.get("BERTH_SANITIZED") == "1"
-# berth holds 7 descriptors while it serves (stdio, epoll, signalfd, two timerfds) and 9 at its
-# peak (the exec-error pipe while spawning; two more to scan /proc at teardown), so 9 is the
+# berth holds 7 descriptors while it serves (stdio, epoll, signalfd, two timerfds) and sets 2
+# aside for the exec-error pipe while spawning and the /proc scans at teardown, so 9 is the
 # lowest RLIMIT_NOFILE it runs under. ASan's runtime needs a few of its own.
 LOW_NOFILE = 12 if SANITIZED else 9
 # The lowest address-space cap measured before the health and security modules landed was
@@ -208,7 +208,8 @@ def healthz_status(port):
         return None
 
 
-# berth holds 9 descriptors while it serves /healthz; 14 leaves room for 5 connections.
+# berth holds 11 descriptors while it serves /healthz (9 and the 2 set aside); 14 leaves room
+# for 3 connections.
 HEALTHZ_NOFILE = 17 if SANITIZED else 14
 
 

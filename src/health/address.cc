@@ -28,9 +28,18 @@ bool ParsePort(absl::string_view text, uint16_t* port) {
   return true;
 }
 
-// Fills `e` from HOST (without brackets) and PORT; an empty host means every IPv4 address.
+// Fills `e` from HOST (without brackets) and PORT; an empty host means every address.
 bool Fill(absl::string_view host, bool bracketed, uint16_t port, Endpoint& e) {
   const std::string h(host == "localhost" ? "127.0.0.1" : host);
+  if (h.empty()) {
+    auto* six = reinterpret_cast<sockaddr_in6*>(&e.addr);
+    six->sin6_family = AF_INET6;
+    six->sin6_port = htons(port);
+    six->sin6_addr = in6addr_any;
+    e.len = sizeof(sockaddr_in6);
+    e.every_address = true;
+    return true;
+  }
   if (bracketed) {
     auto* six = reinterpret_cast<sockaddr_in6*>(&e.addr);
     six->sin6_family = AF_INET6;
@@ -42,10 +51,6 @@ bool Fill(absl::string_view host, bool bracketed, uint16_t port, Endpoint& e) {
   four->sin_family = AF_INET;
   four->sin_port = htons(port);
   e.len = sizeof(sockaddr_in);
-  if (h.empty()) {
-    four->sin_addr.s_addr = htonl(INADDR_ANY);
-    return true;
-  }
   return inet_pton(AF_INET, h.c_str(), &four->sin_addr) == 1;
 }
 

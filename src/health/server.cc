@@ -27,22 +27,48 @@ constexpr absl::Duration kAcceptRetry = absl::Milliseconds(100);
 constexpr absl::Duration kLinger = absl::Seconds(1);
 constexpr uint32_t kReadEvents = EPOLLIN | EPOLLRDHUP;
 
+Endpoint Ipv4Any(const Endpoint& address) {
+  Endpoint four = address;
+  four.addr = {};
+  auto* in = reinterpret_cast<sockaddr_in*>(&four.addr);
+  in->sin_family = AF_INET;
+  in->sin_port = htons(address.port);
+  in->sin_addr.s_addr = htonl(INADDR_ANY);
+  four.len = sizeof(sockaddr_in);
+  return four;
+}
+
+absl::StatusOr<base::UniqueFd> Listen(const Endpoint& address) {
+  constexpr int kType = SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC;
+  Endpoint at = address;
+  base::UniqueFd fd(::socket(at.addr.ss_family, kType, 0));
+  if (!fd.Valid() && errno == EAFNOSUPPORT && at.every_address) {
+    at = Ipv4Any(address);  // a kernel booted with ipv6.disable=1
+    fd.Reset(::socket(AF_INET, kType, 0));
+  }
+  if (!fd.Valid()) return base::ErrnoError(absl::StrCat("socket for ", address.text));
+  // A restarted berth rebinds at once instead of waiting out TIME_WAIT.
+  const int one = 1;
+  ::setsockopt(fd.Get(), SOL_SOCKET, SO_REUSEADDR, &one, sizeof one);
+  if (at.every_address && at.addr.ss_family == AF_INET6) {
+    const int zero = 0;  // IPv4 too, whatever net.ipv6.bindv6only says
+    ::setsockopt(fd.Get(), IPPROTO_IPV6, IPV6_V6ONLY, &zero, sizeof zero);
+  }
+  if (::bind(fd.Get(), reinterpret_cast<const sockaddr*>(&at.addr), at.len) < 0) {
+    return base::ErrnoError(absl::StrCat("bind ", address.text));
+  }
+  if (::listen(fd.Get(), 64) < 0) return base::ErrnoError(absl::StrCat("listen ", address.text));
+  return fd;
+}
+
 }  // namespace
 
 absl::StatusOr<std::unique_ptr<Server>> Server::Create(loop::Loop& loop, const Endpoint& address,
                                                        const State& state, ServerLimits limits) {
   std::unique_ptr<Server> s(new Server(loop, state, limits));
   s->where_ = address.text;
-  const int fd = ::socket(address.addr.ss_family, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
-  if (fd < 0) return base::ErrnoError(absl::StrCat("socket for ", address.text));
-  s->listener_.Reset(fd);
-  // A restarted berth rebinds at once instead of waiting out TIME_WAIT.
-  const int one = 1;
-  ::setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one);
-  if (::bind(fd, reinterpret_cast<const sockaddr*>(&address.addr), address.len) < 0) {
-    return base::ErrnoError(absl::StrCat("bind ", address.text));
-  }
-  if (::listen(fd, 64) < 0) return base::ErrnoError(absl::StrCat("listen ", address.text));
+  BERTH_ASSIGN_OR_RETURN(s->listener_, Listen(address));
+  const int fd = s->listener_.Get();
   Server* raw = s.get();
   BERTH_ASSIGN_OR_RETURN(s->timer_, loop::Timer::Create(loop, [raw] { raw->OnTimer(); }));
   BERTH_RETURN_IF_ERROR(loop.Add(fd, EPOLLIN, [raw](uint32_t) { raw->OnAccept(); }));

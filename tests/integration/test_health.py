@@ -16,7 +16,7 @@ import time
 
 import pytest
 
-from conftest import BERTH, Berth, TESTBIN, free_port, proc_status, run, until
+from conftest import BERTH, Berth, TESTBIN, free_port, need, proc_status, run, until
 
 PYTHON = "/usr/bin/python3"
 
@@ -190,6 +190,30 @@ def test_after_the_child_exits_healthz_is_503_until_berth_ends():
     status, body = eventually(hz, "/healthz", 503)
     assert body == {"status": "exited", "phase": "exited"}
     assert get(hz, "/readyz") == (503, {"status": "exited", "phase": "exited"})
+    assert b.wait() == 0
+
+
+def has_ipv6_loopback():
+    try:
+        with socket.socket(socket.AF_INET6) as s:
+            s.bind(("::1", 0))
+        return True
+    except OSError:
+        return False
+
+
+def test_port_alone_listens_on_ipv6_and_ipv4():
+    """`:PORT` is every address, as Go's ":8081": a kubelet probing an IPv6 pod address reaches
+    it as well as one probing IPv4."""
+    need(has_ipv6_loopback(), "no IPv6 loopback here")
+    hz = free_port()
+    b = Berth(["--healthz", f":{hz}", "--", TESTBIN, "signals"])
+    b.wait_line("^ready$")
+    eventually(hz, "/healthz", 200)
+    with socket.create_connection(("::1", hz), timeout=5) as s:
+        s.sendall(b"GET /readyz HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")
+        assert s.recv(64).startswith(b"HTTP/1.1 200 "), "no answer over IPv6"
+    b.kill(signal.SIGTERM)
     assert b.wait() == 0
 
 

@@ -21,12 +21,14 @@ struct Endpoint {
   // another address); `addr` is empty until then.
   std::string name;
   uint16_t port = 0;
+  // ":8081": IPv6's any address, taking IPv4 too; IPv4's where the kernel has no IPv6.
+  bool every_address = false;
 
   bool NeedsLookup() const { return !name.empty(); }
 };
 
-// The --healthz forms: ":8081" (every IPv4 address), "127.0.0.1:8081", "[::1]:8081" and
-// "[::]:8081" (IPv6, and IPv4 too unless the system sets bindv6only).
+// The --healthz forms: ":8081" (every address, IPv6 and IPv4), "127.0.0.1:8081", "[::1]:8081"
+// and "[::]:8081" (IPv6, and IPv4 too unless the system sets bindv6only).
 absl::StatusOr<Endpoint> ParseListenAddress(absl::string_view text);
 
 // HOST:PORT with HOST an IPv4 address, a bracketed IPv6 address, "localhost" (127.0.0.1) or a

@@ -36,9 +36,10 @@ TEST_SUITE("health") {
       int family;
       const char* ip;
       int port;
+      bool every_address = false;
     };
     const Case cases[] = {
-        {":8081", AF_INET, "0.0.0.0", 8081},
+        {":8081", AF_INET6, "::", 8081, true},
         {"127.0.0.1:8081", AF_INET, "127.0.0.1", 8081},
         {"[::1]:8081", AF_INET6, "::1", 8081},
         {"[::]:1", AF_INET6, "::", 1},
@@ -52,6 +53,7 @@ TEST_SUITE("health") {
       CHECK(Ip(*e) == c.ip);
       CHECK(Port(*e) == c.port);
       CHECK(e->text == c.text);
+      CHECK(e->every_address == c.every_address);
     }
     for (const char* bad : {"", "8081", ":", ":0", ":65536", ":80a", "[::1]8081", "[::1]:", "[]:80",
                             "1.2.3:80", "example.com:80", "[127.0.0.1]:80", "::1:80"}) {

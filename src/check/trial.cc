@@ -32,6 +32,7 @@
 #include "berth/loop/loop.h"
 #include "berth/loop/signal_source.h"
 #include "berth/loop/timer.h"
+#include "berth/process/proc_state.h"
 #include "berth/process/reaper.h"
 #include "berth/signals/signal.h"
 
@@ -41,6 +42,8 @@ namespace {
 constexpr absl::Duration kScanPeriod =
     absl::Milliseconds(10);  // berth tears a leftover down in ~5 ms
 constexpr absl::Duration kProbePeriod = absl::Milliseconds(100);
+constexpr absl::Duration kSetUpPoll = absl::Milliseconds(2);
+constexpr absl::Duration kSetUpWait = absl::Seconds(5);
 constexpr absl::Duration kProbeTimeout = absl::Seconds(1);
 constexpr size_t kMaxWatched = 256;
 constexpr size_t kMaxLine = 64 * 1024;
@@ -365,7 +368,16 @@ void Trial::BecomeReady() noexcept {
 
 void Trial::SendNextSignal() noexcept {
   if (t_.main_exit || finished_ || next_signal_ >= o_.signals.size()) return;
-  const int sig = o_.signals[next_signal_++];
+  const int sig = o_.signals[next_signal_];
+  // The kernel drops a signal to a PID 1 that has no handler for it, and berth takes its
+  // signals only once its signalfd is set up: a slow start (a starved or instrumented berth,
+  // a short --ready-after) would read as "ignored". Wait until berth blocks the signal.
+  if (!bare_ && sig != SIGKILL && sig != SIGSTOP && !process::BlocksSignal(pid1_, sig) &&
+      Now() - *t_.ready_at < kSetUpWait) {
+    (void)signal_->Arm(kSetUpPoll);
+    return;
+  }
+  ++next_signal_;
   t_.signals.push_back({sig, Now()});
   // As `docker stop`: the signal goes to PID 1, whatever it is.
   if (::kill(pid1_, sig) < 0) log::Error("kill({}, {}): {}", pid1_, sig, std::strerror(errno));

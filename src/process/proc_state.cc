@@ -8,6 +8,7 @@
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
+#include "absl/strings/ascii.h"
 #include "berth/base/unique_fd.h"
 #include "berth/process/descriptor_reserve.h"
 
@@ -77,6 +78,17 @@ std::vector<pid_t> ChildrenOf(pid_t pid) {
   }
   ::closedir(dir);
   return out;
+}
+
+bool BlocksSignal(pid_t pid, int sig) {
+  const std::string status = ReadSmallFile(absl::StrCat("/proc/", pid, "/status"));
+  const size_t at = status.find("\nSigBlk:");
+  if (at == std::string::npos || sig < 1 || sig > 64) return false;
+  absl::string_view hex = absl::StripLeadingAsciiWhitespace(
+      absl::string_view(status).substr(at + 8, status.find('\n', at + 1) - at - 8));
+  uint64_t mask = 0;
+  if (!absl::SimpleHexAtoi(hex, &mask)) return false;
+  return (mask >> (sig - 1)) & 1;
 }
 
 bool IsStopped(pid_t pid) {

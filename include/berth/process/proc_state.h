@@ -32,4 +32,8 @@ std::vector<pid_t> ChildrenOf(pid_t pid);
 // cannot be read.
 bool IsStopped(pid_t pid);
 
+// True when `pid` blocks `sig` (SigBlk in /proc/PID/status): berth blocks the signals it takes
+// through its signalfd, so this tells that it is ready to take them. False when gone.
+bool BlocksSignal(pid_t pid, int sig);
+
 }  // namespace berth::process

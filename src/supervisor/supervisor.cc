@@ -305,18 +305,29 @@ void Supervisor::LogSummary() const {
                         ? "child killed at the deadline"
                         : absl::StrCat("child ", process::DescribeWaitStatus(child_status_.value_or(0)));
   std::string took = "-";
+  std::string stop_at = "-";
   if (plan_) {
     took = absl::FormatDuration(absl::Trunc(absl::Now() - plan_->began(), absl::Milliseconds(1)));
+    stop_at = absl::FormatTime("%Y-%m-%dT%H:%M:%E3SZ", plan_->began(), absl::UTCTimeZone());
+  }
+  // pid/name of each process killed at the deadline, to find their own lines above.
+  std::string killed = killed_.empty() ? "-" : "";
+  for (const process::ProcessInfo& p : killed_) {
+    const absl::string_view program = absl::string_view(p.command).substr(0, p.command.find(' '));
+    absl::StrAppend(&killed, killed.empty() ? "" : ",", p.pid, "/",
+                    program.substr(program.rfind('/') + 1));
   }
   log::Write(log::Level::kNotice, absl::StrCat("exit ", exit_code_, ": ", why),
              {{"exit_code", absl::StrCat(exit_code_)},
               {"stop_signal", stop_signal_ ? signals::SignalName(stop_signal_) : "none"},
+              {"stop_at", stop_at},
               {"shutdown_took", took},
               {"drain", absl::FormatDuration(options_.drain)},
               {"grace", FormatOptionalDuration(options_.grace)},
               {"forwarded", absl::StrCat(forwarded_)},
               {"terminated", absl::StrCat(terminated_.size())},
-              {"killed", absl::StrCat(killed_.size())}});
+              {"killed", absl::StrCat(killed_.size())},
+              {"killed_pids", killed}});
 }
 
 }  // namespace berth::supervisor

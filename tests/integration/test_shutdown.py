@@ -4,6 +4,7 @@
 Timing bounds are one-sided or generous: a timerfd never fires early, so lower bounds are
 exact; upper bounds leave the machine's noise room.
 """
+import datetime
 import json
 import signal
 import subprocess
@@ -42,6 +43,7 @@ def test_child_that_ignores_term_is_killed_at_the_grace():
     assert 1.0 <= took < 2.5
     assert "child killed at the deadline" in summary(b)
     assert "killed=1" in summary(b)
+    assert "killed_pids=2/testbin" in summary(b)  # the child, PID 2 of the namespace
     killed = [line for line in b.lines["err"] if "at the deadline" in line and "killed pid" in line]
     assert len(killed) == 1 and "testbin signals --ignore TERM" in killed[0]
 
@@ -153,6 +155,11 @@ def test_summary_as_json():
     assert final["level"] == "notice"
     assert final["exit_code"] == "0" and final["stop_signal"] == "SIGTERM"
     assert final["grace"] == "2s"
+    assert final["killed_pids"] == "-"
+    # When the stop came, to the millisecond, in UTC: within this test's own run.
+    stop_at = datetime.datetime.strptime(final["stop_at"], "%Y-%m-%dT%H:%M:%S.%fZ").replace(
+        tzinfo=datetime.timezone.utc)
+    assert abs((datetime.datetime.now(datetime.timezone.utc) - stop_at).total_seconds()) < 60
 
 
 def test_pid1_without_grace_says_so():

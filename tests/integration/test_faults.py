@@ -2,6 +2,7 @@
 """Faults: berth as PID 1 must never exit before its child, never leave it behind, and always
 return its exit status, whatever goes wrong around it. Each test is bounded and stops by itself.
 """
+import contextlib
 import os
 import resource
 import signal
@@ -213,12 +214,13 @@ def healthz_status(port):
 HEALTHZ_NOFILE = 17 if SANITIZED else 14
 
 
-def test_out_of_descriptors_while_serving_health():
-    """Clients hold more connections than berth has descriptors: accept fails with EMFILE. The
-    listener would stay readable and spin the loop; berth stops watching it, retries every
-    100 ms, keeps forwarding signals, says so once, and serves again as soon as one is free."""
+@contextlib.contextmanager
+def out_of_descriptors(berth_args, app):
+    """berth serving /healthz under HEALTHZ_NOFILE while clients hold 30 connections: accept has
+    failed with EMFILE by the time the body runs. Yields (berth, port); the clients let go after.
+    """
     port = free_port()
-    b = Berth(["--healthz", f"127.0.0.1:{port}", "--", TESTBIN, "signals"],
+    b = Berth(berth_args + ["--healthz", f"127.0.0.1:{port}", "--", TESTBIN] + app,
               preexec_fn=limited(resource.RLIMIT_NOFILE, HEALTHZ_NOFILE))
     b.wait_line("^ready$")
     until(lambda: healthz_status(port) == 200, 10, "/healthz to answer")
@@ -226,6 +228,17 @@ def test_out_of_descriptors_while_serving_health():
     held = [socket.create_connection(("127.0.0.1", port), timeout=5) for _ in range(30)]
     try:
         b.wait_line("Too many open files", stream="err")
+        yield b, port
+    finally:
+        for s in held:
+            s.close()
+
+
+def test_out_of_descriptors_while_serving_health():
+    """Clients hold more connections than berth has descriptors: accept fails with EMFILE. The
+    listener would stay readable and spin the loop; berth stops watching it, retries every
+    100 ms, keeps forwarding signals, says so once, and serves again as soon as one is free."""
+    with out_of_descriptors([], ["signals"]) as (b, port):
         before, start = cpu_seconds(b.pid), time.monotonic()
         b.kill(signal.SIGUSR1)
         b.wait_line("^signal SIGUSR1$")
@@ -233,9 +246,6 @@ def test_out_of_descriptors_while_serving_health():
         busy = (cpu_seconds(b.pid) - before) / (time.monotonic() - start)
         # A spinning loop would take a whole core; ten retries a second take next to nothing.
         assert busy < 0.5, f"berth used {busy:.0%} of a CPU while out of descriptors"
-    finally:
-        for s in held:
-            s.close()
     until(lambda: healthz_status(port) == 200, 10, "/healthz to answer again")
     b.wait_line("accepts connections again", stream="err")
     b.kill(signal.SIGTERM)
@@ -248,19 +258,8 @@ def test_out_of_descriptors_at_teardown_still_finds_and_kills_leftovers():
     """The teardown reads /proc to find leftovers; with every descriptor held by clients it found
     none, so a leftover that ignores TERM kept berth (PID 1) waiting forever. berth keeps two
     descriptors aside for its own /proc reads."""
-    port = free_port()
-    b = Berth(["-v", "--grace", "2s", "--healthz", f"127.0.0.1:{port}", "--", TESTBIN,
-               "signals", "--daemon-ignore-term"],
-              preexec_fn=limited(resource.RLIMIT_NOFILE, HEALTHZ_NOFILE))
-    b.wait_line("^ready$")
-    until(lambda: healthz_status(port) == 200, 10, "/healthz to answer")
-    held = [socket.create_connection(("127.0.0.1", port), timeout=5) for _ in range(30)]
-    try:
-        b.wait_line("Too many open files", stream="err")
+    with out_of_descriptors(["-v", "--grace", "2s"], ["signals", "--daemon-ignore-term"]) as (b, _):
         b.kill(signal.SIGTERM)
         assert b.wait(timeout=20) == 0
-    finally:
-        for s in held:
-            s.close()
     assert "sent SIGTERM to 1 leftover" in b.err, b.err
     assert "killed pid" in b.err, b.err

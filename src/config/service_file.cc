@@ -16,6 +16,7 @@
 
 #include <map>
 #include <set>
+#include <vector>
 
 #include "absl/strings/ascii.h"
 #include "absl/strings/match.h"
@@ -329,13 +330,16 @@ Status CheckGraph(const std::vector<ServiceSpec>& services, absl::string_view pa
 // elsewhere against Unicode's whitespace with a table that reaches __builtin_unreachable for
 // much of U+00A1..U+0499 ("é" after a value: undefined behaviour, found by the fuzz target), so
 // such a byte is refused here first, by a scan that knows just enough TOML to skip strings and
-// comments. A quote opens a string only where a value or a key starts (at the start of a line,
-// after '=', ',' or '{', or after a '[' that itself stands there, blanks between): toml++ scans a
-// stray quote in a bad value ("01"x", "--[") as part of that value, through the whitespace check.
+// comments. A quote opens a string only where a value or a key starts: at the start of a line;
+// after the one '=' of a key (the first of a line, or after '{' or an inline table's ','); after an
+// array's '[' or ','; after a '[' or '{' that itself stands there; blanks between. toml++ scans a
+// stray quote in a bad value ("01"x", "--{", "b=") as part of that value, through the check.
 absl::Status CheckAsciiOutsideStrings(absl::string_view text, absl::string_view path) {
   enum class In { kCode, kComment, kBasic, kLiteral, kMultiBasic, kMultiLiteral } in = In::kCode;
   int line = 1;
   bool may_open = true;  // at a place where a value or a key starts
+  bool key_side = true;  // an '=' here ends a key, so a value follows it
+  std::vector<char> nest;  // the '[' and '{' open around here
   for (size_t i = 0; i < text.size(); ++i) {
     const char c = text[i];
     const absl::string_view rest = text.substr(i);
@@ -343,6 +347,7 @@ absl::Status CheckAsciiOutsideStrings(absl::string_view text, absl::string_view 
       ++line;
       if (in == In::kComment || in == In::kBasic || in == In::kLiteral) in = In::kCode;
       if (in == In::kCode) may_open = true;
+      if (in == In::kCode && nest.empty()) key_side = true;
       continue;
     }
     switch (in) {
@@ -353,9 +358,19 @@ absl::Status CheckAsciiOutsideStrings(absl::string_view text, absl::string_view 
         }
         if (c == '#') in = In::kComment;
         const bool opens = may_open;
-        if (c == '=' || c == ',' || c == '{') {
+        if (c == '[' || c == '{') {
+          if (opens) nest.push_back(c);
+          key_side = opens && c == '{';
+        } else if (c == ']' || c == '}') {
+          if (!nest.empty() && nest.back() == (c == ']' ? '[' : '{')) nest.pop_back();
+          may_open = false;
+        } else if (c == ',') {
           may_open = true;
-        } else if (c != ' ' && c != '\t' && c != '[') {
+          key_side = !nest.empty() && nest.back() == '{';
+        } else if (c == '=') {
+          may_open = key_side;
+          key_side = false;
+        } else if (c != ' ' && c != '\t') {
           may_open = false;
         }
         if (!opens) break;

@@ -63,7 +63,7 @@ TEST_SUITE("config") {
     absl::StatusOr<std::vector<ServiceSpec>> specs = ParseServiceFile(
         "# d\u00e9marre le service\n[[service]]\nname = \"cafe\"\n"
         "command = [\"echo\", \"h\u00e9llo \u3042\", 'na\u00efve']\n"
-        "env = { GREETING = \"\"\"\u00e9t\u00e9\"\"\" }\n",
+        "env = { GREETING = \"\"\"\u00e9t\u00e9\"\"\", \"NAME\" = '\u00fc', X = '\u00e9' }\n",
         "berth.toml");
     REQUIRE_MESSAGE(specs.ok(), specs.status().message());
     CHECK((*specs)[0].command[1] == "h\u00e9llo \u3042");
@@ -102,6 +102,13 @@ after = ["a"]
         {"[[service]]\nname = \"a\"\ncommand = \"true\" \u00e9\n",
          "berth.toml:3: a non-ASCII character outside a string or comment"},
         {"[[service]]\nname = \"a\"\ncommand = ---[\"\u00e9\"]\n",
+         "berth.toml:3: a non-ASCII character outside a string or comment"},
+        // CI's fuzzing: a '{' or a second '=' inside a bad value opened no string for toml++.
+        {"[[seice]]\nname = \"a\"\ncommand = ---{\"\u01bf\"]\n",
+         "berth.toml:3: a non-ASCII character outside a string or comment"},
+        {"[[service]]\nname = \"a\"\ncommand = b=\"\u00e9\"\n",
+         "berth.toml:3: a non-ASCII character outside a string or comment"},
+        {"[[service]]\nname = \"a\"\ncommand = [1, b=\"\u00e9\"]\n",
          "berth.toml:3: a non-ASCII character outside a string or comment"},
         {"[[service]]\nname = \"a\"\ncommand = \"\"\"x \\\n\u00e9\"\"\"\n",
          "berth.toml:4: a non-ASCII character right after a backslash"},

@@ -193,19 +193,10 @@ def test_after_the_child_exits_healthz_is_503_until_berth_ends():
     assert b.wait() == 0
 
 
-def has_ipv6_loopback():
-    try:
-        with socket.socket(socket.AF_INET6) as s:
-            s.bind(("::1", 0))
-        return True
-    except OSError:
-        return False
-
-
 def test_port_alone_listens_on_ipv6_and_ipv4():
     """`:PORT` is every address, as Go's ":8081": a kubelet probing an IPv6 pod address reaches
     it as well as one probing IPv4."""
-    need(has_ipv6_loopback(), "no IPv6 loopback here")
+    need(_have_ipv6_loopback(), "no IPv6 loopback here")
     hz = free_port()
     b = Berth(["--healthz", f":{hz}", "--", TESTBIN, "signals"])
     b.wait_line("^ready$")

@@ -13,14 +13,16 @@ ALLOWED = {
     "base": set(),
     "log": {"base"},
     "signals": {"base"},
-    "config": {"signals", "log", "base"},
+    "options": {"base"},
+    "config": {"options", "signals", "log", "base"},
     "process": {"signals", "log", "base"},
     "loop": {"log", "base"},
-    "health": {"process", "loop", "log", "base"},
+    "health": {"options", "process", "loop", "log", "base"},
     "security": {"log", "base"},
-    "supervisor": {"base", "log", "signals", "config", "process", "loop", "health", "security"},
-    "check": {"base", "log", "signals", "config", "process", "loop", "health", "security",
-              "supervisor"},
+    "supervisor": {"base", "log", "signals", "options", "config", "process", "loop", "health",
+                   "security"},
+    "check": {"base", "log", "signals", "options", "config", "process", "loop", "health",
+              "security", "supervisor"},
 }
 INCLUDE = re.compile(r'#include\s+"(?:berth/)?([a-z_]+)/')
 # A library's header -> the path prefixes that may include it (tests may include anything).

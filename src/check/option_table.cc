@@ -1,10 +1,8 @@
 // SPDX-License-Identifier: MIT
-// `berth check`'s own option table, in the style of config/option_table.cc: one row per option,
-// --help generated from it.
+// `berth check`'s own option table, read by the option engine (options/table.h): one row per
+// option, --help generated from it.
 #include <regex.h>
 #include <signal.h>
-
-#include <algorithm>
 
 #include "absl/strings/match.h"
 #include "absl/strings/numbers.h"
@@ -13,20 +11,13 @@
 #include "berth/check/options.h"
 #include "berth/config/duration.h"
 #include "berth/health/address.h"
+#include "berth/options/table.h"
 #include "berth/signals/signal.h"
 
 namespace berth::check {
 namespace {
 
 using absl::Status;
-
-struct CheckOptionSpec {
-  absl::string_view long_name;
-  absl::string_view arg_name;  // empty: a flag
-  absl::string_view group;
-  absl::string_view help;
-  Status (*apply)(CheckOptions&, absl::string_view arg);
-};
 
 Status Invalid(absl::string_view what, absl::string_view arg) {
   return absl::InvalidArgumentError(absl::StrCat(what, ": '", arg, "'"));
@@ -138,8 +129,6 @@ Status SetNoNamespace(CheckOptions& o, absl::string_view) {
   return absl::OkStatus();
 }
 
-Status Nothing(CheckOptions&, absl::string_view) { return absl::OkStatus(); }
-
 constexpr absl::string_view kReady = "Readiness (one of)";
 constexpr absl::string_view kStop = "Stopping";
 constexpr absl::string_view kVerdict = "Verdict";
@@ -147,87 +136,52 @@ constexpr absl::string_view kRun = "Running";
 constexpr absl::string_view kOutput = "Output";
 constexpr absl::string_view kGroups[] = {kReady, kStop, kVerdict, kRun, kOutput};
 
-constexpr CheckOptionSpec kOptions[] = {
-    {"ready-http", "URL", kReady, "ready when GET URL answers 2xx or 3xx (http://HOST[:PORT]/PATH)",
-     SetReadyHttp},
-    {"ready-tcp", "HOST:PORT", kReady, "ready when HOST:PORT accepts a connection", SetReadyTcp},
-    {"ready-log", "REGEX", kReady, "ready when a line of the app's output matches REGEX (ERE)",
-     SetReadyLog},
-    {"ready-after", "DURATION", kReady, "ready DURATION after the start (default 1s)",
+using Row = options::Option<CheckOptions>;
+using options::kAll;
+
+constexpr Row kOptions[] = {
+    {'\0', "ready-http", "URL", kAll, kReady,
+     "ready when GET URL answers 2xx or 3xx (http://HOST[:PORT]/PATH)", SetReadyHttp},
+    {'\0', "ready-tcp", "HOST:PORT", kAll, kReady, "ready when HOST:PORT accepts a connection",
+     SetReadyTcp},
+    {'\0', "ready-log", "REGEX", kAll, kReady,
+     "ready when a line of the app's output matches REGEX (ERE)", SetReadyLog},
+    {'\0', "ready-after", "DURATION", kAll, kReady, "ready DURATION after the start (default 1s)",
      SetReadyAfter},
-    {"ready-timeout", "DURATION", kReady, "fail when not ready within DURATION (default 30s)",
-     SetReadyTimeout},
-    {"signal", "SIGNAL", kStop, "the stop signal (default TERM); repeat for a sequence", AddSignal},
-    {"signal-gap", "DURATION", kStop, "between signals of a sequence (default 2s)", SetSignalGap},
-    {"budget", "DURATION", kVerdict,
+    {'\0', "ready-timeout", "DURATION", kAll, kReady,
+     "fail when not ready within DURATION (default 30s)", SetReadyTimeout},
+    {'\0', "signal", "SIGNAL", kAll, kStop, "the stop signal (default TERM); repeat for a sequence",
+     AddSignal},
+    {'\0', "signal-gap", "DURATION", kAll, kStop, "between signals of a sequence (default 2s)",
+     SetSignalGap},
+    {'\0', "budget", "DURATION", kAll, kVerdict,
      "fail when the stop takes longer; everything left is SIGKILLed then (default 10s)", SetBudget},
-    {"expect-code", "CODE", kVerdict, "an exit code that passes (default 0 and 143; repeatable)",
-     AddExpectCode},
-    {"compare-bare", "", kRun, "also run PROGRAM as PID 1 without berth and show the difference",
-     SetCompareBare},
-    {"berth-arg", "OPTION", kRun, "pass OPTION to berth, e.g. --berth-arg=--map=TERM:QUIT",
-     AddBerthArg},
-    {"no-namespace", "", kRun, "run berth as a subreaper even when a PID namespace is possible",
-     SetNoNamespace},
-    {"json", "", kOutput, "print the report as JSON", SetJson},
-    {"quiet-app", "", kOutput, "hide the app's output (shown on stderr, prefixed, by default)",
-     SetQuietApp},
-    {"help", "", kOutput, "show this help and exit", Nothing},
+    {'\0', "expect-code", "CODE", kAll, kVerdict,
+     "an exit code that passes (default 0 and 143; repeatable)", AddExpectCode},
+    {'\0', "compare-bare", "", kAll, kRun,
+     "also run PROGRAM as PID 1 without berth and show the difference", SetCompareBare},
+    {'\0', "berth-arg", "OPTION", kAll, kRun,
+     "pass OPTION to berth, e.g. --berth-arg=--map=TERM:QUIT", AddBerthArg},
+    {'\0', "no-namespace", "", kAll, kRun,
+     "run berth as a subreaper even when a PID namespace is possible", SetNoNamespace},
+    {'\0', "json", "", kAll, kOutput, "print the report as JSON", SetJson},
+    {'\0', "quiet-app", "", kAll, kOutput,
+     "hide the app's output (shown on stderr, prefixed, by default)", SetQuietApp},
+    {'h', "help", "", kAll, kOutput, "show this help and exit", nullptr},
 };
-
-const CheckOptionSpec* Find(absl::string_view name) {
-  for (const CheckOptionSpec& s : kOptions) {
-    if (s.long_name == name) return &s;
-  }
-  return nullptr;
-}
-
-// Applies "--name", "--name=value" or "--name value" at args[*i].
-Status ApplyOne(const std::vector<absl::string_view>& args, size_t* i, CheckOptions& o) {
-  absl::string_view body = args[*i].substr(2);
-  const size_t eq = body.find('=');
-  const absl::string_view name = body.substr(0, eq);
-  const CheckOptionSpec* spec = Find(name);
-  if (spec == nullptr)
-    return absl::InvalidArgumentError(absl::StrCat("unknown option '--", name, "'"));
-  if (spec->arg_name.empty()) {
-    if (eq != absl::string_view::npos) {
-      return absl::InvalidArgumentError(absl::StrCat("option '--", name, "' takes no value"));
-    }
-    return spec->apply(o, "");
-  }
-  if (eq != absl::string_view::npos) return spec->apply(o, body.substr(eq + 1));
-  if (*i + 1 >= args.size()) {
-    return absl::InvalidArgumentError(absl::StrCat("option '--", name, "' needs a value"));
-  }
-  return spec->apply(o, args[++*i]);
-}
 
 }  // namespace
 
 absl::StatusOr<CheckInvocation> ParseCheckArgs(const std::vector<absl::string_view>& args) {
   CheckInvocation inv;
   CheckOptions& o = inv.options;
-  size_t i = 0;
-  for (; i < args.size(); ++i) {
-    if (args[i] == "--") {
-      ++i;
-      break;
-    }
-    if (args[i] == "--help" || args[i] == "-h") {
-      inv.print = true;
-      inv.text = CheckHelpText();
-      return inv;
-    }
-    if (!absl::StartsWith(args[i], "--")) {
-      if (absl::StartsWith(args[i], "-") && args[i].size() > 1) {
-        return absl::InvalidArgumentError(absl::StrCat("unknown option '", args[i], "'"));
-      }
-      break;
-    }
-    BERTH_RETURN_IF_ERROR(ApplyOne(args, &i, o));
+  BERTH_ASSIGN_OR_RETURN(options::Parsed parsed, options::Apply(kOptions, args, o));
+  if (parsed.stop != nullptr) {
+    inv.print = true;
+    inv.text = CheckHelpText();
+    return inv;
   }
-  for (; i < args.size(); ++i) o.command.emplace_back(args[i]);
+  for (absl::string_view arg : parsed.operands) o.command.emplace_back(arg);
   if (o.command.empty() || o.command.front().empty()) {
     return absl::InvalidArgumentError("no program given");
   }
@@ -237,22 +191,12 @@ absl::StatusOr<CheckInvocation> ParseCheckArgs(const std::vector<absl::string_vi
 }
 
 std::string CheckHelpText() {
-  std::string out =
+  return absl::StrCat(
       "Usage: berth check [OPTIONS] [--] PROGRAM [ARGS...]\n\n"
       "Runs PROGRAM under berth as PID 1 of a new PID namespace (or as a subreaper when no\n"
       "namespace can be made), waits until it is ready, sends the stop signal and reports how\n"
-      "the shutdown went: time to exit, exit code, leftovers, zombies, a pass or fail verdict.\n";
-  for (absl::string_view group : kGroups) {
-    absl::StrAppend(&out, "\n", group, ":\n");
-    for (const CheckOptionSpec& s : kOptions) {
-      if (s.group != group) continue;
-      std::string syn = absl::StrCat("--", s.long_name, s.arg_name.empty() ? "" : " ", s.arg_name);
-      syn.resize(std::max<size_t>(syn.size() + 2, 26), ' ');
-      absl::StrAppend(&out, "  ", syn, s.help, "\n");
-    }
-  }
-  absl::StrAppend(&out, "\nExit status: 0 pass, 1 fail, 2 usage error.\n");
-  return out;
+      "the shutdown went: time to exit, exit code, leftovers, zombies, a pass or fail verdict.\n",
+      options::Table(kOptions).Help(kGroups), "\nExit status: 0 pass, 1 fail, 2 usage error.\n");
 }
 
 std::string DescribeReady(const ReadySpec& ready) {

@@ -12,63 +12,54 @@ namespace {
 constexpr absl::string_view kCatatonitUsage =
     "usage: catatonit [-ghLPV] [--] <progname> [<arguments>...]\n";
 
-std::string BerthWording(UsageProblem problem, absl::string_view option) {
-  switch (problem) {
-    case UsageProblem::kUnknownOption: return absl::StrCat("unknown option '", option, "'");
-    case UsageProblem::kMissingValue: return absl::StrCat("option '", option, "' needs a value");
-    case UsageProblem::kValueNotAllowed: return absl::StrCat("option '", option, "' takes no value");
-    case UsageProblem::kNoProgram: break;
-  }
-  return "no program given";
-}
-
 // The lines glibc's getopt_long(3) prints, which is what both peers show for a bad option.
-std::string GetoptWording(absl::string_view name, UsageProblem problem, absl::string_view option) {
+std::string GetoptWording(absl::string_view name, options::Problem problem,
+                          absl::string_view option) {
   const bool is_long = option.size() > 2 && option[1] == '-';
   absl::string_view letter = option.substr(1, 1);
   switch (problem) {
-    case UsageProblem::kUnknownOption:
+    case options::Problem::kUnknownOption:
       return is_long ? absl::StrCat(name, ": unrecognized option '", option, "'\n")
                      : absl::StrCat(name, ": invalid option -- '", letter, "'\n");
-    case UsageProblem::kMissingValue:
+    case options::Problem::kMissingValue:
       return is_long ? absl::StrCat(name, ": option '", option, "' requires an argument\n")
                      : absl::StrCat(name, ": option requires an argument -- '", letter, "'\n");
-    case UsageProblem::kValueNotAllowed:
-      return absl::StrCat(name, ": option '", option, "' doesn't allow an argument\n");
-    case UsageProblem::kNoProgram: break;
+    case options::Problem::kValueNotAllowed: break;
   }
-  return "";
-}
-
-std::string DumbInitWording(UsageProblem problem, absl::string_view option) {
-  if (problem == UsageProblem::kNoProgram) {
-    return "Usage: dumb-init [option] program [args]\nTry dumb-init --help for full usage.\n";
-  }
-  return GetoptWording("dumb-init", problem, option);
-}
-
-std::string CatatonitWording(UsageProblem problem, absl::string_view option) {
-  if (problem == UsageProblem::kNoProgram) {
-    // catatonit's error lines carry its pid: "ERROR (catatonit:42): ...".
-    return absl::StrCat("ERROR (catatonit:", ::getpid(), "): missing program name\n",
-                        kCatatonitUsage);
-  }
-  return absl::StrCat(GetoptWording("catatonit", problem, option), kCatatonitUsage);
+  return absl::StrCat(name, ": option '", option, "' doesn't allow an argument\n");
 }
 
 }  // namespace
 
-absl::Status UsageError(Personality personality, UsageProblem problem, absl::string_view option) {
+absl::Status UsageError(Personality personality, options::Problem problem,
+                        absl::string_view option) {
   switch (personality) {
     case Personality::kDumbInit:
-      return absl::InvalidArgumentError(DumbInitWording(problem, option));
+      return absl::InvalidArgumentError(GetoptWording("dumb-init", problem, option));
     case Personality::kCatatonit:
-      return absl::InvalidArgumentError(CatatonitWording(problem, option));
+      return absl::InvalidArgumentError(
+          absl::StrCat(GetoptWording("catatonit", problem, option), kCatatonitUsage));
     case Personality::kBerth:
     case Personality::kTini:
       break;
   }
-  return absl::InvalidArgumentError(BerthWording(problem, option));
+  return options::BerthWording(problem, option);
+}
+
+absl::Status NoProgramError(Personality personality) {
+  switch (personality) {
+    case Personality::kDumbInit:
+      return absl::InvalidArgumentError(
+          "Usage: dumb-init [option] program [args]\nTry dumb-init --help for full usage.\n");
+    case Personality::kCatatonit:
+      // catatonit's error lines carry its pid: "ERROR (catatonit:42): ...".
+      return absl::InvalidArgumentError(absl::StrCat(
+          "ERROR (catatonit:", ::getpid(), "): missing program name\n", kCatatonitUsage));
+    case Personality::kBerth:
+    case Personality::kTini:
+      break;
+  }
+  return absl::InvalidArgumentError("no program given");
 }
 
 absl::Status DumbInitRewriteError() {

@@ -8,20 +8,18 @@
 #include "absl/status/status.h"
 #include "absl/strings/string_view.h"
 #include "berth/config/options.h"
+#include "berth/options/table.h"
 
 namespace berth::config {
 
-enum class UsageProblem {
-  kUnknownOption,    // `option` is "-x" or "--name"
-  kMissingValue,     // `option` needs a value and none followed
-  kValueNotAllowed,  // "--flag=value" for a flag
-  kNoProgram,        // nothing to run
-};
-
 // An InvalidArgument status whose message is berth's one-line wording (berth, tini; Main adds the
 // name and a pointer to --help) or the peer's complete text, newline included (dumb-init,
-// catatonit; printed as is).
-absl::Status UsageError(Personality personality, UsageProblem problem, absl::string_view option);
+// catatonit; printed as is). `option` is as written: "-x" or "--name".
+absl::Status UsageError(Personality personality, options::Problem problem,
+                        absl::string_view option);
+
+// The same for a command line without a program to run.
+absl::Status NoProgramError(Personality personality);
 
 // dumb-init's complaint about a bad -r value (it accepts only numbers 1..31, 0 to drop).
 absl::Status DumbInitRewriteError();

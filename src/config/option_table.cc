@@ -156,8 +156,6 @@ Status SetSeccompProfile(Options& o, absl::string_view arg) {
   return absl::OkStatus();
 }
 
-Status Nothing(Options&, absl::string_view) { return absl::OkStatus(); }
-
 Status EnvVerbosity(Options& o, absl::string_view value) {
   int v;
   if (!absl::SimpleAtoi(value, &v) || v < 0) return Invalid("bad verbosity", value);
@@ -195,12 +193,12 @@ constexpr unsigned kBerthCata = kForBerth | kForCatatonit;
 constexpr unsigned kGroupWho = kForBerth | kForTini | kForCatatonit;
 
 constexpr OptionSpec kOptions[] = {
-    {'h', "help", "", kForAll, kOutput, "show this help and exit", Action::kHelp, Nothing},
-    {'V', "version", "", kForAll, kOutput, "show the version and exit", Action::kVersion, Nothing},
+    {'h', "help", "", kForAll, kOutput, "show this help and exit", Action::kHelp, nullptr},
+    {'V', "version", "", kForAll, kOutput, "show the version and exit", Action::kVersion, nullptr},
     {'l', "license", "", kBerthTini, kOutput, "show the license and exit", Action::kLicense,
-     Nothing},
+     nullptr},
     {'L', "", "", kBerthCata, kOutput, "show the license and exit (catatonit's -L)",
-     Action::kLicense, Nothing},
+     Action::kLicense, nullptr},
     {'v', "verbose", "", kForAll, kOutput, "log more; repeat for more (up to -vvv)", Action::kNone,
      SetVerbose},
     {'\0', "log-format", "FORMAT", kForBerth, kOutput, "log lines as text (default) or json",

@@ -5,7 +5,6 @@
 #include <cstdlib>
 #include <string>
 
-#include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "berth/base/status.h"
 #include "berth/config/version.h"
@@ -14,71 +13,6 @@
 
 namespace berth::config {
 namespace {
-
-// One option occurrence found on the command line, before it is applied.
-struct Found {
-  const OptionSpec* spec;
-  absl::string_view value;
-};
-
-const OptionSpec* FindShort(char c, unsigned who) {
-  for (const OptionSpec& s : OptionTable()) {
-    if (s.short_name == c && (s.who & who)) return &s;
-  }
-  return nullptr;
-}
-
-const OptionSpec* FindLong(absl::string_view name, unsigned who) {
-  for (const OptionSpec& s : OptionTable()) {
-    if (!s.long_name.empty() && s.long_name == name && (s.who & who)) return &s;
-  }
-  return nullptr;
-}
-
-// Reads "--name" or "--name=value" at args[*i]; may consume args[*i + 1] as the value.
-absl::StatusOr<Found> ReadLong(const std::vector<absl::string_view>& args, size_t* i,
-                               Personality personality) {
-  absl::string_view body = args[*i].substr(2);
-  size_t eq = body.find('=');
-  absl::string_view name = body.substr(0, eq);
-  const std::string option = absl::StrCat("--", name);
-  const OptionSpec* spec = FindLong(name, WhoBit(personality));
-  if (spec == nullptr) return UsageError(personality, UsageProblem::kUnknownOption, option);
-  if (spec->arg_name.empty()) {
-    if (eq != absl::string_view::npos) {
-      return UsageError(personality, UsageProblem::kValueNotAllowed, option);
-    }
-    return Found{spec, ""};
-  }
-  if (eq != absl::string_view::npos) return Found{spec, body.substr(eq + 1)};
-  if (*i + 1 >= args.size()) return UsageError(personality, UsageProblem::kMissingValue, option);
-  return Found{spec, args[++*i]};
-}
-
-// Reads a cluster of short options ("-vvg", "-e3", "-e 3") at args[*i].
-absl::StatusOr<std::vector<Found>> ReadShort(const std::vector<absl::string_view>& args, size_t* i,
-                                             Personality personality) {
-  std::vector<Found> found;
-  absl::string_view cluster = args[*i];
-  for (size_t j = 1; j < cluster.size(); ++j) {
-    const std::string option = absl::StrCat("-", cluster.substr(j, 1));
-    const OptionSpec* spec = FindShort(cluster[j], WhoBit(personality));
-    if (spec == nullptr) return UsageError(personality, UsageProblem::kUnknownOption, option);
-    if (spec->arg_name.empty()) {
-      found.push_back({spec, ""});
-      continue;
-    }
-    if (j + 1 < cluster.size()) {
-      found.push_back({spec, cluster.substr(j + 1)});
-    } else if (*i + 1 < args.size()) {
-      found.push_back({spec, args[++*i]});
-    } else {
-      return UsageError(personality, UsageProblem::kMissingValue, option);
-    }
-    break;
-  }
-  return found;
-}
 
 void ApplyDefaults(Options& o) {
   switch (o.personality) {
@@ -150,7 +84,7 @@ absl::Status Validate(Options& o) {
   if (o.pause) o.chdir_root = true;  // catatonit 0.2.1: a pause container pins no directory
   // With --config the services come from the file; a PROGRAM is then optional.
   if (!o.pause && o.command.empty() && o.config_file.empty()) {
-    return UsageError(o.personality, UsageProblem::kNoProgram, "");
+    return NoProgramError(o.personality);
   }
   if (!o.pause && !o.command.empty() && o.command.front().empty()) {
     return absl::InvalidArgumentError("the program name is empty");
@@ -189,16 +123,6 @@ std::string ActionText(Action action, Personality personality) {
   return "";
 }
 
-// Reads the options at args[*i]; a non-empty text means "print it and stop".
-absl::StatusOr<std::vector<Found>> ReadOne(const std::vector<absl::string_view>& args, size_t* i,
-                                           Personality personality) {
-  if (absl::StartsWith(args[*i], "--")) {
-    BERTH_ASSIGN_OR_RETURN(Found f, ReadLong(args, i, personality));
-    return std::vector<Found>{f};
-  }
-  return ReadShort(args, i, personality);
-}
-
 }  // namespace
 
 absl::StatusOr<Invocation> Parse(Personality personality, const std::vector<absl::string_view>& args,
@@ -208,23 +132,17 @@ absl::StatusOr<Invocation> Parse(Personality personality, const std::vector<absl
   o.personality = personality;
   ApplyDefaults(o);
   BERTH_RETURN_IF_ERROR(ApplyEnv(o, env));
-  size_t i = 0;
-  for (; i < args.size(); ++i) {
-    if (args[i] == "--") {
-      ++i;
-      break;
-    }
-    if (args[i].size() < 2 || args[i][0] != '-') break;
-    BERTH_ASSIGN_OR_RETURN(std::vector<Found> found, ReadOne(args, &i, personality));
-    for (const Found& f : found) {
-      if (f.spec->action != Action::kNone) {
-        return Print(ActionText(f.spec->action, personality),
-                     PrintsToStderr(f.spec->action, personality));
-      }
-      BERTH_RETURN_IF_ERROR(f.spec->apply(o, f.value));
-    }
+  BERTH_ASSIGN_OR_RETURN(
+      options::Parsed parsed,
+      options::Apply(OptionTable(), args, o, options::Operands::kAfterOptions, WhoBit(personality),
+                     [personality](options::Problem problem, absl::string_view option) {
+                       return UsageError(personality, problem, option);
+                     }));
+  if (parsed.stop != nullptr) {
+    const Action action = static_cast<const OptionSpec*>(parsed.stop)->action;
+    return Print(ActionText(action, personality), PrintsToStderr(action, personality));
   }
-  for (; i < args.size(); ++i) o.command.emplace_back(args[i]);
+  for (absl::string_view arg : parsed.operands) o.command.emplace_back(arg);
   if (personality == Personality::kTini) ApplyTiniVerbosity(o, env);
   BERTH_RETURN_IF_ERROR(Validate(o));
   if (personality == Personality::kDumbInit) ApplyDumbInitRewrites(o);

@@ -1,0 +1,147 @@
+// SPDX-License-Identifier: MIT
+// options: the one option engine of berth and its subcommands: a table of rows, the reader of
+// `--name value`, `--name=value` and short bundles (`-vvg`, `-e3`), and --help from the same
+// rows. It knows no option by name and applies nothing itself beyond Apply's callbacks.
+#pragma once
+
+#include <concepts>
+#include <functional>
+#include <ranges>
+#include <span>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "absl/status/status.h"
+#include "absl/status/statusor.h"
+#include "absl/strings/string_view.h"
+#include "berth/base/status.h"
+
+namespace berth::options {
+
+// A `who` for a table that one name alone reads.
+inline constexpr unsigned kAll = ~0u;
+
+// How one option is written and described: the part of a table row the engine reads. A table's
+// own row type derives from it and adds what the option does.
+struct Spec {
+  char short_name;              // '\0' when there is none
+  absl::string_view long_name;  // "" when there is none
+  absl::string_view arg_name;   // "" for a flag without value
+  unsigned who;                 // the names that accept it, a bit each (kAll: every name)
+  absl::string_view group;      // its --help section
+  absl::string_view help;
+};
+
+// The rows of a table that one name accepts (those whose `who` shares a bit with it), in order.
+// Holds pointers: the rows must outlive it (tables are constexpr arrays).
+class Table {
+ public:
+  template <std::ranges::input_range Rows>
+    requires std::derived_from<std::ranges::range_value_t<Rows>, Spec>
+  explicit Table(const Rows& rows, unsigned who = kAll) {
+    for (const Spec& row : rows) {
+      if (row.who & who) specs_.push_back(&row);
+    }
+  }
+
+  // The row spelled `--name`, or `-c`; nullptr when there is none.
+  const Spec* Long(absl::string_view name) const;
+  const Spec* Short(char c) const;
+
+  // The --help sections, in the order of `groups`: "\nGroup:\n" and one HelpLine per option.
+  // A group without options is left out.
+  std::string Help(std::span<const absl::string_view> groups) const;
+
+ private:
+  std::vector<const Spec*> specs_;
+};
+
+// One line of a --help text: "  SYNOPSIS" and HELP at the one column every --help of berth uses.
+std::string HelpLine(absl::string_view synopsis, absl::string_view help);
+
+// What is wrong with an option on the command line.
+enum class Problem { kUnknownOption, kMissingValue, kValueNotAllowed };
+
+// Turns a problem with `option` (as written: "-x" or "--name") into the error to return.
+using Wording = std::function<absl::Status(Problem, absl::string_view option)>;
+
+// berth's words, InvalidArgument: "unknown option '-x'", "option '--map' needs a value",
+// "option '--json' takes no value".
+absl::Status BerthWording(Problem problem, absl::string_view option);
+
+// Where the operands (arguments that are not options) may stand.
+enum class Operands {
+  kAfterOptions,  // options end at the first operand, as getopt's "+" (berth's PROGRAM ARGS...)
+  kAnywhere,      // options and operands mix (berth probe's TARGET)
+};
+
+// One option read from the command line; `spec` is nullptr when the options are over.
+struct Found {
+  const Spec* spec = nullptr;
+  absl::string_view value;  // "" for a flag
+};
+
+// Reads the options of `args` (argv without the command's name) one at a time, so the caller
+// applies each before the next is read and stops where it wants (--help). `--` ends the options;
+// "-" alone is an operand. A value is "--name=value", or the next argument ("--name value",
+// "-e 3", taken even when it starts with '-'), or the rest of a short bundle ("-e3", "-vve3").
+class Reader {
+ public:
+  // `table` and `args` must outlive the reader.
+  Reader(const Table& table, std::span<const absl::string_view> args,
+         Operands operands = Operands::kAfterOptions, Wording wording = BerthWording);
+
+  // The next option; Found{} when they are over; the wording's error for a usage problem.
+  absl::StatusOr<Found> Next();
+
+  // The operands, in order; complete once Next() returned Found{}.
+  const std::vector<absl::string_view>& operands() const { return operands_; }
+
+ private:
+  absl::StatusOr<Found> NextLong();
+  absl::StatusOr<Found> NextShort();
+  absl::StatusOr<Found> ValueFromNext(const Spec* spec, absl::string_view option);
+
+  const Table& table_;
+  std::span<const absl::string_view> args_;
+  Operands mode_;
+  Wording wording_;
+  size_t i_ = 0;  // the argument being read
+  size_t j_ = 0;  // in a short bundle args_[i_], the letter being read; 0 when not in one
+  std::vector<absl::string_view> operands_;
+};
+
+// A row that applies its option to a `Target`; `apply` is nullptr for an option that ends the
+// reading instead (--help: the caller prints it).
+template <typename Target>
+struct Option : Spec {
+  absl::Status (*apply)(Target&, absl::string_view value);
+};
+
+// What a command line asked for besides applying its options.
+struct Parsed {
+  const Spec* stop = nullptr;  // the option without `apply` that ended the reading, if one did
+  std::vector<absl::string_view> operands;
+};
+
+// Reads `args` against the rows `who` accepts and applies each option to `target` in order.
+// Stops at the first usage problem or apply error, or at a row without `apply`. Rows are
+// Option<Target> or any Spec with an `apply` member of that type.
+template <typename Rows, typename Target>
+absl::StatusOr<Parsed> Apply(const Rows& rows, std::span<const absl::string_view> args,
+                             Target& target, Operands operands = Operands::kAfterOptions,
+                             unsigned who = kAll, Wording wording = BerthWording) {
+  using Row = std::ranges::range_value_t<Rows>;
+  const Table table(rows, who);
+  Reader reader(table, args, operands, std::move(wording));
+  for (;;) {
+    BERTH_ASSIGN_OR_RETURN(Found found, reader.Next());
+    if (found.spec == nullptr) return Parsed{nullptr, reader.operands()};
+    const Row& row = static_cast<const Row&>(*found.spec);
+    if (row.apply == nullptr) return Parsed{found.spec, {}};
+    BERTH_RETURN_IF_ERROR(row.apply(target, found.value));
+  }
+}
+
+}  // namespace berth::options

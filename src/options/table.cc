@@ -1,0 +1,130 @@
+// SPDX-License-Identifier: MIT
+#include "berth/options/table.h"
+
+#include <algorithm>
+#include <utility>
+
+#include "absl/strings/str_cat.h"
+
+namespace berth::options {
+namespace {
+
+// The help text starts here, after "  " and the synopsis; a longer synopsis pushes it on.
+constexpr size_t kSynopsisWidth = 28;
+
+// "-e, --remap-exit CODE", "    --map FROM:TO", "-L": long-only options line up with the others.
+std::string Synopsis(const Spec& s) {
+  std::string out = s.short_name ? absl::StrCat("-", std::string(1, s.short_name)) : "    ";
+  if (s.short_name && !s.long_name.empty()) absl::StrAppend(&out, ", ");
+  if (!s.long_name.empty()) absl::StrAppend(&out, "--", s.long_name);
+  if (!s.arg_name.empty()) absl::StrAppend(&out, " ", s.arg_name);
+  return out;
+}
+
+}  // namespace
+
+const Spec* Table::Long(absl::string_view name) const {
+  for (const Spec* s : specs_) {
+    if (!s->long_name.empty() && s->long_name == name) return s;
+  }
+  return nullptr;
+}
+
+const Spec* Table::Short(char c) const {
+  for (const Spec* s : specs_) {
+    if (s->short_name != '\0' && s->short_name == c) return s;
+  }
+  return nullptr;
+}
+
+std::string Table::Help(std::span<const absl::string_view> groups) const {
+  std::string out;
+  for (absl::string_view group : groups) {
+    std::string section;
+    for (const Spec* s : specs_) {
+      if (s->group == group) absl::StrAppend(&section, HelpLine(Synopsis(*s), s->help));
+    }
+    if (!section.empty()) absl::StrAppend(&out, "\n", group, ":\n", section);
+  }
+  return out;
+}
+
+std::string HelpLine(absl::string_view synopsis, absl::string_view help) {
+  std::string padded(synopsis);
+  padded.resize(std::max(padded.size() + 2, kSynopsisWidth), ' ');
+  return absl::StrCat("  ", padded, help, "\n");
+}
+
+absl::Status BerthWording(Problem problem, absl::string_view option) {
+  switch (problem) {
+    case Problem::kUnknownOption:
+      return absl::InvalidArgumentError(absl::StrCat("unknown option '", option, "'"));
+    case Problem::kMissingValue:
+      return absl::InvalidArgumentError(absl::StrCat("option '", option, "' needs a value"));
+    case Problem::kValueNotAllowed: break;
+  }
+  return absl::InvalidArgumentError(absl::StrCat("option '", option, "' takes no value"));
+}
+
+Reader::Reader(const Table& table, std::span<const absl::string_view> args, Operands operands,
+               Wording wording)
+    : table_(table), args_(args), mode_(operands), wording_(std::move(wording)) {}
+
+absl::StatusOr<Found> Reader::Next() {
+  if (j_ > 0) return NextShort();
+  while (i_ < args_.size()) {
+    const absl::string_view arg = args_[i_];
+    if (arg == "--") {
+      ++i_;
+      break;
+    }
+    const bool is_option = arg.size() >= 2 && arg[0] == '-';
+    if (is_option && arg[1] == '-') return NextLong();
+    if (is_option) {
+      j_ = 1;
+      return NextShort();
+    }
+    if (mode_ == Operands::kAfterOptions) break;
+    operands_.push_back(arg);
+    ++i_;
+  }
+  operands_.insert(operands_.end(), args_.begin() + i_, args_.end());
+  i_ = args_.size();
+  return Found{};
+}
+
+absl::StatusOr<Found> Reader::NextLong() {
+  const absl::string_view body = args_[i_++].substr(2);
+  const size_t eq = body.find('=');
+  const absl::string_view name = body.substr(0, eq);
+  const std::string option = absl::StrCat("--", name);
+  const Spec* spec = table_.Long(name);
+  if (spec == nullptr) return wording_(Problem::kUnknownOption, option);
+  if (eq != absl::string_view::npos) {
+    if (spec->arg_name.empty()) return wording_(Problem::kValueNotAllowed, option);
+    return Found{spec, body.substr(eq + 1)};
+  }
+  if (spec->arg_name.empty()) return Found{spec, ""};
+  return ValueFromNext(spec, option);
+}
+
+absl::StatusOr<Found> Reader::NextShort() {
+  const absl::string_view bundle = args_[i_];
+  const std::string option = absl::StrCat("-", bundle.substr(j_, 1));
+  const Spec* spec = table_.Short(bundle[j_]);
+  if (spec == nullptr) return wording_(Problem::kUnknownOption, option);
+  const absl::string_view rest = bundle.substr(++j_);
+  if (spec->arg_name.empty() && !rest.empty()) return Found{spec, ""};  // more letters follow
+  j_ = 0;
+  ++i_;
+  if (spec->arg_name.empty()) return Found{spec, ""};
+  if (!rest.empty()) return Found{spec, rest};
+  return ValueFromNext(spec, option);
+}
+
+absl::StatusOr<Found> Reader::ValueFromNext(const Spec* spec, absl::string_view option) {
+  if (i_ >= args_.size()) return wording_(Problem::kMissingValue, option);
+  return Found{spec, args_[i_++]};
+}
+
+}  // namespace berth::options

@@ -24,7 +24,8 @@ std::string GetoptWording(absl::string_view name, options::Problem problem,
     case options::Problem::kMissingValue:
       return is_long ? absl::StrCat(name, ": option '", option, "' requires an argument\n")
                      : absl::StrCat(name, ": option requires an argument -- '", letter, "'\n");
-    case options::Problem::kValueNotAllowed: break;
+    case options::Problem::kValueNotAllowed:
+      break;
   }
   return absl::StrCat(name, ": option '", option, "' doesn't allow an argument\n");
 }
@@ -53,8 +54,8 @@ absl::Status NoProgramError(Personality personality) {
           "Usage: dumb-init [option] program [args]\nTry dumb-init --help for full usage.\n");
     case Personality::kCatatonit:
       // catatonit's error lines carry its pid: "ERROR (catatonit:42): ...".
-      return absl::InvalidArgumentError(absl::StrCat(
-          "ERROR (catatonit:", ::getpid(), "): missing program name\n", kCatatonitUsage));
+      return absl::InvalidArgumentError(absl::StrCat("ERROR (catatonit:", ::getpid(),
+                                                     "): missing program name\n", kCatatonitUsage));
     case Personality::kBerth:
     case Personality::kTini:
       break;

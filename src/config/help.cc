@@ -2,6 +2,7 @@
 // --help, generated from the option table so it can never miss an option.
 #include "absl/strings/str_cat.h"
 #include "berth/config/parse.h"
+#include "berth/options/table.h"
 #include "config/option_table.h"
 
 namespace berth::config {
@@ -19,10 +20,11 @@ std::string HelpText(Personality personality) {
                                  "Runs PROGRAM as the only child of an init: forwards signals, ",
                                  "reaps zombies, exits with PROGRAM's status.\n");
   if (personality == Personality::kBerth) {
-    absl::StrAppend(
-        &out, "\nCommands:\n",
-        options::HelpLine("probe TARGET", "check TARGET once, for HEALTHCHECK (berth probe --help)"),
-        options::HelpLine("check PROGRAM", "show how PROGRAM stops under berth (berth check --help)"));
+    absl::StrAppend(&out, "\nCommands:\n",
+                    options::HelpLine("probe TARGET",
+                                      "check TARGET once, for HEALTHCHECK (berth probe --help)"),
+                    options::HelpLine("check PROGRAM",
+                                      "show how PROGRAM stops under berth (berth check --help)"));
   }
   absl::StrAppend(&out, options::Table(OptionTable(), who).Help(kGroups));
   std::string env;

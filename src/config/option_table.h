@@ -3,11 +3,10 @@
 #pragma once
 
 #include <span>
-#include "absl/strings/string_view.h"
 
 #include "absl/status/status.h"
+#include "absl/strings/string_view.h"
 #include "berth/config/options.h"
-#include "berth/options/table.h"
 
 namespace berth::config {
 
@@ -25,11 +24,16 @@ unsigned WhoBit(Personality personality);
 // Options that print something and end the run instead of changing Options.
 enum class Action { kNone, kHelp, kVersion, kLicense };
 
-// A row: {short, long, ARG, who, group, help} as options::Spec, then what it does: an action
-// (and apply nullptr, so the reading ends there), or apply.
-struct OptionSpec : options::Spec {
+struct OptionSpec {
+  char short_name;              // '\0' when there is none
+  absl::string_view long_name;  // "" when there is none
+  absl::string_view arg_name;   // "" for a flag without argument
+  unsigned who;
+  absl::string_view group;  // --help section
+  absl::string_view help;
   Action action;
-  absl::Status (*apply)(Options&, absl::string_view arg);
+  absl::Status (*apply)(Options&,
+                        absl::string_view arg);  // nullptr with an action: it ends reading
 };
 
 struct EnvSpec {

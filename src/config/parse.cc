@@ -8,6 +8,7 @@
 #include "absl/strings/str_cat.h"
 #include "berth/base/status.h"
 #include "berth/config/version.h"
+#include "berth/options/table.h"
 #include "config/dialect.h"
 #include "config/option_table.h"
 

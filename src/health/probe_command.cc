@@ -67,12 +67,14 @@ constexpr absl::string_view kOptionsGroup = "Options";
 using options::kAll;
 
 constexpr options::Option<ProbeArgs> kOptions[] = {
-    {'\0', "timeout", "DURATION", kAll, kOptionsGroup, "give up after DURATION (default 5s)",
+    {{'\0', "timeout", "DURATION", kAll, kOptionsGroup, "give up after DURATION (default 5s)"},
      SetTimeout},
-    {'\0', "status", "LIST", kAll, kOptionsGroup,
-     "healthy status codes and ranges (default 200-399), e.g. 200-299,401", SetStatus},
-    {'H', "", "'Name: value'", kAll, kOptionsGroup, "add a request header (repeatable)", AddHeader},
-    {'h', "help", "", kAll, kOptionsGroup, "show this help and exit", nullptr},
+    {{'\0', "status", "LIST", kAll, kOptionsGroup,
+      "healthy status codes and ranges (default 200-399), e.g. 200-299,401"},
+     SetStatus},
+    {{'H', "", "'Name: value'", kAll, kOptionsGroup, "add a request header (repeatable)"},
+     AddHeader},
+    {{'h', "help", "", kAll, kOptionsGroup, "show this help and exit"}, nullptr},
 };
 
 std::string HelpText() {

@@ -23,16 +23,16 @@ std::string Synopsis(const Spec& s) {
 
 }  // namespace
 
-const Spec* Table::Long(absl::string_view name) const {
-  for (const Spec* s : specs_) {
-    if (!s->long_name.empty() && s->long_name == name) return s;
+const Table::Entry* Table::Long(absl::string_view name) const {
+  for (const Entry& e : entries_) {
+    if (!e.spec.long_name.empty() && e.spec.long_name == name) return &e;
   }
   return nullptr;
 }
 
-const Spec* Table::Short(char c) const {
-  for (const Spec* s : specs_) {
-    if (s->short_name != '\0' && s->short_name == c) return s;
+const Table::Entry* Table::Short(char c) const {
+  for (const Entry& e : entries_) {
+    if (e.spec.short_name != '\0' && e.spec.short_name == c) return &e;
   }
   return nullptr;
 }
@@ -41,8 +41,8 @@ std::string Table::Help(std::span<const absl::string_view> groups) const {
   std::string out;
   for (absl::string_view group : groups) {
     std::string section;
-    for (const Spec* s : specs_) {
-      if (s->group == group) absl::StrAppend(&section, HelpLine(Synopsis(*s), s->help));
+    for (const Entry& e : entries_) {
+      if (e.spec.group == group) absl::StrAppend(&section, HelpLine(Synopsis(e.spec), e.spec.help));
     }
     if (!section.empty()) absl::StrAppend(&out, "\n", group, ":\n", section);
   }
@@ -61,7 +61,8 @@ absl::Status BerthWording(Problem problem, absl::string_view option) {
       return absl::InvalidArgumentError(absl::StrCat("unknown option '", option, "'"));
     case Problem::kMissingValue:
       return absl::InvalidArgumentError(absl::StrCat("option '", option, "' needs a value"));
-    case Problem::kValueNotAllowed: break;
+    case Problem::kValueNotAllowed:
+      break;
   }
   return absl::InvalidArgumentError(absl::StrCat("option '", option, "' takes no value"));
 }
@@ -98,33 +99,35 @@ absl::StatusOr<Found> Reader::NextLong() {
   const size_t eq = body.find('=');
   const absl::string_view name = body.substr(0, eq);
   const std::string option = absl::StrCat("--", name);
-  const Spec* spec = table_.Long(name);
-  if (spec == nullptr) return wording_(Problem::kUnknownOption, option);
+  const Table::Entry* entry = table_.Long(name);
+  if (entry == nullptr) return wording_(Problem::kUnknownOption, option);
+  const bool flag = entry->spec.arg_name.empty();
   if (eq != absl::string_view::npos) {
-    if (spec->arg_name.empty()) return wording_(Problem::kValueNotAllowed, option);
-    return Found{spec, body.substr(eq + 1)};
+    if (flag) return wording_(Problem::kValueNotAllowed, option);
+    return Found{entry, body.substr(eq + 1)};
   }
-  if (spec->arg_name.empty()) return Found{spec, ""};
-  return ValueFromNext(spec, option);
+  if (flag) return Found{entry, ""};
+  return ValueFromNext(entry, option);
 }
 
 absl::StatusOr<Found> Reader::NextShort() {
   const absl::string_view bundle = args_[i_];
   const std::string option = absl::StrCat("-", bundle.substr(j_, 1));
-  const Spec* spec = table_.Short(bundle[j_]);
-  if (spec == nullptr) return wording_(Problem::kUnknownOption, option);
+  const Table::Entry* entry = table_.Short(bundle[j_]);
+  if (entry == nullptr) return wording_(Problem::kUnknownOption, option);
+  const bool flag = entry->spec.arg_name.empty();
   const absl::string_view rest = bundle.substr(++j_);
-  if (spec->arg_name.empty() && !rest.empty()) return Found{spec, ""};  // more letters follow
+  if (flag && !rest.empty()) return Found{entry, ""};  // more letters follow
   j_ = 0;
   ++i_;
-  if (spec->arg_name.empty()) return Found{spec, ""};
-  if (!rest.empty()) return Found{spec, rest};
-  return ValueFromNext(spec, option);
+  if (flag) return Found{entry, ""};
+  if (!rest.empty()) return Found{entry, rest};
+  return ValueFromNext(entry, option);
 }
 
-absl::StatusOr<Found> Reader::ValueFromNext(const Spec* spec, absl::string_view option) {
+absl::StatusOr<Found> Reader::ValueFromNext(const Table::Entry* entry, absl::string_view option) {
   if (i_ >= args_.size()) return wording_(Problem::kMissingValue, option);
-  return Found{spec, args_[i_++]};
+  return Found{entry, args_[i_++]};
 }
 
 }  // namespace berth::options

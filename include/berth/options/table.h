@@ -4,7 +4,6 @@
 // rows. It knows no option by name and applies nothing itself beyond Apply's callbacks.
 #pragma once
 
-#include <concepts>
 #include <functional>
 #include <ranges>
 #include <span>
@@ -22,8 +21,8 @@ namespace berth::options {
 // A `who` for a table that one name alone reads.
 inline constexpr unsigned kAll = ~0u;
 
-// How one option is written and described: the part of a table row the engine reads. A table's
-// own row type derives from it and adds what the option does.
+// How one option is written and described: the fields a table's rows start with, in this
+// order, before what the option does (see Option).
 struct Spec {
   char short_name;              // '\0' when there is none
   absl::string_view long_name;  // "" when there is none
@@ -34,27 +33,34 @@ struct Spec {
 };
 
 // The rows of a table that one name accepts (those whose `who` shares a bit with it), in order.
-// Holds pointers: the rows must outlive it (tables are constexpr arrays).
+// A row is any struct with Spec's fields; the table points at the rows, which must outlive it
+// (tables are constexpr arrays).
 class Table {
  public:
+  struct Entry {
+    Spec spec;
+    const void* row;
+  };
+
   template <std::ranges::input_range Rows>
-    requires std::derived_from<std::ranges::range_value_t<Rows>, Spec>
   explicit Table(const Rows& rows, unsigned who = kAll) {
-    for (const Spec& row : rows) {
-      if (row.who & who) specs_.push_back(&row);
+    for (const auto& r : rows) {
+      if (r.who & who) {
+        entries_.push_back({{r.short_name, r.long_name, r.arg_name, r.who, r.group, r.help}, &r});
+      }
     }
   }
 
-  // The row spelled `--name`, or `-c`; nullptr when there is none.
-  const Spec* Long(absl::string_view name) const;
-  const Spec* Short(char c) const;
+  // The entry spelled `--name`, or `-c`; nullptr when there is none.
+  const Entry* Long(absl::string_view name) const;
+  const Entry* Short(char c) const;
 
   // The --help sections, in the order of `groups`: "\nGroup:\n" and one HelpLine per option.
   // A group without options is left out.
   std::string Help(std::span<const absl::string_view> groups) const;
 
  private:
-  std::vector<const Spec*> specs_;
+  std::vector<Entry> entries_;
 };
 
 // One line of a --help text: "  SYNOPSIS" and HELP at the one column every --help of berth uses.
@@ -76,9 +82,9 @@ enum class Operands {
   kAnywhere,      // options and operands mix (berth probe's TARGET)
 };
 
-// One option read from the command line; `spec` is nullptr when the options are over.
+// One option read from the command line; `entry` is nullptr when the options are over.
 struct Found {
-  const Spec* spec = nullptr;
+  const Table::Entry* entry = nullptr;
   absl::string_view value;  // "" for a flag
 };
 
@@ -101,7 +107,7 @@ class Reader {
  private:
   absl::StatusOr<Found> NextLong();
   absl::StatusOr<Found> NextShort();
-  absl::StatusOr<Found> ValueFromNext(const Spec* spec, absl::string_view option);
+  absl::StatusOr<Found> ValueFromNext(const Table::Entry* entry, absl::string_view option);
 
   const Table& table_;
   std::span<const absl::string_view> args_;
@@ -112,8 +118,8 @@ class Reader {
   std::vector<absl::string_view> operands_;
 };
 
-// A row that applies its option to a `Target`; `apply` is nullptr for an option that ends the
-// reading instead (--help: the caller prints it).
+// A row that applies its option to a `Target`, written {{Spec's fields}, apply}; `apply` is
+// nullptr for an option that ends the reading instead (--help: the caller prints it).
 template <typename Target>
 struct Option : Spec {
   absl::Status (*apply)(Target&, absl::string_view value);
@@ -121,13 +127,13 @@ struct Option : Spec {
 
 // What a command line asked for besides applying its options.
 struct Parsed {
-  const Spec* stop = nullptr;  // the option without `apply` that ended the reading, if one did
+  const void* stop = nullptr;  // the row without `apply` that ended the reading, if one did
   std::vector<absl::string_view> operands;
 };
 
 // Reads `args` against the rows `who` accepts and applies each option to `target` in order.
-// Stops at the first usage problem or apply error, or at a row without `apply`. Rows are
-// Option<Target> or any Spec with an `apply` member of that type.
+// Stops at the first usage problem or apply error, or at a row without `apply`. A row is an
+// Option<Target> or a struct with Spec's fields and such an `apply`.
 template <typename Rows, typename Target>
 absl::StatusOr<Parsed> Apply(const Rows& rows, std::span<const absl::string_view> args,
                              Target& target, Operands operands = Operands::kAfterOptions,
@@ -137,9 +143,9 @@ absl::StatusOr<Parsed> Apply(const Rows& rows, std::span<const absl::string_view
   Reader reader(table, args, operands, std::move(wording));
   for (;;) {
     BERTH_ASSIGN_OR_RETURN(Found found, reader.Next());
-    if (found.spec == nullptr) return Parsed{nullptr, reader.operands()};
-    const Row& row = static_cast<const Row&>(*found.spec);
-    if (row.apply == nullptr) return Parsed{found.spec, {}};
+    if (found.entry == nullptr) return Parsed{nullptr, reader.operands()};
+    const Row& row = *static_cast<const Row*>(found.entry->row);
+    if (row.apply == nullptr) return Parsed{&row, {}};
     BERTH_RETURN_IF_ERROR(row.apply(target, found.value));
   }
 }

@@ -30,20 +30,20 @@ constexpr unsigned kOne = 1;
 constexpr unsigned kTwo = 2;
 
 constexpr Option<Seen> kRows[] = {
-    {'a', "all", "", kAll, "Main", "a flag with both names", Record},
-    {'e', "exit", "CODE", kAll, "Main", "a short option with a value", Record},
-    {'\0', "map", "FROM:TO", kOne, "Main", "a long option with a value, name one only", Record},
-    {'H', "", "'Name: value'", kAll, "Other", "short only", Record},
-    {'t', "two", "", kTwo, "Other", "name two only", Record},
-    {'\0', "bad", "X", kAll, "Other", "always refuses its value", Refuse},
-    {'h', "help", "", kAll, "Other", "ends the reading", nullptr},
+    {{'a', "all", "", kAll, "Main", "a flag with both names"}, Record},
+    {{'e', "exit", "CODE", kAll, "Main", "a short option with a value"}, Record},
+    {{'\0', "map", "FROM:TO", kOne, "Main", "a long option with a value, name one only"}, Record},
+    {{'H', "", "'Name: value'", kAll, "Other", "short only"}, Record},
+    {{'t', "two", "", kTwo, "Other", "name two only"}, Record},
+    {{'\0', "bad", "X", kAll, "Other", "always refuses its value"}, Refuse},
+    {{'h', "help", "", kAll, "Other", "ends the reading"}, nullptr},
 };
 
 // "--exit=3" -> "exit=3": each option found, by its long name or else its letter.
 std::string Describe(const Found& f) {
-  std::string name = f.spec->long_name.empty() ? std::string(1, f.spec->short_name)
-                                               : std::string(f.spec->long_name);
-  return f.spec->arg_name.empty() ? name : absl::StrCat(name, "=", f.value);
+  const Spec& s = f.entry->spec;
+  std::string name = s.long_name.empty() ? std::string(1, s.short_name) : std::string(s.long_name);
+  return s.arg_name.empty() ? name : absl::StrCat(name, "=", f.value);
 }
 
 // Reads every option of `args`; "found | operands" or the error message.
@@ -55,7 +55,7 @@ std::string ReadAll(std::vector<absl::string_view> args, Operands mode = Operand
   for (;;) {
     absl::StatusOr<Found> f = reader.Next();
     if (!f.ok()) return std::string(f.status().message());
-    if (f->spec == nullptr) break;
+    if (f->entry == nullptr) break;
     found.push_back(Describe(*f));
   }
   return absl::StrCat(absl::StrJoin(found, " "), " | ", absl::StrJoin(reader.operands(), " "));
@@ -74,17 +74,25 @@ TEST_SUITE("options") {
     const Row rows[] = {
         {"nothing", {}, after, " | "},
         {"a flag by both names", {"-a", "--all", "x"}, after, "all all | x"},
-        {"--name value and --name=value", {"--map", "A:B", "--map=C:D"}, after, "map=A:B map=C:D | "},
+        {"--name value and --name=value",
+         {"--map", "A:B", "--map=C:D"},
+         after,
+         "map=A:B map=C:D | "},
         {"an empty value", {"--map=", "--exit", ""}, after, "map= exit= | "},
         {"a value holding '='", {"--map=a=b"}, after, "map=a=b | "},
         {"-e 3 and -e3", {"-e", "3", "-e4"}, after, "exit=3 exit=4 | "},
         {"a bundle of flags, then a value", {"-aae3", "x"}, after, "all all exit=3 | x"},
-        {"a value that looks like an option", {"-e", "--all", "--map", "-a"}, after,
+        {"a value that looks like an option",
+         {"-e", "--all", "--map", "-a"},
+         after,
          "exit=--all map=-a | "},
         {"a short-only option", {"-H", "X: y", "-HZ: 1"}, after, "H=X: y H=Z: 1 | "},
         {"-- ends the options", {"-a", "--", "-a", "--"}, after, "all | -a --"},
         {"'-' alone is an operand", {"-", "-a"}, after, " | - -a"},
-        {"options stop at the first operand", {"-a", "prog", "-a", "--"}, after, "all | prog -a --"},
+        {"options stop at the first operand",
+         {"-a", "prog", "-a", "--"},
+         after,
+         "all | prog -a --"},
         {"or mix with them", {"x", "-a", "y", "--map=1:2"}, anywhere, "all map=1:2 | x y"},
         {"-- still ends them", {"x", "--", "-a"}, anywhere, " | x -a"},
         {"unknown long", {"--nope", "x"}, after, "unknown option '--nope'"},
@@ -98,9 +106,7 @@ TEST_SUITE("options") {
         {"a row of another name", {"-t"}, after, "unknown option '-t'"},
     };
     for (const Row& r : rows) {
-      SUBCASE(r.what) {
-        CHECK(ReadAll(r.args, r.mode) == r.reads);
-      }
+      SUBCASE(r.what) { CHECK(ReadAll(r.args, r.mode) == r.reads); }
     }
   }
 
@@ -127,12 +133,11 @@ TEST_SUITE("options") {
       SUBCASE(r.option) {
         Problem problem{};
         std::string option;
-        Reader reader(table, r.args, Operands::kAfterOptions,
-                      [&](Problem p, absl::string_view o) {
-                        problem = p;
-                        option = std::string(o);
-                        return absl::FailedPreconditionError("peer words");
-                      });
+        Reader reader(table, r.args, Operands::kAfterOptions, [&](Problem p, absl::string_view o) {
+          problem = p;
+          option = std::string(o);
+          return absl::FailedPreconditionError("peer words");
+        });
         absl::StatusOr<Found> f = reader.Next();
         CHECK(f.status().message() == "peer words");
         CHECK(problem == r.problem);
@@ -150,11 +155,17 @@ TEST_SUITE("options") {
       const char* error;
     };
     const Row rows[] = {
-        {"in order, then the operands", {"-e1", "--map=x", "-a", "p", "q"}, {"1", "x", ""}, false,
+        {"in order, then the operands",
+         {"-e1", "--map=x", "-a", "p", "q"},
+         {"1", "x", ""},
+         false,
          ""},
         {"help ends the reading", {"-a", "-h", "--nope"}, {""}, true, ""},
         {"an apply error", {"-a", "--bad", "v", "-h"}, {""}, false, "no 'v'"},
-        {"a usage problem after an applied option", {"-e", "2", "--nope", "-h"}, {"2"}, false,
+        {"a usage problem after an applied option",
+         {"-e", "2", "--nope", "-h"},
+         {"2"},
+         false,
          "unknown option '--nope'"},
     };
     for (const Row& r : rows) {

@@ -270,19 +270,11 @@ int Run(const Options& o, loop::Loop& loop, process::Reaper& reaper, process::Sp
   return stopped_unhealthy ? kUnhealthyExitCode : sup->ExitCode();
 }
 
-// --log-format json among berth's options, looked for by hand: the parse that failed may not
-// have reached it, and a log collector expecting JSON must get the usage error as JSON too.
-bool AskedForJsonLogs(const std::vector<absl::string_view>& args) {
-  for (size_t i = 0; i < args.size() && args[i] != "--"; ++i) {
-    if (args[i] == "--log-format=json") return true;
-    if (args[i] == "--log-format" && i + 1 < args.size() && args[i + 1] == "json") return true;
-  }
-  return false;
-}
-
+// A log collector expecting JSON (--log-format json) must get the usage error as JSON too.
 int Usage(const absl::Status& status, Personality personality,
           const std::vector<absl::string_view>& args) {
-  if (personality == Personality::kBerth && AskedForJsonLogs(args)) {
+  if (personality == Personality::kBerth &&
+      config::RequestedLogFormat(personality, args) == log::Format::kJson) {
     log::Init("berth", 0, log::Format::kJson);
     log::Error("{} (see berth --help)", status.message());
     return config::UsageExitCode(personality);

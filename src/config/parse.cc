@@ -150,6 +150,21 @@ absl::StatusOr<Invocation> Parse(Personality personality, const std::vector<absl
   return inv;
 }
 
+log::Format RequestedLogFormat(Personality personality,
+                               const std::vector<absl::string_view>& args) {
+  // Read past every error, so a log collector that expects JSON gets `--bogus`'s error as JSON.
+  Options o;
+  o.personality = personality;
+  const options::Table table(OptionTable(), WhoBit(personality));
+  options::Reader reader(table, args);
+  for (;;) {
+    absl::StatusOr<options::Found> f = reader.Next();
+    if (f.ok() && f->entry == nullptr) return o.log_format;
+    const auto* row = f.ok() ? static_cast<const OptionSpec*>(f->entry->row) : nullptr;
+    if (row != nullptr && row->apply != nullptr) row->apply(o, f->value).IgnoreError();
+  }
+}
+
 Personality PersonalityFromArgv0(absl::string_view argv0) {
   size_t slash = argv0.rfind('/');
   absl::string_view base = slash == absl::string_view::npos ? argv0 : argv0.substr(slash + 1);

@@ -114,12 +114,13 @@ absl::StatusOr<Found> Reader::NextShort() {
   const absl::string_view bundle = args_[i_];
   const std::string option = absl::StrCat("-", bundle.substr(j_, 1));
   const Table::Entry* entry = table_.Short(bundle[j_]);
-  if (entry == nullptr) return wording_(Problem::kUnknownOption, option);
-  const bool flag = entry->spec.arg_name.empty();
+  const bool flag = entry == nullptr || entry->spec.arg_name.empty();
   const absl::string_view rest = bundle.substr(++j_);
-  if (flag && !rest.empty()) return Found{entry, ""};  // more letters follow
-  j_ = 0;
-  ++i_;
+  if (!flag || rest.empty()) {
+    j_ = 0;
+    ++i_;
+  }
+  if (entry == nullptr) return wording_(Problem::kUnknownOption, option);
   if (flag) return Found{entry, ""};
   if (!rest.empty()) return Found{entry, rest};
   return ValueFromNext(entry, option);

@@ -33,6 +33,10 @@ Personality PersonalityFromArgv0(absl::string_view argv0);
 absl::StatusOr<Invocation> Parse(Personality personality, const std::vector<absl::string_view>& args,
                                  const Environment& env);
 
+// The --log-format that `args` ask for, read past any error in them: Main logs a usage error in
+// that format.
+log::Format RequestedLogFormat(Personality personality, const std::vector<absl::string_view>& args);
+
 // What Main prints for a usage error from Parse: "berth: MESSAGE (see berth --help)" for berth
 // and tini, the peer's own complete text for dumb-init and catatonit.
 std::string UsageErrorText(Personality personality, const absl::Status& error);

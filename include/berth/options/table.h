@@ -98,7 +98,8 @@ class Reader {
   Reader(const Table& table, std::span<const absl::string_view> args,
          Operands operands = Operands::kAfterOptions, Wording wording = BerthWording);
 
-  // The next option; Found{} when they are over; the wording's error for a usage problem.
+  // The next option; Found{} when they are over; the wording's error for a usage problem (a
+  // further call goes on after the bad option).
   absl::StatusOr<Found> Next();
 
   // The operands, in order; complete once Next() returned Found{}.

@@ -5,6 +5,7 @@
 #include "berth/config/version.h"
 
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
 
 namespace berth::config {
 namespace {
@@ -152,6 +153,28 @@ TEST_SUITE("config") {
       CHECK(msg.find('\n') == std::string::npos);
     }
     CHECK(Error(Personality::kBerth, {"x"}, {{"BERTH_GRACE", "never"}}).find("BERTH_GRACE") == 0);
+  }
+
+  TEST_CASE("the log format asked for, read past the errors") {
+    struct Row {
+      std::vector<absl::string_view> args;
+      log::Format format;
+    };
+    const Row rows[] = {
+        {{"--log-format", "json", "--grace", "soon", "--", "true"}, log::Format::kJson},
+        {{"--log-format=json", "--healthz", "8081", "--", "true"}, log::Format::kJson},
+        {{"--bogus", "-Zv", "--grace=soon", "--log-format=json", "x"}, log::Format::kJson},
+        {{"--log-format=json", "--log-format=xml", "x"}, log::Format::kJson},
+        {{"--log-format=json", "--no-teardown=1"}, log::Format::kJson},
+        {{"x", "--log-format=json"}, log::Format::kText},
+        {{"--", "--log-format=json"}, log::Format::kText},
+        {{}, log::Format::kText},
+    };
+    for (const Row& r : rows) {
+      SUBCASE(absl::StrCat(absl::StrJoin(r.args, " "), ".").c_str()) {
+        CHECK(RequestedLogFormat(Personality::kBerth, r.args) == r.format);
+      }
+    }
   }
 
   TEST_CASE("usage errors exit 2 under berth and 1 under the peers' names") {

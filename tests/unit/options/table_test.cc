@@ -110,6 +110,21 @@ TEST_SUITE("options") {
     }
   }
 
+  TEST_CASE("after a usage problem, the reader goes on after the bad option") {
+    const Table table(kRows, kOne);
+    const std::vector<absl::string_view> args = {"--nope", "-zaz", "--all=1", "-a", "x", "--map"};
+    Reader reader(table, args);
+    std::vector<std::string> read;
+    for (absl::StatusOr<Found> f = reader.Next(); !f.ok() || f->entry != nullptr;
+         f = reader.Next()) {
+      read.push_back(f.ok() ? Describe(*f) : std::string(f.status().message()));
+    }
+    CHECK(read == std::vector<std::string>{"unknown option '--nope'", "unknown option '-z'", "all",
+                                           "unknown option '-z'", "option '--all' takes no value",
+                                           "all"});
+    CHECK(reader.operands() == std::vector<absl::string_view>{"x", "--map"});
+  }
+
   TEST_CASE("who picks the rows of one name") {
     CHECK(ReadAll({"-t", "--all"}, Operands::kAfterOptions, kTwo) == "two all | ");
     CHECK(ReadAll({"--map=1:2"}, Operands::kAfterOptions, kTwo) == "unknown option '--map'");

@@ -13,6 +13,8 @@ packages=(
   python3 python3-pytest util-linux bsdutils procps
   # fuzzing: clang and libclang-rt-14-dev (libFuzzer's and the sanitizers' runtimes)
   clang libclang-rt-14-dev
+  # style: tests/check_style.py checks the changed lines against .clang-format and .clang-tidy
+  clang-format-14 clang-tidy-14
   # the peers, for side-by-side checks; nginx for the --map TERM:QUIT case
   tini dumb-init catatonit nginx-light
   # docs and packaging: the man page, the scratch image's only other program, YAML for examples

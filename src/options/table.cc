@@ -89,7 +89,8 @@ absl::StatusOr<Found> Reader::Next() {
     operands_.push_back(arg);
     ++i_;
   }
-  operands_.insert(operands_.end(), args_.begin() + i_, args_.end());
+  const std::span<const absl::string_view> rest = args_.subspan(i_);
+  operands_.insert(operands_.end(), rest.begin(), rest.end());
   i_ = args_.size();
   return Found{};
 }

@@ -1,11 +1,11 @@
 // SPDX-License-Identifier: MIT
-#include <doctest/doctest.h>
-
 #include "berth/config/parse.h"
-#include "berth/config/version.h"
+
+#include <doctest/doctest.h>
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
+#include "berth/config/version.h"
 
 namespace berth::config {
 namespace {

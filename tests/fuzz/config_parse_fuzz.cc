@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: MIT
-// Fuzzes config::Parse, the command line and environment together. The input is text: the first
+// Fuzzes config::Parse (and RequestedLogFormat), the command line and environment together. The input is text: the first
 // byte picks the personality (as argv[0] would), then one argument per line up to an empty line,
 // then NAME=VALUE environment lines. Seeds in corpus/config_parse/ are written that way.
 #include <vector>
@@ -32,6 +32,8 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     std::pair<absl::string_view, absl::string_view> kv = absl::StrSplit(line, absl::MaxSplits('=', 1));
     env.emplace(kv.first, kv.second);
   }
+  // Reads past every usage error: it must still come to an end.
+  berth::config::RequestedLogFormat(personality, args);
   absl::StatusOr<berth::config::Invocation> inv = berth::config::Parse(personality, args, env);
   if (!inv.ok()) {
     BERTH_FUZZ_CHECK(!inv.status().message().empty());

@@ -3,9 +3,9 @@
 #pragma once
 
 #include <span>
+#include "absl/strings/string_view.h"
 
 #include "absl/status/status.h"
-#include "absl/strings/string_view.h"
 #include "berth/config/options.h"
 
 namespace berth::config {
@@ -25,15 +25,15 @@ unsigned WhoBit(Personality personality);
 enum class Action { kNone, kHelp, kVersion, kLicense };
 
 struct OptionSpec {
-  char short_name;              // '\0' when there is none
+  char short_name;             // '\0' when there is none
   absl::string_view long_name;  // "" when there is none
   absl::string_view arg_name;   // "" for a flag without argument
   unsigned who;
   absl::string_view group;  // --help section
   absl::string_view help;
   Action action;
-  absl::Status (*apply)(Options&,
-                        absl::string_view arg);  // nullptr with an action: it ends reading
+  // nullptr for a row with an action: the reading ends there.
+  absl::Status (*apply)(Options&, absl::string_view arg);
 };
 
 struct EnvSpec {

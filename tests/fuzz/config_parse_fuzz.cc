@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: MIT
-// Fuzzes config::Parse (and RequestedLogFormat), the command line and environment together. The input is text: the first
-// byte picks the personality (as argv[0] would), then one argument per line up to an empty line,
-// then NAME=VALUE environment lines. Seeds in corpus/config_parse/ are written that way.
+// Fuzzes config::Parse and RequestedLogFormat, the command line and environment together. The
+// input is text: the first byte picks the personality (as argv[0] would), then one argument per
+// line up to an empty line, then NAME=VALUE environment lines. Seeds in corpus/config_parse/ are
+// written that way.
 #include <vector>
 
 #include "absl/strings/str_split.h"

@@ -486,6 +486,17 @@ def test_probe_bad_usage(args, message):
     assert len(r.stderr.splitlines()) == 1
 
 
+def test_probe_reads_its_options_as_berth_does():
+    """berth's option engine: `--` ends the options (a TARGET may then start with '-'), options
+    may follow TARGET, --name=value."""
+    r = probe("--", "-x")
+    assert r.returncode == 2 and "bad target" in r.stderr and "'-x'" in r.stderr, r.stderr
+    r = probe("http://127.0.0.1:1/", "--timeout=soon")
+    assert r.returncode == 2 and "bad --timeout 'soon'" in r.stderr, r.stderr
+    r = probe("--status", "200", "--bogus=1", "http://127.0.0.1:1/")
+    assert r.returncode == 2 and "unknown option '--bogus'" in r.stderr, r.stderr
+
+
 def test_probe_help():
     r = probe("--help")
     assert r.returncode == 0

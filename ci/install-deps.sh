@@ -23,6 +23,9 @@ packages=(
   # bench/run.sh (Debian's tini package ships tini-static too): instruction counts, the plot,
   # the /healthz load, curl to compare `berth probe` with
   valgrind gnuplot-nox wrk curl
+  # tests/engine: berth under a private dockerd (docker.io's 20.10: daemon, containerd, runc and
+  # the matching client) and under Podman 4.3; mmdebstrap for the examples' Debian 12 base
+  docker.io podman mmdebstrap
 )
 
 # The :arm64 packages above need the architecture known to dpkg before apt-get update.

@@ -55,3 +55,18 @@ if ! echo "$suite_sha256  $suite" | sha256sum -c --status 2>/dev/null; then
   echo "$suite_sha256  $suite.part" | sha256sum -c --quiet
   mv "$suite.part" "$suite"
 fi
+
+# The base tests/engine/test_examples.py builds the example images on, as no registry is reachable:
+# a Debian 12 with the programs of the examples' official bases, and their users. Made once
+# (mmdebstrap, a few minutes) and kept; the number in the name changes with the list.
+examples_base=/var/cache/berth/debian12-examples-1.tar
+if [ ! -f "$examples_base" ]; then
+  mkdir -p "$(dirname "$examples_base")"
+  mmdebstrap --quiet --variant=minbase --include=python3,gunicorn,nodejs,nginx-light \
+    --dpkgopt='path-exclude=/usr/share/doc/*' --dpkgopt='path-exclude=/usr/share/man/*' \
+    --dpkgopt='path-exclude=/usr/share/locale/*' \
+    --customize-hook='chroot "$1" useradd --system --no-create-home nginx' \
+    --customize-hook='chroot "$1" useradd --create-home --uid 1000 node' \
+    bookworm "${examples_base%.tar}.part.tar" http://deb.debian.org/debian
+  mv "${examples_base%.tar}.part.tar" "$examples_base"
+fi

@@ -4,7 +4,7 @@ each serves, its HEALTHCHECK (`berth probe`) turns healthy, and `docker stop` en
 with status 0 within the grace its README states (BERTH_GRACE=8s, under docker stop's 10 s).
 
 No registry is reachable here, so each is built `--build-arg BASE=` a Debian 12 made offline by
-ci/install-deps.sh (mmdebstrap: python3, python3-gunicorn, nodejs, nginx-light, and the users
+ci/install-deps.sh (mmdebstrap: python3, gunicorn, nodejs, nginx-light, and the users
 `nginx` and `node` the official images have). The steps that download are the ones this machine
 cannot run: python's `pip install gunicorn==22.0.0` needs PyPI and services' `apt-get install`
 needs Debian's archive inside the build; those RUN lines are replaced by `true` (the same programs
@@ -65,8 +65,11 @@ def test_examples_build_serve_turn_healthy_and_stop_gracefully(docker, debian12)
     names = ["python", "node", "nginx", "services"]
     running = {n: docker.start(build(docker, n, debian12)) for n in names}
     for name, cid in running.items():  # all start together: the first health check is at 10 s
-        until(lambda: docker("exec", cid, "/berth", "probe", SERVES[name],
-                             check=False).returncode == 0, 30, f"{name} to serve")
+        try:
+            until(lambda: docker("exec", cid, "/berth", "probe", SERVES[name],
+                                 check=False).returncode == 0, 30, f"{name} to serve")
+        except AssertionError as e:
+            raise AssertionError(f"{e}:\n{docker.logs(cid)}") from None
     for name, cid in running.items():
         until(lambda: docker.inspect(cid, "{{.State.Health.Status}}") == "healthy", 40,
               f"{name}'s HEALTHCHECK to turn healthy")

@@ -178,22 +178,68 @@ class Docker(Engine):
         return tag
 
 
-def _stop_daemon(proc, docker, directory):
+def _container_ids(directory):
+    """The ids of the containers an engine keeps under `directory` (dockerd's data root): their
+    processes' cgroups are named by them."""
     try:
-        ids = docker("ps", "-aq", "--no-trunc", check=False, timeout=30).stdout.split()
-        if ids:
-            docker("rm", "-f", *ids, check=False, timeout=60)
-    except (subprocess.TimeoutExpired, OSError):
-        ids = []
-    if proc.poll() is None:
-        proc.terminate()  # dockerd stops the containerd it started
-        try:
-            proc.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait()
+        return os.listdir(directory / "data" / "containers")
+    except OSError:
+        return []
+
+
+def _pid_alive(pid):
+    try:
+        os.kill(pid, 0)
+        return pathlib.Path(f"/proc/{pid}/stat").read_text().split(") ")[1][0] != "Z"
+    except (OSError, IndexError):
+        return False
+
+
+def _clean_up(directory, daemon_pid=None):
+    """Stops what an engine runs from `directory` and removes it: the daemon (which stops its
+    containerd), then whatever still names the directory or a container (containerd, shims,
+    conmon, the containers' processes), then the mounts under it."""
+    ids = _container_ids(directory)
+    if daemon_pid and _pid_alive(daemon_pid):
+        os.kill(daemon_pid, signal.SIGTERM)
+        deadline = time.monotonic() + 30
+        while _pid_alive(daemon_pid) and time.monotonic() < deadline:
+            time.sleep(0.1)
     _kill_all([str(directory)] + ids)
     _unmount_under(directory)
+    shutil.rmtree(directory, ignore_errors=True)
+
+
+def _guard(directory, daemon_pid=None):
+    """A process of its own that runs _clean_up once this session is gone, however it ends (a
+    meson timeout SIGKILLs pytest before any finalizer runs). Returns the pipe's write end: the
+    guard wakes when the last copy closes. Closing it after a normal clean-up leaves it nothing
+    to do."""
+    r, w = os.pipe()
+    pid = os.fork()
+    if pid == 0:
+        try:
+            os.setsid()
+            null = os.open(os.devnull, os.O_RDWR)
+            for fd in (0, 1, 2):
+                os.dup2(null, fd)  # meson waits for EOF on the output it captures
+            os.closerange(3, r)
+            os.closerange(r + 1, 65536)
+            os.read(r, 1)
+            if directory.exists():
+                _clean_up(directory, daemon_pid)
+        finally:
+            os._exit(0)
+    os.close(r)
+    return w
+
+
+def _on_sigterm_unwind():
+    """SIGTERM (a meson timeout, a Ctrl-C'd make) unwinds like Ctrl-C, so the fixtures' finally
+    clauses run."""
+    def raise_interrupt(signum, frame):
+        raise KeyboardInterrupt(f"signal {signum}")
+    signal.signal(signal.SIGTERM, raise_interrupt)
 
 
 @pytest.fixture(scope="session")
@@ -212,6 +258,8 @@ def docker():
          "--exec-root", f"{directory}/exec", "--pidfile", f"{directory}/dockerd.pid",
          "--init-path", f"{directory}/docker-init"],
         stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL, start_new_session=True)
+    guard = _guard(directory, proc.pid)
+    _on_sigterm_unwind()
     d = Docker(directory)
     try:
         until(lambda: proc.poll() is not None or d("version", check=False).returncode == 0, 60,
@@ -224,9 +272,16 @@ def docker():
         assert r.returncode == 0, r.stderr
         yield d
     finally:
-        _stop_daemon(proc, d, directory)
+        try:
+            ids = d("ps", "-aq", "--no-trunc", check=False, timeout=30).stdout.split()
+            if ids:
+                d("rm", "-f", *ids, check=False, timeout=60)
+        except (subprocess.TimeoutExpired, OSError):
+            pass
         log.close()
-        shutil.rmtree(directory, ignore_errors=True)
+        _clean_up(directory, proc.pid)
+        proc.wait(timeout=30)
+        os.close(guard)
 
 
 class Podman(Engine):
@@ -251,6 +306,8 @@ def podman():
     need(os.path.exists(PODMAN), "podman is not installed (apt-get install podman)")
     need(os.geteuid() == 0, "rootful podman needs root")
     directory = pathlib.Path(tempfile.mkdtemp(prefix="berth-podman.", dir="/tmp"))
+    guard = _guard(directory)
+    _on_sigterm_unwind()
     p = Podman(directory)
     p.rootfs.mkdir()
     with tarfile.open(fileobj=io.BytesIO(base_image_tar())) as tar:
@@ -259,9 +316,8 @@ def podman():
         yield p
     finally:
         p("rm", "-af", "-t", "0", check=False, timeout=60)
-        _kill_all([str(directory)])
-        _unmount_under(directory)
-        shutil.rmtree(directory, ignore_errors=True)
+        _clean_up(directory)
+        os.close(guard)
 
 
 def json_lines(text):

@@ -33,7 +33,6 @@ need = integration.need
 until = integration.until
 BERTH = integration.BERTH
 TESTBIN = integration.TESTBIN
-STRICT = integration.STRICT
 
 # docker.io's client, which matches its daemon (20.10); another client earlier on PATH (a newer
 # Docker's in /usr/local/bin) would negotiate its own API version and behave differently.
@@ -71,6 +70,7 @@ def image_tar(files, dirs=("tmp",), links=()):
 
 
 def base_image_tar():
+    need(os.path.exists(BUSYBOX), "no /bin/busybox for the images' shell (busybox-static)")
     return image_tar({"berth": BERTH, "testbin": TESTBIN, "bin/busybox": BUSYBOX},
                      dirs=("tmp", "bin", "etc"), links=[("bin/sh", "busybox")])
 
@@ -248,6 +248,7 @@ def docker():
     need(os.path.exists(DOCKER) and os.path.exists(DOCKERD),
          "docker.io is not installed (apt-get install docker.io)")
     need(os.geteuid() == 0, "dockerd needs root")
+    base = base_image_tar()
     # Under /tmp, not pytest's deep tmp_path: the socket's path must fit in sun_path.
     directory = pathlib.Path(tempfile.mkdtemp(prefix="berth-dockerd.", dir="/tmp"))
     (directory / "docker-init").symlink_to(BERTH)
@@ -267,7 +268,7 @@ def docker():
         if proc.poll() is not None:
             raise AssertionError(f"dockerd exited {proc.returncode}:\n"
                                  f"{(directory / 'dockerd.log').read_text()[-3000:]}")
-        r = subprocess.run(d.argv + ["import", "-", BASE], input=base_image_tar(),
+        r = subprocess.run(d.argv + ["import", "-", BASE], input=base,
                            capture_output=True, env=d.env, timeout=120)
         assert r.returncode == 0, r.stderr
         yield d
@@ -305,14 +306,15 @@ class Podman(Engine):
 def podman():
     need(os.path.exists(PODMAN), "podman is not installed (apt-get install podman)")
     need(os.geteuid() == 0, "rootful podman needs root")
+    base = base_image_tar()
     directory = pathlib.Path(tempfile.mkdtemp(prefix="berth-podman.", dir="/tmp"))
     guard = _guard(directory)
     _on_sigterm_unwind()
     p = Podman(directory)
-    p.rootfs.mkdir()
-    with tarfile.open(fileobj=io.BytesIO(base_image_tar())) as tar:
-        tar.extractall(p.rootfs)
     try:
+        p.rootfs.mkdir()
+        with tarfile.open(fileobj=io.BytesIO(base)) as tar:
+            tar.extractall(p.rootfs)
         yield p
     finally:
         p("rm", "-af", "-t", "0", check=False, timeout=60)

@@ -62,6 +62,8 @@ bash packaging/deb.sh "$dist/berth-$version-linux-amd64" amd64 "$version" "$dist
 bash packaging/deb.sh "$dist/berth-$version-linux-arm64" arm64 "$version" "$dist"
 
 step "images (berth:$version, FROM scratch, just /berth)"
+# Dated by the commit, so the same source gives the same tarball.
+export SOURCE_DATE_EPOCH=${SOURCE_DATE_EPOCH:-$(git log -1 --format=%ct 2>/dev/null || echo 0)}
 for arch in amd64 arm64; do
   /usr/bin/python3 packaging/image.py "$dist/berth-$version-linux-$arch" "$arch" "$version" \
     "$dist/berth-$version-image-$arch.tar"

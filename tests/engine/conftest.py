@@ -7,6 +7,7 @@ Nothing outlives the session: the fixtures remove every container, stop the daem
 whatever still runs from their directory (containerd, shims, conmon) or in one of their
 containers' cgroups, and unmount what is left under it, whether the tests passed or not.
 """
+import glob
 import importlib.util
 import io
 import json
@@ -320,6 +321,21 @@ def podman():
         p("rm", "-af", "-t", "0", check=False, timeout=60)
         _clean_up(directory)
         os.close(guard)
+
+
+def release_images(tmp_path):
+    """dist/'s image tarballs (packaging/release.sh), else the same made here from the built
+    berth by the release's own writer."""
+    found = {arch: sorted(glob.glob(str(ROOT / "dist" / f"berth-*-image-{arch}.tar")))
+             for arch in ("amd64", "arm64")}
+    if found["amd64"]:
+        return {arch: paths[-1] for arch, paths in found.items() if paths}
+    version = re.search(r"berth (\S+)", subprocess.run(
+        [BERTH, "--version"], capture_output=True, text=True).stdout).group(1)
+    out = tmp_path / f"berth-{version}-image-amd64.tar"
+    subprocess.run(["/usr/bin/python3", ROOT / "packaging" / "image.py", BERTH, "amd64", version,
+                    out], check=True)
+    return {"amd64": str(out)}
 
 
 def json_lines(text):

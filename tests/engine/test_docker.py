@@ -3,7 +3,6 @@
 (dockerd's --init-path). Each test asserts on what happened in the container (what the app
 printed and saw, the exit code, `docker inspect`'s state), not on berth's own words, except where
 berth's words are the feature (the killed processes named, the OOM line)."""
-import glob
 import io
 import os
 import pty
@@ -16,7 +15,7 @@ import time
 
 import pytest
 
-from conftest import BASE, BERTH, ROOT, berth_commit, json_lines, until
+from conftest import BASE, ROOT, berth_commit, json_lines, release_images, until
 
 ENTRY = ["--entrypoint", "/berth"]
 
@@ -317,21 +316,6 @@ def test_a_kill_that_is_not_oom_is_not_called_one(docker):
 
 
 # the release image: FROM scratch, just /berth, written by packaging/image.py without a daemon
-
-
-def release_images(tmp_path):
-    """dist/'s image tarballs (packaging/release.sh), else the same made here from the built
-    berth by the release's own writer."""
-    found = {arch: sorted(glob.glob(str(ROOT / "dist" / f"berth-*-image-{arch}.tar")))
-             for arch in ("amd64", "arm64")}
-    if found["amd64"]:
-        return {arch: paths[-1] for arch, paths in found.items() if paths}
-    version = re.search(r"berth (\S+)", subprocess.run(
-        [BERTH, "--version"], capture_output=True, text=True).stdout).group(1)
-    out = tmp_path / f"berth-{version}-image-amd64.tar"
-    subprocess.run(["/usr/bin/python3", ROOT / "packaging" / "image.py", BERTH, "amd64", version,
-                    out], check=True)
-    return {"amd64": str(out)}
 
 
 def test_release_image_loads_and_copies_from(docker, tmp_path):

@@ -10,7 +10,7 @@ import time
 
 import pytest
 
-from conftest import BERTH, need
+from conftest import BERTH, need, release_images
 
 CATATONIT = shutil.which("catatonit") or "/usr/bin/catatonit"
 
@@ -66,3 +66,11 @@ def test_entrypoint_deadline_under_podman_stop(podman):
     took = time.monotonic() - t0
     assert podman.wait(cid) == 137
     assert 1.5 < took < 7, f"podman stop took {took:.1f}s"
+
+
+def test_release_image_runs_under_podman(podman, tmp_path):
+    """The release tarball is an OCI layout too: Podman loads it and runs it as berth."""
+    loaded = podman("load", "-i", release_images(tmp_path)["amd64"]).stdout
+    tag = loaded.split("Loaded image: ")[-1].split()[0]
+    r = podman("run", "--rm", *podman.RUN, tag, "--version")
+    assert r.stdout.startswith("berth ")

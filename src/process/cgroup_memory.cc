@@ -90,12 +90,15 @@ std::string FormatBytes(uint64_t bytes) {
     uint64_t size;
     absl::string_view name;
   };
-  constexpr Unit kUnits[] = {{uint64_t{1} << 40, "TiB"}, {uint64_t{1} << 30, "GiB"},
-                             {uint64_t{1} << 20, "MiB"}, {uint64_t{1} << 10, "KiB"}};
+  constexpr Unit kUnits[] = {{uint64_t{1} << 40, "TiB"},
+                             {uint64_t{1} << 30, "GiB"},
+                             {uint64_t{1} << 20, "MiB"},
+                             {uint64_t{1} << 10, "KiB"}};
   for (const Unit& u : kUnits) {
     if (bytes < u.size) continue;
     if (bytes % u.size == 0) return absl::StrCat(bytes / u.size, " ", u.name);
-    const uint64_t tenths = (bytes * 10 + u.size / 2) / u.size;  // to one decimal, as a person would
+    // To one decimal, as a person would write it; the remainder apart, so nothing overflows.
+    const uint64_t tenths = bytes / u.size * 10 + (bytes % u.size * 10 + u.size / 2) / u.size;
     return absl::StrCat(tenths / 10, ".", tenths % 10, " ", u.name);
   }
   return absl::StrCat(bytes, " bytes");

@@ -57,6 +57,7 @@ TEST_SUITE("process") {
     CHECK(FormatBytes(uint64_t{2} << 30) == "2 GiB");
     CHECK(FormatBytes(1000) == "1000 bytes");
     CHECK(FormatBytes(4096) == "4 KiB");
+    CHECK(FormatBytes((uint64_t{1} << 62) - 4096) == "4194304.0 TiB");  // no overflow
   }
 
   TEST_CASE("OomWatch claims a SIGKILL only when the counter rose, once per kill") {

@@ -201,7 +201,7 @@ def health_image(docker):
     # The app's own check is the file /tmp/ok; berth serves its verdict on :8081, and Docker asks
     # berth probe (no curl in the image).
     return docker.build("berth-engine:health", f"""FROM {BASE}
-HEALTHCHECK --interval=1s --timeout=2s --retries=2 \\
+HEALTHCHECK --interval=1s --timeout=2s --retries=3 \\
   CMD ["/berth", "probe", "http://127.0.0.1:8081/healthz"]
 ENTRYPOINT ["/berth", "--healthz", "127.0.0.1:8081", "--health-cmd", "test -f /tmp/ok", \\
             "--health-interval", "1s", "--health-retries", "1", "--grace", "3s", "--"]

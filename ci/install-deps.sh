@@ -25,6 +25,9 @@ packages=(
   # bench/run.sh (Debian's tini package ships tini-static too): instruction counts, the plot,
   # the /healthz load, curl to compare `berth probe` with
   valgrind gnuplot-nox wrk curl
+  # tests/engine: berth under a private dockerd (docker.io's 20.10: daemon, containerd, runc and
+  # the matching client) and under Podman 4.3; mmdebstrap for the examples' Debian 12 base
+  docker.io podman mmdebstrap
 )
 
 # The :arm64 packages above need the architecture known to dpkg before apt-get update.
@@ -53,4 +56,19 @@ if ! echo "$suite_sha256  $suite" | sha256sum -c --status 2>/dev/null; then
     http://deb.debian.org/debian/pool/main/d/dumb-init/dumb-init_1.2.5.orig.tar.gz "$suite.part"
   echo "$suite_sha256  $suite.part" | sha256sum -c --quiet
   mv "$suite.part" "$suite"
+fi
+
+# The base tests/engine/test_examples.py builds the example images on, as no registry is reachable:
+# a Debian 12 with the programs of the examples' official bases, and their users. Made once
+# (mmdebstrap, a few minutes) and kept; the number in the name changes with the list.
+examples_base=/var/cache/berth/debian12-examples-1.tar
+if [ ! -f "$examples_base" ]; then
+  mkdir -p "$(dirname "$examples_base")"
+  mmdebstrap --quiet --variant=minbase --include=python3,gunicorn,nodejs,nginx-light \
+    --dpkgopt='path-exclude=/usr/share/doc/*' --dpkgopt='path-exclude=/usr/share/man/*' \
+    --dpkgopt='path-exclude=/usr/share/locale/*' \
+    --customize-hook='chroot "$1" useradd --system --no-create-home nginx' \
+    --customize-hook='chroot "$1" useradd --create-home --uid 1000 node' \
+    bookworm "${examples_base%.tar}.part.tar" http://deb.debian.org/debian
+  mv "${examples_base%.tar}.part.tar" "$examples_base"
 fi

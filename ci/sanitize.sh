@@ -22,9 +22,10 @@ export LSAN_OPTIONS="exitcode=86"
 export BERTH_SANITIZED=1  # the tests that cap address space (prlimit --as) skip: ASan maps terabytes
 # Every test of the built berth; not those of other artefacts: the release and arm64 binaries
 # in dist/ and the .deb (deb, arm64), the static binary in an empty root (scratch), the man page
-# (docs), the sources' format (format_and_tidy: the first build ran it).
+# (docs), the engines' (engine: its images hold berth alone, with no libasan to load), the
+# sources' format (format_and_tidy: the first build ran it).
 mapfile -t all < <(meson test -C "$dir" --list --no-rebuild 2>/dev/null |
-  awk -F' / ' 'NF == 2 {print $2}' | grep -Ev '^(integration_(deb|arm64|scratch|docs)|format_and_tidy)$')
+  awk -F' / ' 'NF == 2 {print $2}' | grep -Ev '^(integration_(deb|arm64|scratch|docs)|engine|format_and_tidy)$')
 # bench_smoke runs the built berth as PID 1 too, so it goes with the integration tests: under
 # LeakSanitizer each berth hung at its exit (88 s instead of 7, four berths left behind).
 runs_berth='^(integration_.*|bench_smoke)$'

@@ -1,8 +1,11 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: MIT
 # The release, in one command: stripped static berth for linux-amd64 and linux-arm64 (cross-built
-# with Debian's g++-aarch64-linux-gnu and the :arm64 -dev packages), a .deb for each, SHA256SUMS.
-#   packaging/release.sh            -> dist/berth-VERSION-linux-{amd64,arm64}, dist/*.deb, SHA256SUMS
+# with Debian's g++-aarch64-linux-gnu and the :arm64 -dev packages), a .deb for each, a FROM-scratch
+# image for each (a `docker save`/OCI tarball written without a daemon: packaging/image.py),
+# SHA256SUMS.
+#   packaging/release.sh            -> dist/berth-VERSION-linux-{amd64,arm64}, dist/*.deb,
+#                                      dist/berth-VERSION-image-{amd64,arm64}.tar, SHA256SUMS
 # BERTH_AMD64_BUILD=DIR reuses an existing static build of amd64 (CI passes its own build dir).
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -57,6 +60,14 @@ check_static "$dist/berth-$version-linux-arm64" aarch64
 step "packages"
 bash packaging/deb.sh "$dist/berth-$version-linux-amd64" amd64 "$version" "$dist"
 bash packaging/deb.sh "$dist/berth-$version-linux-arm64" arm64 "$version" "$dist"
+
+step "images (berth:$version, FROM scratch, just /berth)"
+# Dated by the commit, so the same source gives the same tarball.
+export SOURCE_DATE_EPOCH=${SOURCE_DATE_EPOCH:-$(git log -1 --format=%ct 2>/dev/null || echo 0)}
+for arch in amd64 arm64; do
+  /usr/bin/python3 packaging/image.py "$dist/berth-$version-linux-$arch" "$arch" "$version" \
+    "$dist/berth-$version-image-$arch.tar"
+done
 
 (cd "$dist" && sha256sum -- * >SHA256SUMS)
 step "dist/"

@@ -170,7 +170,8 @@ Personality PersonalityFromArgv0(absl::string_view argv0) {
   absl::string_view base = slash == absl::string_view::npos ? argv0 : argv0.substr(slash + 1);
   if (base == "tini" || base == "tini-static" || base == "docker-init") return Personality::kTini;
   if (base == "dumb-init") return Personality::kDumbInit;
-  if (base == "catatonit") return Personality::kCatatonit;
+  // Podman mounts its init_path (catatonit by default) at /run/podman-init.
+  if (base == "catatonit" || base == "podman-init") return Personality::kCatatonit;
   return Personality::kBerth;
 }
 

@@ -109,6 +109,9 @@ void ServiceGroup::OnServiceExit(Service& s, int wait_status) {
   const std::string& name = s.spec().name;
   const int code = process::ExitCodeFromWaitStatus(wait_status);
   log::Info("service {} {}", name, process::DescribeWaitStatus(wait_status));
+  const bool oom = oom_.Claim(wait_status);
+  if (oom) log::Warn("service {} {}", name, oom_.Describe());
+  const absl::string_view why = oom ? " (OOM kill)" : "";
   if (stopping_) {
     s.done = true;
     if (s.spec().essential && !exit_code_) exit_code_ = code;
@@ -128,19 +131,21 @@ void ServiceGroup::OnServiceExit(Service& s, int wait_status) {
     EndContainer(code, absl::StrCat("service ", name, " used up its max_restarts (",
                                     s.spec().max_restarts, ")"));
   } else if (d.restart) {
-    log::Notice("service {} exited {}: restarting in {}", name, code, absl::FormatDuration(d.delay));
+    log::Notice("service {} exited {}{}: restarting in {}", name, code, why,
+                absl::FormatDuration(d.delay));
     s.start_seq = ++start_seq_;
     s.ScheduleRestart(d.delay);
   } else if (s.spec().essential) {
     s.done = true;
-    EndContainer(code, absl::StrCat("essential service ", name, " exited ", code));
+    EndContainer(code, absl::StrCat("essential service ", name, " exited ", code, why));
   } else if (one_shot) {
     // Its dependants can never start: the container cannot come up.
     s.done = true;
     EndContainer(code, absl::StrCat("one-shot service ", name, " exited ", code));
   } else {
     s.done = true;
-    log::Warn("service {} exited {} and is left down (not essential, no restart)", name, code);
+    log::Warn("service {} exited {}{} and is left down (not essential, no restart)", name, code,
+              why);
     if (NothingLeft()) EndContainer(code, "no service left running");
   }
 }

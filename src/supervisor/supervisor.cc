@@ -230,6 +230,10 @@ void Supervisor::OnChildExit(int wait_status) {
     child_killed_at_deadline_ = true;
   }
   log::Info("child {} {}", child_pid_, process::DescribeWaitStatus(wait_status));
+  if (!child_killed_at_deadline_ && oom_.Claim(wait_status)) {
+    ++oom_kills_;
+    log::Warn("child {} {}", child_pid_, oom_.Describe());
+  }
 }
 
 void Supervisor::OnOrphan(pid_t pid, int wait_status) {
@@ -342,7 +346,8 @@ void Supervisor::LogSummary() const {
               {"forwarded", absl::StrCat(forwarded_)},
               {"terminated", absl::StrCat(terminated_.size())},
               {"killed", absl::StrCat(killed_.size())},
-              {"killed_pids", killed}});
+              {"killed_pids", killed},
+              {"oom_kill", absl::StrCat(oom_kills_)}});
 }
 
 }  // namespace berth::supervisor

@@ -2,11 +2,12 @@
 // testbin: the one static helper every integration test runs as berth's child. Each mode does
 // one known thing and says so on stdout, so tests wait on lines, never on sleeps.
 //
-//   testbin signals [--ignore SIG]... [--exit-on SIG] [--linger-ms N] [--child]
-//       blocks everything, prints "ready", then "signal NAME" per signal received; exits 0 on
-//       the --exit-on signal (default TERM) after --linger-ms; --child also starts a grandchild
-//       recorder in the same process group that prints "child signal NAME" (exits on TERM); --daemon (or
-//       --daemon-ignore-term) first leaves a daemon behind as `testbin daemon` does.
+//   testbin signals [--ignore SIG]... [--exit-on SIG] [--linger-ms N] [--code N] [--child]
+//       blocks everything, prints "ready", then "signal NAME" per signal received; exits --code
+//       (default 0) on the --exit-on signal (default TERM) after --linger-ms; --child also starts
+//       a grandchild recorder in the same process group that prints "child signal NAME" (exits
+//       on TERM); --daemon (or --daemon-ignore-term) first leaves a daemon behind as `testbin
+//       daemon` does.
 //   testbin exit CODE                      exits CODE
 //   testbin raise SIG                      kills itself with SIG (default disposition)
 //   testbin orphans N [TIMEOUT_MS]         makes N orphans, waits until init has reaped them
@@ -40,6 +41,8 @@
 //                                          "continued" once continued, exits 0 on TERM
 //   testbin hog                            allocates 1 MiB blocks until malloc fails, prints
 //                                          "hogged N MiB", exits 3
+//   testbin fork-bomb CODE                 forks children that wait for TERM until fork fails,
+//                                          prints "forked N, then ENAME", exits CODE
 #include <dirent.h>
 #include <fcntl.h>
 #include <signal.h>
@@ -95,7 +98,7 @@ void Say(const std::string& line) {
 }
 
 [[noreturn]] void RecordSignals(const std::string& prefix, const sigset_t& ignored, int exit_on,
-                                long linger_ms, bool say_ready) {
+                                long linger_ms, bool say_ready, int code = 0) {
   sigset_t all;
   sigfillset(&all);
   sigprocmask(SIG_BLOCK, &all, nullptr);
@@ -120,7 +123,7 @@ void Say(const std::string& line) {
     Say(prefix + "signal " + SignalName(sig));
     if (sig == exit_on) {
       SleepMs(linger_ms);
-      std::exit(0);
+      std::exit(code);
     }
   }
 }
@@ -132,6 +135,7 @@ int Signals(std::vector<std::string_view> args) {
   sigemptyset(&ignored);
   int exit_on = SIGTERM;
   long linger_ms = 0;
+  int code = 0;
   bool child = false;
   int daemon = 0;  // 1: a daemon that exits on TERM; 2: one that ignores it
   for (size_t i = 0; i < args.size(); ++i) {
@@ -141,6 +145,8 @@ int Signals(std::vector<std::string_view> args) {
       exit_on = SignalNumber(args[++i]);
     } else if (args[i] == "--linger-ms" && i + 1 < args.size()) {
       linger_ms = std::atol(std::string(args[++i]).c_str());
+    } else if (args[i] == "--code" && i + 1 < args.size()) {
+      code = std::atoi(std::string(args[++i]).c_str());
     } else if (args[i] == "--child") {
       child = true;
     } else if (args[i] == "--daemon") {
@@ -168,7 +174,7 @@ int Signals(std::vector<std::string_view> args) {
     while (read(ready[0], &c, 1) < 0 && errno == EINTR) {
     }
   }
-  RecordSignals("", ignored, exit_on, linger_ms, true);
+  RecordSignals("", ignored, exit_on, linger_ms, true, code);
 }
 
 int Orphans(long n, long timeout_ms) {
@@ -331,6 +337,21 @@ int Hog() {
   return 3;
 }
 
+int ForkBomb(int code) {
+  long forked = 0;
+  for (;;) {
+    const pid_t pid = fork();
+    if (pid == 0) {
+      pause();  // TERM's default action ends it
+      _exit(0);
+    }
+    if (pid < 0) break;
+    ++forked;
+  }
+  Say("forked " + std::to_string(forked) + ", then " + strerrorname_np(errno));
+  return code;
+}
+
 // Leaves a double-forked daemon in its own session (re-parented to init), and returns once it
 // has said "daemon PID". It exits on TERM unless `ignore_term`.
 void StartDaemon(bool ignore_term) {
@@ -476,6 +497,7 @@ int main(int argc, char** argv) {
   if (mode == "close-std" && !args.empty()) return CloseStd(std::atoi(argv[2]));
   if (mode == "stop-self") return StopSelf();
   if (mode == "hog") return Hog();
+  if (mode == "fork-bomb" && !args.empty()) return ForkBomb(std::atoi(argv[2]));
   if (mode == "tty") return Tty();
   if (mode == "status") return Status();
   if (mode == "try-syscall") return TrySyscalls(args);

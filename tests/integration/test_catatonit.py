@@ -91,6 +91,17 @@ def test_exits_with_the_child_leaving_a_daemon(catatonit):
     assert r.returncode == 7
 
 
+def test_podman_init_is_catatonit(named):
+    """Podman mounts its init_path at /run/podman-init and runs `/run/podman-init -- CMD`."""
+    podman_init = named("podman-init")
+    r = run(["--", TESTBIN, "exit", "5"], binary=podman_init, pid1=True)
+    assert (r.returncode, r.stdout, r.stderr) == (5, "", "")
+    r = run(["--version"], binary=podman_init)
+    assert re.fullmatch(r"tini version \d+\.\d+\.\d+_catatonit\n", r.stdout)
+    r = run([], binary=podman_init)
+    assert r.returncode == 1 and r.stderr.endswith(USAGE)
+
+
 def test_quiet_by_default_and_debug_with_catatonit_debug(catatonit):
     r = run(["--", TESTBIN, "exit", "0"], binary=catatonit, pid1=True)
     assert r.stderr == ""

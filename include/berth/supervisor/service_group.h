@@ -18,6 +18,7 @@
 #include "berth/config/service_file.h"
 #include "berth/loop/loop.h"
 #include "berth/loop/timer.h"
+#include "berth/process/cgroup_memory.h"
 #include "berth/process/reaper.h"
 #include "berth/process/spawn.h"
 
@@ -94,6 +95,7 @@ class ServiceGroup {
   bool leftovers_termed_ = false;
   uint64_t start_seq_ = 0;
   std::optional<int> exit_code_;
+  process::OomWatch oom_;  // read at construction: earlier OOM kills are not the services'
 };
 
 }  // namespace berth::supervisor

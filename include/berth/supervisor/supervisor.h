@@ -26,6 +26,7 @@
 #include "berth/config/options.h"
 #include "berth/loop/loop.h"
 #include "berth/loop/timer.h"
+#include "berth/process/cgroup_memory.h"
 #include "berth/process/descendants.h"
 #include "berth/process/reaper.h"
 #include "berth/process/spawn.h"
@@ -120,6 +121,8 @@ class Supervisor {
   std::vector<process::ProcessInfo> terminated_;  // leftovers sent SIGTERM
   std::vector<process::ProcessInfo> killed_;      // sent SIGKILL at the deadline
   bool child_killed_at_deadline_ = false;
+  process::OomWatch oom_;  // read at construction: earlier OOM kills are not the child's
+  int oom_kills_ = 0;
 };
 
 }  // namespace berth::supervisor

@@ -36,6 +36,7 @@ TEST_SUITE("config") {
     CHECK(PersonalityFromArgv0("/usr/bin/docker-init") == Personality::kTini);
     CHECK(PersonalityFromArgv0("dumb-init") == Personality::kDumbInit);
     CHECK(PersonalityFromArgv0("/catatonit") == Personality::kCatatonit);
+    CHECK(PersonalityFromArgv0("/run/podman-init") == Personality::kCatatonit);
     CHECK(PersonalityFromArgv0("/berth") == Personality::kBerth);
     CHECK(PersonalityFromArgv0("anything") == Personality::kBerth);
   }

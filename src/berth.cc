@@ -12,6 +12,7 @@
 #include <cstring>
 
 #include "absl/strings/str_cat.h"
+#include "berth/base/exit_codes.h"
 #include "berth/base/status.h"
 #include "berth/check/check.h"
 #include "berth/config/file_env.h"
@@ -40,8 +41,7 @@ namespace {
 using config::Options;
 using config::Personality;
 
-constexpr int kSetupFailure = 1;
-constexpr int kUsageError = 2;
+using exit_codes::kSetupFailure;
 
 // tini's words, kept so scripts grepping for them still match.
 constexpr absl::string_view kReaperWarning =
@@ -134,7 +134,7 @@ absl::Status Setup(const Options& o, process::SpawnSpec& child) {
   }
   BERTH_RETURN_IF_ERROR(ArrangeReaping(o));
   if (o.personality == Personality::kBerth && ::getpid() == 1 && !o.grace) {
-    log::Notice("no --grace: after a stop signal berth waits for the child as long as it takes");
+    log::Info("no --grace: after a stop signal berth waits for the child as long as it takes");
   }
   return absl::OkStatus();
 }
@@ -232,10 +232,9 @@ int Run(const Options& o, loop::Loop& loop, process::Reaper& reaper, process::Sp
   supervisor::Supervisor* sup = supervisor->get();
   sup->SetTrace(trace);
   // Before the child starts, so a port already in use is a set-up error, not a lost child.
-  bool stopped_unhealthy = false;
   std::unique_ptr<health::Service> health;
   if (health_settings.Active()) {
-    auto h = WireHealth(health_settings, o, loop, reaper, *sup, child_template, &stopped_unhealthy);
+    auto h = WireHealth(health_settings, o, loop, reaper, *sup, child_template);
     if (!h.ok()) {
       log::Error("{}", h.status().message());
       return kSetupFailure;
@@ -267,7 +266,7 @@ int Run(const Options& o, loop::Loop& loop, process::Reaper& reaper, process::Sp
     log::Error("{}", s.message());
     return kSetupFailure;
   }
-  return stopped_unhealthy ? kUnhealthyExitCode : sup->ExitCode();
+  return sup->ExitCode();
 }
 
 // --log-format json among berth's options, looked for by hand: the parse that failed may not
@@ -325,6 +324,9 @@ int Main(int argc, char** argv, char** envp) {
   const Options& o = inv->options;
   absl::StatusOr<health::Settings> health_settings = HealthSettings(o);
   if (!health_settings.ok()) return Usage(health_settings.status(), personality, args);
+  if (auto targets = WaitForTargets(o); !targets.ok()) {
+    return Usage(targets.status(), personality, args);
+  }
   log::Init(name, o.verbosity, o.log_format);
   std::unique_ptr<DumbInitTrace> trace;
   if (o.dumb_init_debug) {
@@ -333,6 +335,15 @@ int Main(int argc, char** argv, char** envp) {
       return it != env.end() && it->second == v;
     };
     trace = std::make_unique<DumbInitTrace>(is("DUMB_INIT_DEBUG", "1"), is("DUMB_INIT_SETSID", "0"));
+  }
+  std::vector<config::ServiceSpec> services;
+  if (!o.config_file.empty()) {
+    absl::StatusOr<std::vector<config::ServiceSpec>> loaded = LoadServices(o);
+    if (!loaded.ok()) {
+      log::Error("{}", loaded.status().message());
+      return exit_codes::kUsage;
+    }
+    services = *std::move(loaded);
   }
   std::vector<std::string> file_env;
   std::vector<char*> file_envp;
@@ -353,7 +364,7 @@ int Main(int argc, char** argv, char** envp) {
       PreparePrivileges(o, envp, child);
   if (!privileges.ok()) {
     log::Error("{}", privileges.status().message());
-    return kUsageError;
+    return exit_codes::ForStartupError(privileges.status());
   }
   if (o.file_env && !child.env) child.env = file_env;
   if (absl::Status s = Setup(o, child); !s.ok()) {
@@ -378,7 +389,8 @@ int Main(int argc, char** argv, char** envp) {
     return 128 + *stopped_by;
   }
   if (!o.config_file.empty()) {
-    return RunServices(o, *loop, reaper, child, envp, *health_settings, inherited_fds);
+    return RunServices(o, std::move(services), *loop, reaper, child, envp, *health_settings,
+                       inherited_fds);
   }
   const bool ignore_hangup = ReleaseTerminal(o, trace.get());
   return Run(o, *loop, reaper, std::move(child), *health_settings, ignore_hangup, inherited_fds,

@@ -83,6 +83,7 @@ Status AddExitToZero(Options& o, absl::string_view arg) {
 }
 
 Status AddMapRules(Options& o, absl::string_view list) {
+  if (absl::StripAsciiWhitespace(list).empty()) return Invalid("no rule: want FROM:TO", list);
   for (absl::string_view rule : absl::StrSplit(list, ',', absl::SkipWhitespace())) {
     BERTH_ASSIGN_OR_RETURN(signals::MapRule r,
                            signals::ParseMapRule(absl::StripAsciiWhitespace(rule)));

@@ -15,10 +15,12 @@
 namespace berth::security {
 namespace {
 
+// (uid_t)-1 is no id: set*id(2) read it as "leave unchanged", so it is refused with the rest.
 template <typename Id>
 std::optional<Id> ParseId(absl::string_view s) {
   uint32_t v;
   if (s.empty() || !absl::SimpleAtoi(s, &v) || s[0] == '+' || s[0] == '-') return std::nullopt;
+  if (v == static_cast<uint32_t>(-1)) return std::nullopt;
   return static_cast<Id>(v);
 }
 
@@ -66,6 +68,8 @@ absl::StatusOr<gid_t> ResolveGroup(const std::vector<GroupEntry>& groups, absl::
   if (const GroupEntry* g = FindGroup(groups, which)) return g->gid;
   if (IsNumeric(which)) {
     if (std::optional<gid_t> gid = ParseId<gid_t>(which)) return *gid;
+    return absl::InvalidArgumentError(
+        absl::StrCat("--user: gid ", which, " is out of range (0 to 4294967294)"));
   }
   return absl::InvalidArgumentError(
       absl::StrCat("--user: no group '", which, "' in /etc/group"));
@@ -122,6 +126,9 @@ absl::StatusOr<Credentials> ResolveUser(absl::string_view spec, absl::string_vie
     c.gid = 0;
     c.home = "/";
     c.groups = {0};
+  } else if (IsNumeric(user)) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("--user: uid ", user, " is out of range (0 to 4294967294)"));
   } else {
     return absl::InvalidArgumentError(absl::StrCat("--user: no user '", user, "' in /etc/passwd"));
   }

@@ -74,7 +74,7 @@ def test_max_restarts_exhausted_ends_the_container(tmp_path):
 name = "bad"
 command = "exit 7"
 restart = "always"
-restart_delay = "50ms"
+restart_delay = "100ms"
 max_restarts = 2
 
 [[service]]
@@ -243,6 +243,8 @@ CONFIG_ERRORS = {
     "unknown key": '[[service]]\nname = "a"\ncommand = "true"\ncolour = "red"\n',
     "wrong type": '[[service]]\nname = "a"\ncommand = 5\n',
     "unknown after": '[[service]]\nname = "a"\ncommand = "true"\nafter = ["b"]\n',
+    "empty command": '[[service]]\nname = "a"\ncommand = ""\n',
+    "no restart delay": '[[service]]\nname = "a"\ncommand = "true"\nrestart_delay = "0s"\n',
     "cycle": ('[[service]]\nname = "a"\ncommand = "true"\nafter = ["b"]\n'
               '[[service]]\nname = "b"\ncommand = "true"\nafter = ["a"]\n'),
 }
@@ -362,7 +364,7 @@ ready = {{ log = "^go$" }}
 name = "flaky"
 command = "test -f {gate} && exec {TESTBIN} signals; exit 4"
 restart = "on-failure"
-restart_delay = "50ms"
+restart_delay = "100ms"
 """)
     b = Berth(["--healthz", f"127.0.0.1:{hz}", "--config", cfg])
     body = poll(hz, "/readyz", lambda st, b: st == 503 and by_name(b)["flaky"]["restarts"] >= 1)
@@ -416,7 +418,7 @@ name = "as-nobody"
 user = "nobody"
 command = "n=$(cat {count} 2>/dev/null || echo 0); echo $((n+1)) > {count}; echo uid $(id -u) gid $(id -g) home $HOME; [ $n -ge 1 ] && exec {TESTBIN} signals; exit 1"
 restart = "on-failure"
-restart_delay = "50ms"
+restart_delay = "100ms"
 
 [[service]]
 name = "as-root"
@@ -589,3 +591,17 @@ workdir = "{work}"
     r = run(["--config", cfg])
     assert r.returncode == 0, r.stderr
     assert r.stdout.strip() == str(work)
+
+
+def test_services_that_just_finish_print_nothing_of_berths(tmp_path):
+    """Quiet by default: the last service ending on its own is nothing berth did; a service
+    berth had to stop is, and the closing line says so."""
+    cfg = config(tmp_path, '[[service]]\nname = "app"\ncommand = "exit 3"\nessential = true\n')
+    r = run(["--config", cfg], pid1=True)
+    assert (r.returncode, r.stderr) == (3, "")
+    cfg = config(tmp_path, '[[service]]\nname = "app"\ncommand = "exit 3"\nessential = true\n'
+                 '[[service]]\nname = "side"\ncommand = "sleep 100 & wait"\n')
+    r = run(["--grace", "5s", "--config", cfg], pid1=True)
+    assert r.returncode == 3
+    assert "notice: stopping the container: essential service app exited 3" in r.stderr
+    assert "notice: exit 3" in r.stderr

@@ -3,13 +3,10 @@
 
 #include <signal.h>
 
-#include <cerrno>
-#include <cstring>
-#include <fstream>
-#include <sstream>
 
 #include "absl/strings/str_cat.h"
 #include "berth/base/exit_codes.h"
+#include "berth/base/file.h"
 #include "berth/base/status.h"
 #include "berth/config/service_file.h"
 #include "berth/log/log.h"
@@ -26,15 +23,12 @@
 namespace berth {
 
 absl::StatusOr<std::vector<config::ServiceSpec>> LoadServices(const config::Options& o) {
-  std::ifstream in(o.config_file);
-  if (!in) {
-    return absl::InvalidArgumentError(
-        absl::StrCat(o.config_file, ": cannot read: ", std::strerror(errno)));
+  absl::StatusOr<std::string> text = base::ReadSmallRegularFile(o.config_file, kMaxConfigFile);
+  if (!text.ok()) {
+    return absl::InvalidArgumentError(absl::StrCat("--config ", text.status().message()));
   }
-  std::stringstream text;
-  text << in.rdbuf();
   BERTH_ASSIGN_OR_RETURN(std::vector<config::ServiceSpec> specs,
-                         config::ParseServiceFile(text.str(), o.config_file));
+                         config::ParseServiceFile(*text, o.config_file));
   if (!o.command.empty()) {
     for (const config::ServiceSpec& s : specs) {
       if (s.name == "main") {

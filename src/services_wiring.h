@@ -16,7 +16,11 @@
 
 namespace berth {
 
-// Reads and parses --config and adds PROGRAM as service "main". Every error is a usage error naming the file (and the line), found before
+// The largest --config file berth reads.
+inline constexpr size_t kMaxConfigFile = 1024 * 1024;
+
+// Reads and parses --config (base::ReadSmallRegularFile, kMaxConfigFile) and adds PROGRAM as
+// service "main". Every error is a usage error naming the file (and the line), found before
 // anything starts.
 absl::StatusOr<std::vector<config::ServiceSpec>> LoadServices(const config::Options& o);
 

@@ -79,8 +79,9 @@ absl::StatusOr<std::unique_ptr<ChildPrivileges>> ChildPrivileges::Prepare(
 }
 
 absl::Status ChildPrivileges::PrepareUser(const std::string& spec, char** envp) {
-  const std::string passwd = ReadFileOrEmpty("/etc/passwd");
-  BERTH_ASSIGN_OR_RETURN(Credentials c, ResolveUser(spec, passwd, ReadFileOrEmpty("/etc/group")));
+  BERTH_ASSIGN_OR_RETURN(const std::string passwd, ReadAccountFile("/etc/passwd"));
+  BERTH_ASSIGN_OR_RETURN(const std::string group, ReadAccountFile("/etc/group"));
+  BERTH_ASSIGN_OR_RETURN(Credentials c, ResolveUser(spec, passwd, group));
   BERTH_RETURN_IF_ERROR(CheckCanSwitch(spec, c));
   const std::string home = ChildHome(c, FindEnv(envp, "HOME"), passwd);
   const char* current = FindEnv(envp, "HOME");

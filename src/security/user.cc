@@ -1,16 +1,14 @@
 // SPDX-License-Identifier: MIT
 #include "berth/security/user.h"
 
-#include <fcntl.h>
-#include <unistd.h>
-
 #include <algorithm>
 #include <optional>
 
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
-#include "berth/base/unique_fd.h"
+#include "berth/base/file.h"
+#include "berth/base/status.h"
 
 namespace berth::security {
 namespace {
@@ -143,18 +141,17 @@ absl::StatusOr<Credentials> ResolveUser(absl::string_view spec, absl::string_vie
   return c;
 }
 
-std::string ReadFileOrEmpty(const char* path) {
-  base::UniqueFd fd(::open(path, O_RDONLY | O_CLOEXEC));
-  if (!fd.Valid()) return "";
-  std::string out;
-  char buf[4096];
-  ssize_t n;
-  while ((n = ::read(fd.Get(), buf, sizeof buf)) > 0) out.append(buf, static_cast<size_t>(n));
-  return out;
+absl::StatusOr<std::string> ReadAccountFile(const std::string& path) {
+  absl::StatusOr<std::string> text = base::ReadSmallRegularFile(path, kMaxAccountFile);
+  if (absl::IsNotFound(text.status())) return std::string();
+  if (!text.ok()) return absl::InvalidArgumentError(absl::StrCat("--user: ", text.status().message()));
+  return text;
 }
 
 absl::StatusOr<Credentials> ResolveUser(absl::string_view spec) {
-  return ResolveUser(spec, ReadFileOrEmpty("/etc/passwd"), ReadFileOrEmpty("/etc/group"));
+  BERTH_ASSIGN_OR_RETURN(std::string passwd, ReadAccountFile("/etc/passwd"));
+  BERTH_ASSIGN_OR_RETURN(std::string group, ReadAccountFile("/etc/group"));
+  return ResolveUser(spec, passwd, group);
 }
 
 std::string ChildHome(const Credentials& creds, const char* current_home,

@@ -605,3 +605,20 @@ def test_services_that_just_finish_print_nothing_of_berths(tmp_path):
     assert r.returncode == 3
     assert "notice: stopping the container: essential service app exited 3" in r.stderr
     assert "notice: exit 3" in r.stderr
+
+
+def test_config_that_is_no_regular_file_is_one_line_and_exit_2(tmp_path):
+    """--config /dev/zero read 16 GB, then aborted; a directory said "no service"."""
+    fifo = tmp_path / "fifo"
+    os.mkfifo(fifo)
+    big = tmp_path / "big.toml"
+    big.write_text("# " + "x" * (1 << 20) + "\n")
+    for path, says in (("/dev/zero", "not a regular file (a character device)"),
+                       (str(tmp_path), "is a directory"),
+                       (str(fifo), "not a regular file (a FIFO)"),
+                       (str(big), "larger than 1 MiB")):
+        start = time.monotonic()
+        r = run(["--config", path], pid1=True, timeout=10)
+        assert r.returncode == 2, (path, r.stderr)
+        assert r.stderr.strip() == f"berth: error: --config {path}: {says}", r.stderr
+        assert time.monotonic() - start < 5

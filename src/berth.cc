@@ -205,12 +205,14 @@ absl::StatusOr<std::unique_ptr<security::ChildPrivileges>> PreparePrivileges(
   return privileges;
 }
 
-// --file-env: NAME_FILE=/path becomes NAME=<contents>. The result replaces berth's environment
-// as the base of every child's (--user derives HOME from it), so `storage` must outlive them.
-absl::StatusOr<char**> ExpandFileEnv(char** envp, std::vector<std::string>& storage,
+// --file-env NAMES: each NAME_FILE=/path named becomes NAME=<contents>. The result replaces
+// berth's environment as the base of every child's (--user derives HOME from it), so `storage`
+// must outlive them.
+absl::StatusOr<char**> ExpandFileEnv(const Options& o, char** envp,
+                                     std::vector<std::string>& storage,
                                      std::vector<char*>& pointers) {
   BERTH_ASSIGN_OR_RETURN(config::Environment expanded,
-                         config::ExpandFileEnv(ReadEnvironment(envp)));
+                         config::ExpandFileEnv(ReadEnvironment(envp), o.file_env));
   for (const auto& [k, v] : expanded) storage.push_back(absl::StrCat(k, "=", v));
   for (std::string& kv : storage) pointers.push_back(kv.data());
   pointers.push_back(nullptr);
@@ -347,11 +349,11 @@ int Main(int argc, char** argv, char** envp) {
   }
   std::vector<std::string> file_env;
   std::vector<char*> file_envp;
-  if (o.file_env) {
-    absl::StatusOr<char**> expanded = ExpandFileEnv(envp, file_env, file_envp);
+  if (!o.file_env.empty()) {
+    absl::StatusOr<char**> expanded = ExpandFileEnv(o, envp, file_env, file_envp);
     if (!expanded.ok()) {
       log::Error("{}", expanded.status().message());
-      return kSetupFailure;
+      return exit_codes::kUsage;
     }
     envp = *expanded;
   }
@@ -366,7 +368,7 @@ int Main(int argc, char** argv, char** envp) {
     log::Error("{}", privileges.status().message());
     return exit_codes::ForStartupError(privileges.status());
   }
-  if (o.file_env && !child.env) child.env = file_env;
+  if (!o.file_env.empty() && !child.env) child.env = file_env;
   if (absl::Status s = Setup(o, child); !s.ok()) {
     log::Error("{}", s.message());
     return kSetupFailure;

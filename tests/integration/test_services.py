@@ -203,15 +203,55 @@ def run_clean(args, env):
 def test_file_env_present_and_missing(tmp_path):
     secret = tmp_path / "secret"
     secret.write_text("hunter2\n")
-    r = run_clean(["--file-env", "--", "sh", "-c", 'echo "pw=$DB_PASSWORD"'],
+    r = run_clean(["--file-env", "DB_PASSWORD", "--", "sh", "-c", 'echo "pw=$DB_PASSWORD"'],
                   clean_env(DB_PASSWORD_FILE=str(secret)))
     assert r.returncode == 0, r.stderr
     assert "pw=hunter2" in r.stdout
-    r = run_clean(["--file-env", "--", "sh", "-c", "echo started"],
+    r = run_clean(["--file-env", "DB_PASSWORD", "--", "sh", "-c", "echo started"],
                   clean_env(DB_PASSWORD_FILE=str(tmp_path / "missing")))
-    assert r.returncode == 1
+    assert r.returncode == 2
     assert "DB_PASSWORD_FILE" in r.stderr and "missing" in r.stderr
     assert "started" not in r.stdout
+    r = run_clean(["--file-env", "DB_PASSWORD", "--", "sh", "-c", "echo started"], clean_env())
+    assert r.returncode == 2
+    assert r.stderr.strip() == "berth: error: --file-env DB_PASSWORD: DB_PASSWORD_FILE is not set"
+
+
+def test_file_env_touches_only_the_variables_it_names(tmp_path):
+    """SSL_CERT_FILE names a 219 KB bundle: it must reach the app as it is, not become SSL_CERT
+    (an exec failing with "Argument list too long"); TF_CLI_CONFIG_FILE names no file at all."""
+    secret = tmp_path / "secret"
+    secret.write_text("k3y\n")
+    bundle = tmp_path / "bundle.crt"
+    bundle.write_text("x" * 219_000)
+    env = clean_env(API_KEY_FILE=str(secret), SSL_CERT_FILE=str(bundle),
+                    TF_CLI_CONFIG_FILE="/nonexistent/.terraformrc")
+    script = 'echo "key=$API_KEY ssl=$SSL_CERT_FILE tf=$TF_CLI_CONFIG_FILE set=${SSL_CERT+yes}"'
+    for args, extra in ((["--file-env", "API_KEY"], {}), ([], {"BERTH_FILE_ENV": "API_KEY"})):
+        r = run_clean(args + ["--", "sh", "-c", script], dict(env, **extra))
+        assert r.returncode == 0, r.stderr
+        assert r.stdout.strip() == f"key=k3y ssl={bundle} tf=/nonexistent/.terraformrc set=", r.stdout
+
+
+def test_file_env_refuses_a_secret_over_the_kernels_limit_at_start_up(tmp_path):
+    big = tmp_path / "big"
+    big.write_text("x" * 200_000)
+    r = run_clean(["--file-env", "CERT", "--", "sh", "-c", "echo started"],
+                  clean_env(CERT_FILE=str(big)))
+    assert r.returncode == 2, r.stderr
+    assert "started" not in r.stdout
+    assert "CERT_FILE" in r.stderr and "larger than 128 KiB" in r.stderr
+    assert len(r.stderr.strip().splitlines()) == 1, r.stderr
+
+
+def test_file_env_wants_the_names(tmp_path):
+    """A bare --file-env used to take every *_FILE; now it is a usage error with a hint."""
+    cfg = config(tmp_path, '[[service]]\nname = "a"\ncommand = "true"\n')
+    r = run_clean(["--file-env", "--config", cfg], clean_env())
+    assert r.returncode == 2
+    assert "not a variable name (want e.g. --file-env DB_PASSWORD,API_KEY)" in r.stderr
+    r = run_clean(["--file-env"], clean_env())
+    assert r.returncode == 2 and "--file-env" in r.stderr
 
 
 def test_file_env_reaches_services(tmp_path):
@@ -223,7 +263,7 @@ name = "app"
 command = 'echo "token=$TOKEN"'
 essential = true
 """)
-    r = run_clean(["--file-env", "--config", cfg], clean_env(TOKEN_FILE=str(secret)))
+    r = run_clean(["--file-env", "TOKEN", "--config", cfg], clean_env(TOKEN_FILE=str(secret)))
     assert r.returncode == 0, r.stderr
     assert "token=s3cret" in r.stdout
 
@@ -622,3 +662,15 @@ def test_config_that_is_no_regular_file_is_one_line_and_exit_2(tmp_path):
         assert r.returncode == 2, (path, r.stderr)
         assert r.stderr.strip() == f"berth: error: --config {path}: {says}", r.stderr
         assert time.monotonic() - start < 5
+
+
+def test_a_fifo_as_a_file_env_secret_is_refused_at_once(tmp_path):
+    """It blocked before the signal set-up: docker stop then ended in 137."""
+    fifo = tmp_path / "fifo"
+    os.mkfifo(fifo)
+    r = run_clean(["--file-env", "TOKEN", "--", "sh", "-c", "echo started"],
+                  clean_env(TOKEN_FILE=str(fifo)))
+    assert r.returncode == 2, r.stderr
+    assert r.stderr.strip() == (f"berth: error: --file-env TOKEN: TOKEN_FILE={fifo}: "
+                                "not a regular file (a FIFO)")
+    assert "started" not in r.stdout

@@ -219,6 +219,19 @@ absl::StatusOr<char**> ExpandFileEnv(const Options& o, char** envp,
   return pointers.data();
 }
 
+// The files berth reads before anything starts: --config's services, --file-env's secrets (which
+// then replace `*envp`). An error is the user's: a usage error.
+absl::Status ReadInputs(const Options& o, std::vector<config::ServiceSpec>& services, char*** envp,
+                        std::vector<std::string>& file_env, std::vector<char*>& file_envp) {
+  if (!o.config_file.empty()) {
+    BERTH_ASSIGN_OR_RETURN(services, LoadServices(o));
+  }
+  if (!o.file_env.empty()) {
+    BERTH_ASSIGN_OR_RETURN(*envp, ExpandFileEnv(o, *envp, file_env, file_envp));
+  }
+  return absl::OkStatus();
+}
+
 // The loop phase: from here on berth never bails out; only the child's end ends it.
 int Run(const Options& o, loop::Loop& loop, process::Reaper& reaper, process::SpawnSpec child,
         const health::Settings& health_settings, bool ignore_hangup,
@@ -339,23 +352,11 @@ int Main(int argc, char** argv, char** envp) {
     trace = std::make_unique<DumbInitTrace>(is("DUMB_INIT_DEBUG", "1"), is("DUMB_INIT_SETSID", "0"));
   }
   std::vector<config::ServiceSpec> services;
-  if (!o.config_file.empty()) {
-    absl::StatusOr<std::vector<config::ServiceSpec>> loaded = LoadServices(o);
-    if (!loaded.ok()) {
-      log::Error("{}", loaded.status().message());
-      return exit_codes::kUsage;
-    }
-    services = *std::move(loaded);
-  }
   std::vector<std::string> file_env;
   std::vector<char*> file_envp;
-  if (!o.file_env.empty()) {
-    absl::StatusOr<char**> expanded = ExpandFileEnv(o, envp, file_env, file_envp);
-    if (!expanded.ok()) {
-      log::Error("{}", expanded.status().message());
-      return exit_codes::kUsage;
-    }
-    envp = *expanded;
+  if (absl::Status s = ReadInputs(o, services, &envp, file_env, file_envp); !s.ok()) {
+    log::Error("{}", s.message());
+    return exit_codes::kUsage;
   }
   process::SpawnSpec child = ChildSpec(o);
   if (trace && o.session == config::ChildSession::kNewSession) {

@@ -12,6 +12,7 @@
 #include <cstring>
 
 #include "absl/strings/str_cat.h"
+#include "berth/base/exit_codes.h"
 #include "berth/base/status.h"
 #include "berth/check/check.h"
 #include "berth/config/file_env.h"
@@ -40,8 +41,7 @@ namespace {
 using config::Options;
 using config::Personality;
 
-constexpr int kSetupFailure = 1;
-constexpr int kUsageError = 2;
+using exit_codes::kSetupFailure;
 
 // tini's words, kept so scripts grepping for them still match.
 constexpr absl::string_view kReaperWarning =
@@ -134,7 +134,7 @@ absl::Status Setup(const Options& o, process::SpawnSpec& child) {
   }
   BERTH_RETURN_IF_ERROR(ArrangeReaping(o));
   if (o.personality == Personality::kBerth && ::getpid() == 1 && !o.grace) {
-    log::Notice("no --grace: after a stop signal berth waits for the child as long as it takes");
+    log::Info("no --grace: after a stop signal berth waits for the child as long as it takes");
   }
   return absl::OkStatus();
 }
@@ -205,16 +205,31 @@ absl::StatusOr<std::unique_ptr<security::ChildPrivileges>> PreparePrivileges(
   return privileges;
 }
 
-// --file-env: NAME_FILE=/path becomes NAME=<contents>. The result replaces berth's environment
-// as the base of every child's (--user derives HOME from it), so `storage` must outlive them.
-absl::StatusOr<char**> ExpandFileEnv(char** envp, std::vector<std::string>& storage,
+// --file-env NAMES: each NAME_FILE=/path named becomes NAME=<contents>. The result replaces
+// berth's environment as the base of every child's (--user derives HOME from it), so `storage`
+// must outlive them.
+absl::StatusOr<char**> ExpandFileEnv(const Options& o, char** envp,
+                                     std::vector<std::string>& storage,
                                      std::vector<char*>& pointers) {
   BERTH_ASSIGN_OR_RETURN(config::Environment expanded,
-                         config::ExpandFileEnv(ReadEnvironment(envp)));
+                         config::ExpandFileEnv(ReadEnvironment(envp), o.file_env));
   for (const auto& [k, v] : expanded) storage.push_back(absl::StrCat(k, "=", v));
   for (std::string& kv : storage) pointers.push_back(kv.data());
   pointers.push_back(nullptr);
   return pointers.data();
+}
+
+// The files berth reads before anything starts: --config's services, --file-env's secrets (which
+// then replace `*envp`). An error is the user's: a usage error.
+absl::Status ReadInputs(const Options& o, std::vector<config::ServiceSpec>& services, char*** envp,
+                        std::vector<std::string>& file_env, std::vector<char*>& file_envp) {
+  if (!o.config_file.empty()) {
+    BERTH_ASSIGN_OR_RETURN(services, LoadServices(o));
+  }
+  if (!o.file_env.empty()) {
+    BERTH_ASSIGN_OR_RETURN(*envp, ExpandFileEnv(o, *envp, file_env, file_envp));
+  }
+  return absl::OkStatus();
 }
 
 // The loop phase: from here on berth never bails out; only the child's end ends it.
@@ -232,10 +247,9 @@ int Run(const Options& o, loop::Loop& loop, process::Reaper& reaper, process::Sp
   supervisor::Supervisor* sup = supervisor->get();
   sup->SetTrace(trace);
   // Before the child starts, so a port already in use is a set-up error, not a lost child.
-  bool stopped_unhealthy = false;
   std::unique_ptr<health::Service> health;
   if (health_settings.Active()) {
-    auto h = WireHealth(health_settings, o, loop, reaper, *sup, child_template, &stopped_unhealthy);
+    auto h = WireHealth(health_settings, o, loop, reaper, *sup, child_template);
     if (!h.ok()) {
       log::Error("{}", h.status().message());
       return kSetupFailure;
@@ -267,7 +281,7 @@ int Run(const Options& o, loop::Loop& loop, process::Reaper& reaper, process::Sp
     log::Error("{}", s.message());
     return kSetupFailure;
   }
-  return stopped_unhealthy ? kUnhealthyExitCode : sup->ExitCode();
+  return sup->ExitCode();
 }
 
 // A log collector expecting JSON (--log-format json) must get the usage error as JSON too.
@@ -317,6 +331,9 @@ int Main(int argc, char** argv, char** envp) {
   const Options& o = inv->options;
   absl::StatusOr<health::Settings> health_settings = HealthSettings(o);
   if (!health_settings.ok()) return Usage(health_settings.status(), personality, args);
+  if (auto targets = WaitForTargets(o); !targets.ok()) {
+    return Usage(targets.status(), personality, args);
+  }
   log::Init(name, o.verbosity, o.log_format);
   std::unique_ptr<DumbInitTrace> trace;
   if (o.dumb_init_debug) {
@@ -326,15 +343,12 @@ int Main(int argc, char** argv, char** envp) {
     };
     trace = std::make_unique<DumbInitTrace>(is("DUMB_INIT_DEBUG", "1"), is("DUMB_INIT_SETSID", "0"));
   }
+  std::vector<config::ServiceSpec> services;
   std::vector<std::string> file_env;
   std::vector<char*> file_envp;
-  if (o.file_env) {
-    absl::StatusOr<char**> expanded = ExpandFileEnv(envp, file_env, file_envp);
-    if (!expanded.ok()) {
-      log::Error("{}", expanded.status().message());
-      return kSetupFailure;
-    }
-    envp = *expanded;
+  if (absl::Status s = ReadInputs(o, services, &envp, file_env, file_envp); !s.ok()) {
+    log::Error("{}", s.message());
+    return exit_codes::kUsage;
   }
   process::SpawnSpec child = ChildSpec(o);
   if (trace && o.session == config::ChildSession::kNewSession) {
@@ -345,9 +359,9 @@ int Main(int argc, char** argv, char** envp) {
       PreparePrivileges(o, envp, child);
   if (!privileges.ok()) {
     log::Error("{}", privileges.status().message());
-    return kUsageError;
+    return exit_codes::ForStartupError(privileges.status());
   }
-  if (o.file_env && !child.env) child.env = file_env;
+  if (!o.file_env.empty() && !child.env) child.env = file_env;
   if (absl::Status s = Setup(o, child); !s.ok()) {
     log::Error("{}", s.message());
     return kSetupFailure;
@@ -370,7 +384,8 @@ int Main(int argc, char** argv, char** envp) {
     return 128 + *stopped_by;
   }
   if (!o.config_file.empty()) {
-    return RunServices(o, *loop, reaper, child, envp, *health_settings, inherited_fds);
+    return RunServices(o, std::move(services), *loop, reaper, child, envp, *health_settings,
+                       inherited_fds);
   }
   const bool ignore_hangup = ReleaseTerminal(o, trace.get());
   return Run(o, *loop, reaper, std::move(child), *health_settings, ignore_hangup, inherited_fds,

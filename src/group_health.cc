@@ -2,6 +2,7 @@
 #include "group_health.h"
 
 #include "absl/strings/str_cat.h"
+#include "berth/base/exit_codes.h"
 #include "berth/base/status.h"
 #include "berth/log/log.h"
 #include "health_wiring.h"
@@ -43,14 +44,15 @@ GroupVerdict JudgeGroup(const std::vector<supervisor::ServiceStatus>& statuses) 
 
 absl::StatusOr<std::unique_ptr<health::Service>> WireGroupHealth(
     const health::Settings& settings, loop::Loop& loop, process::Reaper& reaper,
-    supervisor::ServiceGroup& group, const process::SpawnSpec& base, bool* stopped_unhealthy) {
+    supervisor::ServiceGroup& group, const process::SpawnSpec& base) {
   supervisor::ServiceGroup* g = &group;
-  auto on_unhealthy = [g, stopped_unhealthy] {
-    if (g->phase() != supervisor::GroupPhase::kRunning) return;
+  const bool exit_on_unhealthy = settings.exit_on_unhealthy;
+  auto on_unhealthy = [g, exit_on_unhealthy] {
+    g->NoteEvent();
+    if (!exit_on_unhealthy || g->phase() != supervisor::GroupPhase::kRunning) return;
     log::Warn("--on-unhealthy exit: stopping the services; berth will exit {}",
-              kUnhealthyExitCode);
-    *stopped_unhealthy = true;
-    g->RequestStop(kUnhealthyExitCode, "unhealthy");
+              exit_codes::kUnhealthy);
+    g->RequestStop(exit_codes::kUnhealthy, "unhealthy");
   };
   BERTH_ASSIGN_OR_RETURN(std::unique_ptr<health::Service> service,
                          health::Service::Create(settings, loop, reaper, base, on_unhealthy));

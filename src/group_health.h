@@ -25,9 +25,9 @@ struct GroupVerdict {
 GroupVerdict JudgeGroup(const std::vector<supervisor::ServiceStatus>& statuses);
 
 // Creates the health service (binding --healthz) and keeps it current with the group's phase
-// and services. `*stopped_unhealthy` becomes true when --on-unhealthy exit stopped the group.
+// and services. --on-unhealthy exit stops the group, which then exits exit_codes::kUnhealthy.
 absl::StatusOr<std::unique_ptr<health::Service>> WireGroupHealth(
     const health::Settings& settings, loop::Loop& loop, process::Reaper& reaper,
-    supervisor::ServiceGroup& group, const process::SpawnSpec& base, bool* stopped_unhealthy);
+    supervisor::ServiceGroup& group, const process::SpawnSpec& base);
 
 }  // namespace berth

@@ -5,6 +5,7 @@
 
 #include <unistd.h>
 
+#include "berth/base/exit_codes.h"
 #include "berth/base/status.h"
 #include "berth/log/log.h"
 
@@ -50,15 +51,16 @@ absl::StatusOr<health::Settings> HealthSettings(const config::Options& o) {
 
 absl::StatusOr<std::unique_ptr<health::Service>> WireHealth(
     const health::Settings& settings, const config::Options& o, loop::Loop& loop,
-    process::Reaper& reaper, supervisor::Supervisor& sup, const process::SpawnSpec& child,
-    bool* stopped_unhealthy) {
+    process::Reaper& reaper, supervisor::Supervisor& sup, const process::SpawnSpec& child) {
   const int stop_signal = FirstStopSignal(o);
   supervisor::Supervisor* s = &sup;
-  auto on_unhealthy = [s, stop_signal, stopped_unhealthy] {
-    if (s->phase() != supervisor::Phase::kRunning) return;
-    log::Warn("--on-unhealthy exit: stopping the child; berth will exit {}", kUnhealthyExitCode);
-    *stopped_unhealthy = true;
-    s->RequestStop(stop_signal);
+  const bool exit_on_unhealthy = settings.exit_on_unhealthy;
+  auto on_unhealthy = [s, stop_signal, exit_on_unhealthy] {
+    s->NoteUnhealthy();
+    if (!exit_on_unhealthy || s->phase() != supervisor::Phase::kRunning) return;
+    log::Warn("--on-unhealthy exit: stopping the child; berth will exit {}",
+              exit_codes::kUnhealthy);
+    s->RequestStop(stop_signal, exit_codes::kUnhealthy);
   };
   BERTH_ASSIGN_OR_RETURN(std::unique_ptr<health::Service> service,
                          health::Service::Create(settings, loop, reaper, child, on_unhealthy));

@@ -12,19 +12,14 @@
 
 namespace berth {
 
-// berth's exit status after --on-unhealthy exit stopped the child (sysexits' EX_UNAVAILABLE),
-// whatever the child's own status was.
-inline constexpr int kUnhealthyExitCode = 69;
-
 // The health options of `o`, checked. An error is a usage error.
 absl::StatusOr<health::Settings> HealthSettings(const config::Options& o);
 
 // Creates the service (binding the endpoint) and subscribes it to the supervisor's phases.
 // `child` is the main child's spawn spec (for the signal mask a command check restores).
-// `*stopped_unhealthy` becomes true when --on-unhealthy exit started the shutdown.
+// --on-unhealthy exit stops the child and makes berth exit exit_codes::kUnhealthy.
 absl::StatusOr<std::unique_ptr<health::Service>> WireHealth(
     const health::Settings& settings, const config::Options& o, loop::Loop& loop,
-    process::Reaper& reaper, supervisor::Supervisor& sup, const process::SpawnSpec& child,
-    bool* stopped_unhealthy);
+    process::Reaper& reaper, supervisor::Supervisor& sup, const process::SpawnSpec& child);
 
 }  // namespace berth

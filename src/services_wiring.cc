@@ -3,12 +3,10 @@
 
 #include <signal.h>
 
-#include <cerrno>
-#include <cstring>
-#include <fstream>
-#include <sstream>
 
 #include "absl/strings/str_cat.h"
+#include "berth/base/exit_codes.h"
+#include "berth/base/file.h"
 #include "berth/base/status.h"
 #include "berth/config/service_file.h"
 #include "berth/log/log.h"
@@ -23,19 +21,14 @@
 #include "sandbox_wiring.h"
 
 namespace berth {
-namespace {
 
-constexpr int kSetupFailure = 1;
 absl::StatusOr<std::vector<config::ServiceSpec>> LoadServices(const config::Options& o) {
-  std::ifstream in(o.config_file);
-  if (!in) {
-    return absl::InvalidArgumentError(
-        absl::StrCat(o.config_file, ": cannot read: ", std::strerror(errno)));
+  absl::StatusOr<std::string> text = base::ReadSmallRegularFile(o.config_file, kMaxConfigFile);
+  if (!text.ok()) {
+    return absl::InvalidArgumentError(absl::StrCat("--config ", text.status().message()));
   }
-  std::stringstream text;
-  text << in.rdbuf();
   BERTH_ASSIGN_OR_RETURN(std::vector<config::ServiceSpec> specs,
-                         config::ParseServiceFile(text.str(), o.config_file));
+                         config::ParseServiceFile(*text, o.config_file));
   if (!o.command.empty()) {
     for (const config::ServiceSpec& s : specs) {
       if (s.name == "main") {
@@ -52,6 +45,10 @@ absl::StatusOr<std::vector<config::ServiceSpec>> LoadServices(const config::Opti
   if (specs.empty()) return absl::InvalidArgumentError(absl::StrCat(o.config_file, ": no service"));
   return specs;
 }
+
+namespace {
+
+using exit_codes::kSetupFailure;
 
 // Each service's privilege steps and environment: its own `user`, else --user; the rest of the
 // privilege options apply to every service. `keep` is what berth must hold to start any of them
@@ -92,31 +89,26 @@ absl::StatusOr<ServicePrivileges> PrepareServicePrivileges(
 
 }  // namespace
 
-int RunServices(const config::Options& o, loop::Loop& loop, process::Reaper& reaper,
-                const process::SpawnSpec& base, char** envp,
-                const health::Settings& health_settings, const std::vector<int>& inherited_fds) {
-  absl::StatusOr<std::vector<config::ServiceSpec>> specs = LoadServices(o);
-  if (!specs.ok()) {
-    log::Error("{}", specs.status().message());
-    return kConfigErrorExitCode;
-  }
-  absl::StatusOr<ServicePrivileges> privileges = PrepareServicePrivileges(o, *specs, base, envp);
+int RunServices(const config::Options& o, std::vector<config::ServiceSpec> services,
+                loop::Loop& loop, process::Reaper& reaper, const process::SpawnSpec& base,
+                char** envp, const health::Settings& health_settings,
+                const std::vector<int>& inherited_fds) {
+  absl::StatusOr<ServicePrivileges> privileges = PrepareServicePrivileges(o, services, base, envp);
   if (!privileges.ok()) {
     log::Error("{}", privileges.status().message());
-    return kConfigErrorExitCode;
+    return exit_codes::ForStartupError(privileges.status());
   }
-  const bool prefix = o.log_prefix.value_or(specs->size() > 1);
-  auto group = supervisor::ServiceGroup::Create(o, loop, reaper, std::move(*specs),
+  const bool prefix = o.log_prefix.value_or(services.size() > 1);
+  auto group = supervisor::ServiceGroup::Create(o, loop, reaper, std::move(services),
                                                 std::move(privileges->spawns), prefix);
   if (!group.ok()) {
     log::Error("{}", group.status().message());
-    return kConfigErrorExitCode;
+    return kSetupFailure;
   }
   supervisor::ServiceGroup* g = group->get();
   std::unique_ptr<health::Service> health;
-  bool stopped_unhealthy = false;
   if (health_settings.Active()) {
-    auto h = WireGroupHealth(health_settings, loop, reaper, *g, base, &stopped_unhealthy);
+    auto h = WireGroupHealth(health_settings, loop, reaper, *g, base);
     if (!h.ok()) {
       log::Error("{}", h.status().message());
       return kSetupFailure;
@@ -144,7 +136,7 @@ int RunServices(const config::Options& o, loop::Loop& loop, process::Reaper& rea
     log::Error("{}", s.message());
     return kSetupFailure;
   }
-  return stopped_unhealthy ? kUnhealthyExitCode : g->ExitCode();
+  return g->ExitCode();
 }
 
 }  // namespace berth

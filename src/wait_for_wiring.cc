@@ -105,9 +105,7 @@ class DependencyWait {
 
 }  // namespace
 
-absl::StatusOr<int> WaitForDependencies(const config::Options& o, loop::Loop& loop,
-                                        process::Reaper& reaper) {
-  if (o.wait_for.empty()) return 0;
+absl::StatusOr<std::vector<health::Target>> WaitForTargets(const config::Options& o) {
   std::vector<health::Target> targets;
   for (const std::string& url : o.wait_for) {
     absl::StatusOr<health::Target> target = health::ParseTarget(url);
@@ -117,6 +115,13 @@ absl::StatusOr<int> WaitForDependencies(const config::Options& o, loop::Loop& lo
     }
     targets.push_back(std::move(*target));
   }
+  return targets;
+}
+
+absl::StatusOr<int> WaitForDependencies(const config::Options& o, loop::Loop& loop,
+                                        process::Reaper& reaper) {
+  if (o.wait_for.empty()) return 0;
+  BERTH_ASSIGN_OR_RETURN(std::vector<health::Target> targets, WaitForTargets(o));
   DependencyWait wait(o, loop, reaper, std::move(targets));
   return wait.Run();
 }

@@ -12,14 +12,15 @@
 #include "berth/check/report.h"
 #include "berth/check/trial.h"
 #include "berth/check/verdict.h"
+#include "berth/base/exit_codes.h"
 #include "berth/log/log.h"
 
 namespace berth::check {
 namespace {
 
-constexpr int kPass = 0;
-constexpr int kFail = 1;
-constexpr int kUsage = 2;
+using exit_codes::kFail;
+using exit_codes::kPass;
+using exit_codes::kUsage;
 
 void Print(FILE* f, const std::string& text) { std::fwrite(text.data(), 1, text.size(), f); }
 

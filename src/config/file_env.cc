@@ -1,64 +1,54 @@
 // SPDX-License-Identifier: MIT
 #include "berth/config/file_env.h"
 
-#include <fcntl.h>
-#include <unistd.h>
-
-#include <cerrno>
-#include <cstring>
-
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
-#include "berth/base/unique_fd.h"
+#include "berth/base/file.h"
 
 namespace berth::config {
 namespace {
 
-// Secrets are small; a bound keeps a mistaken path (a device, a log) from eating memory.
-constexpr size_t kMaxSecret = 1 << 20;
+// The kernel's limit for one "NAME=value" string in execve(2) (MAX_ARG_STRLEN: 32 pages), the
+// trailing NUL included. Over it the exec fails with E2BIG, "Argument list too long".
+constexpr size_t kMaxArgStrlen = 32 * 4096;
 
-absl::StatusOr<std::string> ReadSecret(const std::string& name, const std::string& path) {
-  base::UniqueFd fd(::open(path.c_str(), O_RDONLY | O_CLOEXEC));
-  if (!fd.Valid()) {
+absl::StatusOr<std::string> ReadSecret(const std::string& name, const std::string& key,
+                                       const std::string& path) {
+  absl::StatusOr<std::string> text = base::ReadSmallRegularFile(path, kMaxSecret);
+  if (!text.ok()) {
     return absl::InvalidArgumentError(
-        absl::StrCat("--file-env: ", name, "=", path, ": ", std::strerror(errno)));
+        absl::StrCat("--file-env ", name, ": ", key, "=", text.status().message()));
   }
-  std::string out;
-  char buf[4096];
-  for (;;) {
-    ssize_t n = ::read(fd.Get(), buf, sizeof buf);
-    if (n < 0 && errno == EINTR) continue;
-    if (n < 0) {
-      return absl::InvalidArgumentError(
-          absl::StrCat("--file-env: ", name, "=", path, ": ", std::strerror(errno)));
-    }
-    if (n == 0) break;
-    out.append(buf, static_cast<size_t>(n));
-    if (out.size() > kMaxSecret) {
-      return absl::InvalidArgumentError(
-          absl::StrCat("--file-env: ", name, "=", path, ": larger than 1 MiB"));
-    }
-  }
+  std::string out = *std::move(text);
   if (absl::EndsWith(out, "\n")) out.pop_back();
+  if (name.size() + 1 + out.size() + 1 > kMaxArgStrlen) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "--file-env ", name, ": ", key, "=", path, ": ", out.size(),
+        " bytes, over the kernel's 128 KiB limit for one variable (MAX_ARG_STRLEN)"));
+  }
   return out;
 }
 
 }  // namespace
 
-absl::StatusOr<Environment> ExpandFileEnv(const Environment& env) {
-  Environment out;
-  for (const auto& [key, value] : env) {
-    if (!absl::EndsWith(key, "_FILE") || key.size() == 5) {
-      out.emplace(key, value);
-      continue;
+absl::StatusOr<Environment> ExpandFileEnv(const Environment& env,
+                                          const std::vector<std::string>& names) {
+  Environment out = env;
+  for (const std::string& name : names) {
+    const std::string key = absl::StrCat(name, "_FILE");
+    auto file = env.find(key);
+    if (file == env.end()) {
+      return absl::InvalidArgumentError(
+          absl::StrCat("--file-env ", name, ": ", key, " is not set"));
     }
-    std::string name = key.substr(0, key.size() - 5);
     if (env.count(name)) {
       return absl::InvalidArgumentError(
-          absl::StrCat("--file-env: both ", name, " and ", key, " are set"));
+          absl::StrCat("--file-env ", name, ": both ", name, " and ", key, " are set"));
     }
-    absl::StatusOr<std::string> secret = ReadSecret(key, value);
+    absl::StatusOr<std::string> secret = ReadSecret(name, key, std::string(file->second));
     if (!secret.ok()) return secret.status();
+    // As the official images' file_env: NAME_FILE is gone once NAME holds the secret.
+    out.erase(key);
     out[name] = *std::move(secret);
   }
   return out;

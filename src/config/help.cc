@@ -38,7 +38,10 @@ std::string HelpText(Personality personality) {
   absl::StrAppend(&out,
                   "\nExit status: PROGRAM's, or 128+N when a signal N killed it; 126 when "
                   "PROGRAM is not executable, 127 when it is not found; ",
-                  UsageExitCode(personality), " for a usage error.\n");
+                  UsageExitCode(personality), " for a usage error",
+                  personality == Personality::kBerth
+                      ? "; 1 when set-up fails; 69 after --on-unhealthy exit.\n"
+                      : ".\n");
   return out;
 }
 

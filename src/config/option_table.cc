@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: MIT
 #include "config/option_table.h"
 
+#include <algorithm>
+
 #include "absl/strings/ascii.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
@@ -83,10 +85,28 @@ Status AddExitToZero(Options& o, absl::string_view arg) {
 }
 
 Status AddMapRules(Options& o, absl::string_view list) {
+  if (absl::StripAsciiWhitespace(list).empty()) return Invalid("no rule: want FROM:TO", list);
   for (absl::string_view rule : absl::StrSplit(list, ',', absl::SkipWhitespace())) {
     BERTH_ASSIGN_OR_RETURN(signals::MapRule r,
                            signals::ParseMapRule(absl::StripAsciiWhitespace(rule)));
     o.map.Set(r.from, r.to);
+  }
+  return absl::OkStatus();
+}
+
+// --file-env DB_PASSWORD,API_KEY: the variables to fill, never a pattern (a bare --file-env
+// used to take every *_FILE, SSL_CERT_FILE included).
+Status AddFileEnvNames(Options& o, absl::string_view list) {
+  for (absl::string_view raw : absl::StrSplit(list, ',')) {
+    const absl::string_view name = absl::StripAsciiWhitespace(raw);
+    const bool valid = !name.empty() && !absl::ascii_isdigit(name.front()) &&
+                       std::all_of(name.begin(), name.end(), [](char c) {
+                         return absl::ascii_isalnum(c) || c == '_';
+                       });
+    if (!valid) {
+      return Invalid("not a variable name (want e.g. --file-env DB_PASSWORD,API_KEY)", name);
+    }
+    o.file_env.emplace_back(name);
   }
   return absl::OkStatus();
 }
@@ -224,9 +244,9 @@ constexpr OptionSpec kOptions[] = {
      Assign<&Options::log_prefix, true>},
     {'\0', "no-log-prefix", "", kForBerth, kRunning, "never prefix service output", Action::kNone,
      Assign<&Options::log_prefix, false>},
-    {'\0', "file-env", "", kForBerth, kRunning,
-     "NAME_FILE=PATH becomes NAME=<contents of PATH> for the program and services", Action::kNone,
-     Assign<&Options::file_env, true>},
+    {'\0', "file-env", "NAMES", kForBerth, kRunning,
+     "for each NAME (comma list, repeatable), NAME=<contents of the file NAME_FILE names>",
+     Action::kNone, AddFileEnvNames},
     {'\0', "wait-for", "URL", kForBerth, kRunning,
      "before starting, wait until tcp://HOST:PORT or http://... answers (repeatable)",
      Action::kNone, Append<&Options::wait_for>},
@@ -323,6 +343,7 @@ constexpr EnvSpec kEnv[] = {
     {"BERTH_HEALTHZ", kForBerth, "as --healthz", SetText<&Options::healthz>},
     {"BERTH_USER", kForBerth, "as --user", SetUser},
     {"BERTH_CONFIG", kForBerth, "as --config", SetText<&Options::config_file>},
+    {"BERTH_FILE_ENV", kForBerth, "as --file-env", AddFileEnvNames},
 };
 
 }  // namespace

@@ -6,6 +6,7 @@
 #include <string>
 
 #include "absl/strings/str_cat.h"
+#include "berth/base/exit_codes.h"
 #include "berth/base/status.h"
 #include "berth/config/version.h"
 #include "berth/options/table.h"
@@ -89,6 +90,11 @@ absl::Status Validate(Options& o) {
   }
   if (!o.pause && !o.command.empty() && o.command.front().empty()) {
     return absl::InvalidArgumentError("the program name is empty");
+  }
+  if (o.grace && *o.grace == absl::ZeroDuration()) {
+    return absl::InvalidArgumentError(
+        "--grace 0 leaves the app no time to stop: give it more than 0, or leave --grace out to "
+        "wait as long as the child takes");
   }
   if (o.grace && o.drain >= *o.grace) {
     return absl::InvalidArgumentError(
@@ -184,7 +190,7 @@ std::string UsageErrorText(Personality personality, const absl::Status& error) {
 }
 
 int UsageExitCode(Personality personality) {
-  return personality == Personality::kBerth ? 2 : 1;
+  return personality == Personality::kBerth ? exit_codes::kUsage : exit_codes::kPeerUsage;
 }
 
 absl::string_view PersonalityName(Personality personality) {

@@ -112,7 +112,10 @@ Status SetName(ServiceSpec& s, const toml::node& n, const Where& w) {
 
 Status SetCommand(ServiceSpec& s, const toml::node& n, const Where& w) {
   if (n.is_string()) {
-    s.command = {"/bin/sh", "-c", *n.value<std::string>()};
+    const std::string line = *n.value<std::string>();
+    // sh -c "" runs nothing and exits 0: a service that could never be meant.
+    if (absl::StripAsciiWhitespace(line).empty()) return Error(w, "must not be empty");
+    s.command = {"/bin/sh", "-c", line};
   } else {
     BERTH_ASSIGN_OR_RETURN(s.command, Strings(n, w));
   }
@@ -172,6 +175,11 @@ Status SetRestart(ServiceSpec& s, const toml::node& n, const Where& w) {
 
 Status SetRestartDelay(ServiceSpec& s, const toml::node& n, const Where& w) {
   BERTH_ASSIGN_OR_RETURN(s.restart_delay, Duration(n, w));
+  // A crash loop with no delay restarts about a thousand times a second.
+  if (s.restart_delay < kMinRestartDelay) {
+    return Error(w, absl::StrCat("must be at least ", absl::FormatDuration(kMinRestartDelay),
+                                 " (a crash loop needs a pause)"));
+  }
   return absl::OkStatus();
 }
 

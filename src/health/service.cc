@@ -107,8 +107,13 @@ void Service::OnResult(bool ok, absl::string_view detail) {
              state_.failures());
   if (change == State::Change::kRecovered) log::Notice("healthy again: {}", detail);
   if (change != State::Change::kBecameUnhealthy) return;
-  log::Warn("unhealthy: the check failed {} times in a row, last: {}", state_.failures(), detail);
-  if (settings_.exit_on_unhealthy && on_unhealthy_) on_unhealthy_();
+  const int n = state_.failures();
+  if (n == 1) {
+    log::Warn("unhealthy: the check failed, last: {}", detail);
+  } else {
+    log::Warn("unhealthy: the check failed {} times in a row, last: {}", n, detail);
+  }
+  if (on_unhealthy_) on_unhealthy_();
 }
 
 }  // namespace berth::health

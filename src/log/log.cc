@@ -106,8 +106,12 @@ std::string FormatJson(const State& s, Level level, absl::string_view msg,
   std::string line = fmt::format(R"({{"time":"{}","level":"{}","name":"{}","msg":"{}")",
                                  NowRfc3339(), LevelName(level), s.name, JsonEscape(msg));
   for (const Field& f : fields) {
-    fmt::format_to(std::back_inserter(line), R"(,"{}":"{}")", JsonEscape(f.key),
-                   JsonEscape(f.value));
+    if (f.number) {
+      fmt::format_to(std::back_inserter(line), R"(,"{}":{})", JsonEscape(f.key), f.value);
+    } else {
+      fmt::format_to(std::back_inserter(line), R"(,"{}":"{}")", JsonEscape(f.key),
+                     JsonEscape(f.value));
+    }
   }
   line += '}';
   return line;

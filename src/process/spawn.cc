@@ -14,6 +14,7 @@
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
+#include "berth/base/exit_codes.h"
 #include "berth/base/status.h"
 #include "berth/base/unique_fd.h"
 #include "berth/process/descriptor_reserve.h"
@@ -220,13 +221,17 @@ absl::StatusOr<pid_t> Spawn(const SpawnSpec& spec) {
   // The child is exiting; collect it here so the reaper never sees a child berth did not start.
   while (::waitpid(pid, nullptr, 0) < 0 && errno == EINTR) {
   }
-  return base::ErrnoError(StepName(spec, failure.step), failure.err);
+  absl::Status error = base::ErrnoError(StepName(spec, failure.step), failure.err);
+  // Only the exec's own errno says "not found" or "not executable" (127, 126); a step before it
+  // failing (setuid without the privilege: EPERM) is a set-up failure.
+  if (failure.step == kStepExec) return error;
+  return absl::FailedPreconditionError(error.message());
 }
 
 int ExitCodeForSpawnError(const absl::Status& status) {
-  if (absl::IsNotFound(status)) return 127;
-  if (absl::IsPermissionDenied(status)) return 126;
-  return 1;
+  if (absl::IsNotFound(status)) return exit_codes::kNotFound;
+  if (absl::IsPermissionDenied(status)) return exit_codes::kCannotExecute;
+  return exit_codes::kSetupFailure;
 }
 
 }  // namespace berth::process

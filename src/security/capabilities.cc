@@ -60,4 +60,16 @@ CapSet BoundingSet() {
   return out;
 }
 
+CapSet EffectiveSet() {
+  cap_t current = cap_get_proc();
+  if (current == nullptr) return 0;
+  CapSet out = 0;
+  for (int c = 0; c <= LastCap(); ++c) {
+    cap_flag_value_t v = CAP_CLEAR;
+    if (cap_get_flag(current, c, CAP_EFFECTIVE, &v) == 0 && v == CAP_SET) out |= CapBit(c);
+  }
+  cap_free(current);
+  return out;
+}
+
 }  // namespace berth::security

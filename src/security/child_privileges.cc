@@ -51,6 +51,17 @@ const char* FindEnv(char** envp, absl::string_view key) {
   return nullptr;
 }
 
+// The child's setgroups(2), setgid(2) and setuid(2) need CAP_SETGID and CAP_SETUID: without
+// them the switch would fail after fork, where it can only be an exec failure. Said here, before
+// anything starts, as what it is: berth cannot do what --user asks (a set-up failure).
+absl::Status CheckCanSwitch(absl::string_view spec, const Credentials& c) {
+  const CapSet need = CapBit(CAP_SETUID) | CapBit(CAP_SETGID);
+  if ((EffectiveSet() & need) == need) return absl::OkStatus();
+  return absl::FailedPreconditionError(absl::StrCat(
+      "--user ", spec, ": berth cannot switch to uid ", c.uid, " gid ", c.gid,
+      ": it lacks CAP_SETUID/CAP_SETGID (run berth as root, or leave --user out)"));
+}
+
 }  // namespace
 
 absl::StatusOr<std::unique_ptr<ChildPrivileges>> ChildPrivileges::Prepare(
@@ -68,8 +79,10 @@ absl::StatusOr<std::unique_ptr<ChildPrivileges>> ChildPrivileges::Prepare(
 }
 
 absl::Status ChildPrivileges::PrepareUser(const std::string& spec, char** envp) {
-  const std::string passwd = ReadFileOrEmpty("/etc/passwd");
-  BERTH_ASSIGN_OR_RETURN(Credentials c, ResolveUser(spec, passwd, ReadFileOrEmpty("/etc/group")));
+  BERTH_ASSIGN_OR_RETURN(const std::string passwd, ReadAccountFile("/etc/passwd"));
+  BERTH_ASSIGN_OR_RETURN(const std::string group, ReadAccountFile("/etc/group"));
+  BERTH_ASSIGN_OR_RETURN(Credentials c, ResolveUser(spec, passwd, group));
+  BERTH_RETURN_IF_ERROR(CheckCanSwitch(spec, c));
   const std::string home = ChildHome(c, FindEnv(envp, "HOME"), passwd);
   const char* current = FindEnv(envp, "HOME");
   if (current == nullptr || home != current) environment_ = WithHome(envp, home);

@@ -17,8 +17,8 @@
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
+#include "berth/base/file.h"
 #include "berth/base/status.h"
-#include "berth/security/user.h"
 
 namespace berth::security {
 namespace {
@@ -362,8 +362,11 @@ absl::StatusOr<SeccompFilter> ParseDockerProfile(absl::string_view text, absl::s
 
 absl::StatusOr<SeccompFilter> LoadDockerProfile(const std::string& path,
                                                 const ProfileContext& context) {
-  if (::access(path.c_str(), R_OK) < 0) return base::ErrnoError(absl::StrCat("--seccomp: ", path));
-  return ParseDockerProfile(ReadFileOrEmpty(path.c_str()), path, context);
+  absl::StatusOr<std::string> text = base::ReadSmallRegularFile(path, kMaxProfile);
+  if (!text.ok()) {
+    return absl::Status(text.status().code(), absl::StrCat("--seccomp: ", text.status().message()));
+  }
+  return ParseDockerProfile(*text, path, context);
 }
 
 }  // namespace berth::security

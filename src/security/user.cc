@@ -1,24 +1,24 @@
 // SPDX-License-Identifier: MIT
 #include "berth/security/user.h"
 
-#include <fcntl.h>
-#include <unistd.h>
-
 #include <algorithm>
 #include <optional>
 
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
-#include "berth/base/unique_fd.h"
+#include "berth/base/file.h"
+#include "berth/base/status.h"
 
 namespace berth::security {
 namespace {
 
+// (uid_t)-1 is no id: set*id(2) read it as "leave unchanged", so it is refused with the rest.
 template <typename Id>
 std::optional<Id> ParseId(absl::string_view s) {
   uint32_t v;
   if (s.empty() || !absl::SimpleAtoi(s, &v) || s[0] == '+' || s[0] == '-') return std::nullopt;
+  if (v == static_cast<uint32_t>(-1)) return std::nullopt;
   return static_cast<Id>(v);
 }
 
@@ -66,6 +66,8 @@ absl::StatusOr<gid_t> ResolveGroup(const std::vector<GroupEntry>& groups, absl::
   if (const GroupEntry* g = FindGroup(groups, which)) return g->gid;
   if (IsNumeric(which)) {
     if (std::optional<gid_t> gid = ParseId<gid_t>(which)) return *gid;
+    return absl::InvalidArgumentError(
+        absl::StrCat("--user: gid ", which, " is out of range (0 to 4294967294)"));
   }
   return absl::InvalidArgumentError(
       absl::StrCat("--user: no group '", which, "' in /etc/group"));
@@ -122,6 +124,9 @@ absl::StatusOr<Credentials> ResolveUser(absl::string_view spec, absl::string_vie
     c.gid = 0;
     c.home = "/";
     c.groups = {0};
+  } else if (IsNumeric(user)) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("--user: uid ", user, " is out of range (0 to 4294967294)"));
   } else {
     return absl::InvalidArgumentError(absl::StrCat("--user: no user '", user, "' in /etc/passwd"));
   }
@@ -136,18 +141,17 @@ absl::StatusOr<Credentials> ResolveUser(absl::string_view spec, absl::string_vie
   return c;
 }
 
-std::string ReadFileOrEmpty(const char* path) {
-  base::UniqueFd fd(::open(path, O_RDONLY | O_CLOEXEC));
-  if (!fd.Valid()) return "";
-  std::string out;
-  char buf[4096];
-  ssize_t n;
-  while ((n = ::read(fd.Get(), buf, sizeof buf)) > 0) out.append(buf, static_cast<size_t>(n));
-  return out;
+absl::StatusOr<std::string> ReadAccountFile(const std::string& path) {
+  absl::StatusOr<std::string> text = base::ReadSmallRegularFile(path, kMaxAccountFile);
+  if (absl::IsNotFound(text.status())) return std::string();
+  if (!text.ok()) return absl::InvalidArgumentError(absl::StrCat("--user: ", text.status().message()));
+  return text;
 }
 
 absl::StatusOr<Credentials> ResolveUser(absl::string_view spec) {
-  return ResolveUser(spec, ReadFileOrEmpty("/etc/passwd"), ReadFileOrEmpty("/etc/group"));
+  BERTH_ASSIGN_OR_RETURN(std::string passwd, ReadAccountFile("/etc/passwd"));
+  BERTH_ASSIGN_OR_RETURN(std::string group, ReadAccountFile("/etc/group"));
+  return ResolveUser(spec, passwd, group);
 }
 
 std::string ChildHome(const Credentials& creds, const char* current_home,

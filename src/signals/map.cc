@@ -28,6 +28,13 @@ absl::StatusOr<MapRule> ParseMapRule(absl::string_view text) {
     return absl::InvalidArgumentError(absl::StrCat("bad signal map '", text, "': unknown signal '",
                                                    from_text, "'"));
   }
+  // A rule for a signal berth never forwards could never apply: say so rather than accept it.
+  if (!IsForwardable(*from)) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "bad signal map '", text, "': ", SignalName(*from),
+        " is never forwarded (nor are KILL, STOP, CHLD, FPE, ILL, SEGV, BUS, ABRT, TRAP, SYS, "
+        "TTIN, TTOU), so the rule could never apply"));
+  }
   if (to_text == "-" || to_text == "0") return MapRule{*from, SignalMap::kDrop};
   std::optional<int> to = ParseSignal(to_text);
   if (!to) {

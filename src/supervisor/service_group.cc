@@ -98,6 +98,7 @@ std::vector<ServiceStatus> ServiceGroup::Statuses() const {
 
 void ServiceGroup::RequestStop(int exit_code, absl::string_view why) {
   if (drain_timer_->Armed()) (void)drain_timer_->Disarm();
+  if (!stopping_) requested_exit_code_ = exit_code;
   EndContainer(exit_code, why);
 }
 
@@ -131,6 +132,7 @@ void ServiceGroup::OnServiceExit(Service& s, int wait_status) {
     EndContainer(code, absl::StrCat("service ", name, " used up its max_restarts (",
                                     s.spec().max_restarts, ")"));
   } else if (d.restart) {
+    eventful_ = true;
     log::Notice("service {} exited {}{}: restarting in {}", name, code, why,
                 absl::FormatDuration(d.delay));
     s.start_seq = ++start_seq_;
@@ -176,6 +178,7 @@ void ServiceGroup::OnSignal(const signalfd_siginfo& info) noexcept {
 // As the single child's supervisor: with --drain, readiness goes 503 first and the services
 // keep serving for the drain; a second stop signal cuts it short. The grace counts from here.
 void ServiceGroup::OnStopSignal(int sig) {
+  eventful_ = true;
   if (stopping_) return;
   if (phase_ == GroupPhase::kDraining) {
     log::Info("second stop signal {} during the drain: stopping now", signals::SignalName(sig));
@@ -204,7 +207,13 @@ void ServiceGroup::EndContainer(std::optional<int> code, absl::string_view why) 
   stopping_ = true;
   phase_ = GroupPhase::kStopping;
   if (code) exit_code_ = code;
-  log::Notice("stopping the container: {}", why);
+  // Stopping services still running is something berth does; the last one ending is not.
+  if (std::any_of(services_.begin(), services_.end(), [](const auto& s) { return s->running(); })) {
+    eventful_ = true;
+  }
+  if (log::Enabled(eventful_ ? log::Level::kNotice : log::Level::kInfo)) {
+    log::Write(log::Level::kNotice, absl::StrCat("stopping the container: ", why));
+  }
   for (auto& s : services_) {
     s->CancelRestart();
     s->StopReadiness();
@@ -245,6 +254,7 @@ void ServiceGroup::AfterReap() {
     if (!leftovers_termed_) {
       leftovers_termed_ = true;
       std::vector<process::ProcessInfo> left = process::Supervised();
+      if (!left.empty()) eventful_ = true;
       for (const auto& p : left) ::kill(p.pid, SIGTERM);
       log::Info("services are down; sent SIGTERM to {} leftover process(es)", left.size());
       if (!deadline_->Armed()) (void)deadline_->Arm(config::kDefaultTeardownWait);
@@ -253,18 +263,23 @@ void ServiceGroup::AfterReap() {
   }
   int code = exit_code_.value_or(0);
   if (options_.exit_to_zero.test(static_cast<size_t>(code))) code = 0;
-  exit_code_ = code;
-  log::Notice("exit {}", code);
+  exit_code_ = requested_exit_code_.value_or(code);
+  code = *exit_code_;
+  if (log::Enabled(eventful_ ? log::Level::kNotice : log::Level::kInfo)) {
+    log::Write(log::Level::kNotice, absl::StrCat("exit ", code), {log::Number("exit_code", code)});
+  }
   phase_ = GroupPhase::kDone;
   OnServiceChanged();
   loop_.Stop();
 }
 
 void ServiceGroup::KillEverything() {
+  eventful_ = true;
   for (auto& s : services_) s->Signal(SIGKILL, true);
   for (const auto& p : process::Supervised()) {
-    if (::kill(p.pid, SIGKILL) == 0) log::Warn("killed pid {} ({}) at the deadline", p.pid, p.command);
+    if (::kill(p.pid, SIGKILL) == 0) killed_.Add(p);
   }
+  killed_.EndSweep();
   if (::getpid() == 1) (void)::kill(-1, SIGKILL);  // as Supervisor::KillEverything
 }
 

@@ -60,6 +60,7 @@ absl::StatusOr<std::unique_ptr<Supervisor>> Supervisor::Create(const config::Opt
   Supervisor* raw = s.get();
   BERTH_ASSIGN_OR_RETURN(s->drain_timer_, loop::Timer::Create(loop, [raw] {
                            log::Info("drain of {} over", absl::FormatDuration(raw->options_.drain));
+                           raw->drain_ran_out_ = true;
                            raw->ForwardStopSignal();
                          }));
   BERTH_ASSIGN_OR_RETURN(s->deadline_timer_, loop::Timer::Create(loop, [raw] {
@@ -114,13 +115,21 @@ void Supervisor::OnSignal(const signalfd_siginfo& info) noexcept {
   }
 }
 
-void Supervisor::RequestStop(int sig) noexcept {
-  if (phase_ == Phase::kRunning) BeginShutdown(sig);
+void Supervisor::RequestStop(int sig, int exit_code) noexcept {
+  if (phase_ != Phase::kRunning) return;
+  requested_exit_code_ = exit_code;
+  BeginShutdown(sig);
 }
 
 void Supervisor::SetPhase(Phase phase) {
   if (phase == phase_) return;
   log::Debug("phase {} -> {}", PhaseName(phase_), PhaseName(phase));
+  // A second stop signal or the child's exit cuts the drain short: the summary says how long it
+  // really was.
+  if (phase_ == Phase::kDraining && plan_) {
+    drained_ = drain_ran_out_ ? options_.drain
+                              : absl::Trunc(absl::Now() - plan_->began(), absl::Milliseconds(1));
+  }
   phase_ = phase;
   for (const auto& observer : observers_) observer(phase);
 }
@@ -277,12 +286,9 @@ void Supervisor::KillEverything() {
       if (errno != ESRCH) log::Error("kill({}, SIGKILL): {}", p.pid, std::strerror(errno));
       continue;
     }
-    // A process already sent SIGKILL may still be on its way out at the next sweep.
-    auto same = [&p](const process::ProcessInfo& k) { return k.pid == p.pid; };
-    if (std::any_of(killed_.begin(), killed_.end(), same)) continue;
-    log::Warn("killed pid {} ({}) at the deadline", p.pid, p.command);
-    killed_.push_back(p);
+    killed_.Add(p);
   }
+  killed_.EndSweep();
   // As PID 1 one call reaches every other process in the namespace, whether /proc showed it or
   // not; otherwise an unseen leftover would keep berth waiting for ever.
   if (::getpid() == 1) (void)::kill(-1, SIGKILL);
@@ -312,10 +318,18 @@ void Supervisor::Finish() {
   SetPhase(Phase::kDone);
   int code = child_status_ ? process::ExitCodeFromWaitStatus(*child_status_) : 0;
   if (options_.exit_to_zero.test(static_cast<size_t>(code))) code = 0;
-  exit_code_ = code;
+  exit_code_ = requested_exit_code_.value_or(code);
   if (trace_ && child_pid_ > 0) trace_->Goodbye(code);
-  if (options_.personality == config::Personality::kBerth) LogSummary();
+  const bool berth = options_.personality == config::Personality::kBerth;
+  if (berth && log::Enabled(Eventful() ? log::Level::kNotice : log::Level::kInfo)) LogSummary();
   loop_.Stop();
+}
+
+// Quiet by default, as tini, dumb-init and catatonit: the summary is for runs where berth did
+// something beyond passing the child's status through.
+bool Supervisor::Eventful() const {
+  return stop_signal_ != 0 || !terminated_.empty() || killed_.size() > 0 || unhealthy_ ||
+         oom_kills_ > 0;
 }
 
 void Supervisor::LogSummary() const {
@@ -323,31 +337,25 @@ void Supervisor::LogSummary() const {
                     : child_killed_at_deadline_
                         ? "child killed at the deadline"
                         : absl::StrCat("child ", process::DescribeWaitStatus(child_status_.value_or(0)));
+  if (requested_exit_code_) why = absl::StrCat("stopped as unhealthy (", why, ")");
   std::string took = "-";
   std::string stop_at = "-";
   if (plan_) {
     took = absl::FormatDuration(absl::Trunc(absl::Now() - plan_->began(), absl::Milliseconds(1)));
     stop_at = UtcMillis(plan_->began());
   }
-  // pid/name of each process killed at the deadline, to find their own lines above.
-  std::string killed = killed_.empty() ? "-" : "";
-  for (const process::ProcessInfo& p : killed_) {
-    const absl::string_view program = absl::string_view(p.command).substr(0, p.command.find(' '));
-    absl::StrAppend(&killed, killed.empty() ? "" : ",", p.pid, "/",
-                    program.substr(program.rfind('/') + 1));
-  }
   log::Write(log::Level::kNotice, absl::StrCat("exit ", exit_code_, ": ", why),
-             {{"exit_code", absl::StrCat(exit_code_)},
+             {log::Number("exit_code", exit_code_),
               {"stop_signal", stop_signal_ ? signals::SignalName(stop_signal_) : "none"},
               {"stop_at", stop_at},
               {"shutdown_took", took},
-              {"drain", absl::FormatDuration(options_.drain)},
+              {"drain", absl::FormatDuration(drained_.value_or(options_.drain))},
               {"grace", FormatOptionalDuration(options_.grace)},
-              {"forwarded", absl::StrCat(forwarded_)},
-              {"terminated", absl::StrCat(terminated_.size())},
-              {"killed", absl::StrCat(killed_.size())},
-              {"killed_pids", killed},
-              {"oom_kill", absl::StrCat(oom_kills_)}});
+              log::Number("forwarded", static_cast<long long>(forwarded_)),
+              log::Number("terminated", static_cast<long long>(terminated_.size())),
+              log::Number("killed", static_cast<long long>(killed_.size())),
+              {"killed_pids", killed_.Summary()},
+              log::Number("oom_kill", oom_kills_)});
 }
 
 }  // namespace berth::supervisor

@@ -89,6 +89,15 @@ def test_mapped_stop_signal_still_starts_the_shutdown():
     (["--map", "TERM"], None, "want FROM:TO"),
     (["--rewrite", "15:x"], None, "unknown signal 'x'"),
     ([], {"BERTH_MAP": "TERM:QUIT,NOPE:-"}, "BERTH_MAP: bad signal map 'NOPE:-'"),
+    # Rules for signals berth never forwards could never apply.
+    (["--map", "KILL:TERM"], None, "SIGKILL is never forwarded"),
+    (["--map", "STOP:CONT"], None, "SIGSTOP is never forwarded"),
+    (["--map", "CHLD:-"], None, "SIGCHLD is never forwarded"),
+    (["--map", "SEGV:TERM"], None, "SIGSEGV is never forwarded"),
+    (["--map", "TTOU:HUP"], None, "SIGTTOU is never forwarded"),
+    (["--rewrite", "11:15"], None, "SIGSEGV is never forwarded"),
+    (["--map", ""], None, "no rule: want FROM:TO"),
+    ([], {"BERTH_MAP": "KILL:TERM"}, "BERTH_MAP: bad signal map 'KILL:TERM'"),
 ])
 def test_bad_maps_exit_2_with_a_clear_message(args, env, says):
     r = run(args + ["true"], env=env)

@@ -31,6 +31,19 @@ def test_exit_code_is_the_childs(code):
     assert run(["--", TESTBIN, "exit", str(code)], pid1=True).returncode == code
 
 
+@pytest.mark.parametrize("args,code", [(["true"], 0), (["sh", "-c", "exit 3"], 3)])
+def test_a_run_where_berth_did_nothing_prints_nothing(args, code):
+    """As tini, dumb-init and catatonit: no notice at start, no summary at the end."""
+    r = run(["--"] + args, pid1=True)
+    assert (r.returncode, r.stdout, r.stderr) == (code, "", "")
+
+
+def test_with_v_the_summary_always_comes():
+    r = run(["-v", "--", "sh", "-c", "exit 3"], pid1=True)
+    assert r.returncode == 3
+    assert "notice: exit 3: child exited with code 3" in r.stderr
+
+
 @pytest.mark.parametrize("sig,code", [("TERM", 143), ("SEGV", 139), ("KILL", 137), ("INT", 130)])
 def test_killed_child_gives_128_plus_signal(sig, code):
     assert run(["--", TESTBIN, "raise", sig], pid1=True).returncode == code

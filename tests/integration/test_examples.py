@@ -138,7 +138,7 @@ def budget(platform_env):
     image's ENTRYPOINT run with its ENV and then the platform's, read back from berth's summary
     line. Also checks that the grace leaves gunicorn its --graceful-timeout after the drain."""
     env = {**env_of(PYTHON_IMAGE), **{k: str(v) for k, v in platform_env.items()}}
-    r = run(local_entrypoint(PYTHON_IMAGE) + ["true"], timeout=30, env=env)
+    r = run(["-v"] + local_entrypoint(PYTHON_IMAGE) + ["true"], timeout=30, env=env)
     assert r.returncode == 0, r.stderr
     m = re.search(r" drain=(\S+) grace=(\S+)", r.stderr)
     assert m, r.stderr

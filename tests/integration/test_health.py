@@ -334,7 +334,8 @@ def test_command_check_timeout_and_on_unhealthy_exit():
     # 1 s of drain; the slack is for the two reader threads' lag, not for berth.
     assert b.times["out"][j] - unhealthy_at >= 0.7
     assert b.wait() == 69
-    assert "exit 0: child exited with code 0" in b.err  # the child's own status is still logged
+    # The summary says the code berth exits with, and the child's own status.
+    assert "exit 69: stopped as unhealthy (child exited with code 0)" in b.err
     # The killed checks left nothing behind.
     assert "killed=0" in b.err
 

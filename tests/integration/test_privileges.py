@@ -224,6 +224,18 @@ def test_missing_profile_and_unknown_deny_name_are_exit_2():
     assert "--seccomp-deny: unknown system call 'nosuchcall' (item 2)" in r.stderr
 
 
+def test_a_profile_that_is_no_regular_file_is_exit_2_at_once(tmp_path):
+    """--seccomp /dev/zero read until memory ran out."""
+    fifo = tmp_path / "fifo"
+    os.mkfifo(fifo)
+    for path, says in (("/dev/zero", "not a regular file (a character device)"),
+                       (str(fifo), "not a regular file (a FIFO)"),
+                       (str(tmp_path), "is a directory")):
+        r = run(["--seccomp", path, "--", "true"], timeout=10)
+        assert r.returncode == 2, r.stderr
+        assert r.stderr.strip() == f"berth: error: --seccomp: {path}: {says}", r.stderr
+
+
 # berth's own sandbox
 
 

@@ -74,7 +74,7 @@ def test_max_restarts_exhausted_ends_the_container(tmp_path):
 name = "bad"
 command = "exit 7"
 restart = "always"
-restart_delay = "50ms"
+restart_delay = "100ms"
 max_restarts = 2
 
 [[service]]
@@ -203,15 +203,55 @@ def run_clean(args, env):
 def test_file_env_present_and_missing(tmp_path):
     secret = tmp_path / "secret"
     secret.write_text("hunter2\n")
-    r = run_clean(["--file-env", "--", "sh", "-c", 'echo "pw=$DB_PASSWORD"'],
+    r = run_clean(["--file-env", "DB_PASSWORD", "--", "sh", "-c", 'echo "pw=$DB_PASSWORD"'],
                   clean_env(DB_PASSWORD_FILE=str(secret)))
     assert r.returncode == 0, r.stderr
     assert "pw=hunter2" in r.stdout
-    r = run_clean(["--file-env", "--", "sh", "-c", "echo started"],
+    r = run_clean(["--file-env", "DB_PASSWORD", "--", "sh", "-c", "echo started"],
                   clean_env(DB_PASSWORD_FILE=str(tmp_path / "missing")))
-    assert r.returncode == 1
+    assert r.returncode == 2
     assert "DB_PASSWORD_FILE" in r.stderr and "missing" in r.stderr
     assert "started" not in r.stdout
+    r = run_clean(["--file-env", "DB_PASSWORD", "--", "sh", "-c", "echo started"], clean_env())
+    assert r.returncode == 2
+    assert r.stderr.strip() == "berth: error: --file-env DB_PASSWORD: DB_PASSWORD_FILE is not set"
+
+
+def test_file_env_touches_only_the_variables_it_names(tmp_path):
+    """SSL_CERT_FILE names a 219 KB bundle: it must reach the app as it is, not become SSL_CERT
+    (an exec failing with "Argument list too long"); TF_CLI_CONFIG_FILE names no file at all."""
+    secret = tmp_path / "secret"
+    secret.write_text("k3y\n")
+    bundle = tmp_path / "bundle.crt"
+    bundle.write_text("x" * 219_000)
+    env = clean_env(API_KEY_FILE=str(secret), SSL_CERT_FILE=str(bundle),
+                    TF_CLI_CONFIG_FILE="/nonexistent/.terraformrc")
+    script = 'echo "key=$API_KEY ssl=$SSL_CERT_FILE tf=$TF_CLI_CONFIG_FILE set=${SSL_CERT+yes}"'
+    for args, extra in ((["--file-env", "API_KEY"], {}), ([], {"BERTH_FILE_ENV": "API_KEY"})):
+        r = run_clean(args + ["--", "sh", "-c", script], dict(env, **extra))
+        assert r.returncode == 0, r.stderr
+        assert r.stdout.strip() == f"key=k3y ssl={bundle} tf=/nonexistent/.terraformrc set=", r.stdout
+
+
+def test_file_env_refuses_a_secret_over_the_kernels_limit_at_start_up(tmp_path):
+    big = tmp_path / "big"
+    big.write_text("x" * 200_000)
+    r = run_clean(["--file-env", "CERT", "--", "sh", "-c", "echo started"],
+                  clean_env(CERT_FILE=str(big)))
+    assert r.returncode == 2, r.stderr
+    assert "started" not in r.stdout
+    assert "CERT_FILE" in r.stderr and "larger than 128 KiB" in r.stderr
+    assert len(r.stderr.strip().splitlines()) == 1, r.stderr
+
+
+def test_file_env_wants_the_names(tmp_path):
+    """A bare --file-env used to take every *_FILE; now it is a usage error with a hint."""
+    cfg = config(tmp_path, '[[service]]\nname = "a"\ncommand = "true"\n')
+    r = run_clean(["--file-env", "--config", cfg], clean_env())
+    assert r.returncode == 2
+    assert "not a variable name (want e.g. --file-env DB_PASSWORD,API_KEY)" in r.stderr
+    r = run_clean(["--file-env"], clean_env())
+    assert r.returncode == 2 and "--file-env" in r.stderr
 
 
 def test_file_env_reaches_services(tmp_path):
@@ -223,7 +263,7 @@ name = "app"
 command = 'echo "token=$TOKEN"'
 essential = true
 """)
-    r = run_clean(["--file-env", "--config", cfg], clean_env(TOKEN_FILE=str(secret)))
+    r = run_clean(["--file-env", "TOKEN", "--config", cfg], clean_env(TOKEN_FILE=str(secret)))
     assert r.returncode == 0, r.stderr
     assert "token=s3cret" in r.stdout
 
@@ -243,6 +283,8 @@ CONFIG_ERRORS = {
     "unknown key": '[[service]]\nname = "a"\ncommand = "true"\ncolour = "red"\n',
     "wrong type": '[[service]]\nname = "a"\ncommand = 5\n',
     "unknown after": '[[service]]\nname = "a"\ncommand = "true"\nafter = ["b"]\n',
+    "empty command": '[[service]]\nname = "a"\ncommand = ""\n',
+    "no restart delay": '[[service]]\nname = "a"\ncommand = "true"\nrestart_delay = "0s"\n',
     "cycle": ('[[service]]\nname = "a"\ncommand = "true"\nafter = ["b"]\n'
               '[[service]]\nname = "b"\ncommand = "true"\nafter = ["a"]\n'),
 }
@@ -362,7 +404,7 @@ ready = {{ log = "^go$" }}
 name = "flaky"
 command = "test -f {gate} && exec {TESTBIN} signals; exit 4"
 restart = "on-failure"
-restart_delay = "50ms"
+restart_delay = "100ms"
 """)
     b = Berth(["--healthz", f"127.0.0.1:{hz}", "--config", cfg])
     body = poll(hz, "/readyz", lambda st, b: st == 503 and by_name(b)["flaky"]["restarts"] >= 1)
@@ -416,7 +458,7 @@ name = "as-nobody"
 user = "nobody"
 command = "n=$(cat {count} 2>/dev/null || echo 0); echo $((n+1)) > {count}; echo uid $(id -u) gid $(id -g) home $HOME; [ $n -ge 1 ] && exec {TESTBIN} signals; exit 1"
 restart = "on-failure"
-restart_delay = "50ms"
+restart_delay = "100ms"
 
 [[service]]
 name = "as-root"
@@ -589,3 +631,46 @@ workdir = "{work}"
     r = run(["--config", cfg])
     assert r.returncode == 0, r.stderr
     assert r.stdout.strip() == str(work)
+
+
+def test_services_that_just_finish_print_nothing_of_berths(tmp_path):
+    """Quiet by default: the last service ending on its own is nothing berth did; a service
+    berth had to stop is, and the closing line says so."""
+    cfg = config(tmp_path, '[[service]]\nname = "app"\ncommand = "exit 3"\nessential = true\n')
+    r = run(["--config", cfg], pid1=True)
+    assert (r.returncode, r.stderr) == (3, "")
+    cfg = config(tmp_path, '[[service]]\nname = "app"\ncommand = "exit 3"\nessential = true\n'
+                 '[[service]]\nname = "side"\ncommand = "sleep 100 & wait"\n')
+    r = run(["--grace", "5s", "--config", cfg], pid1=True)
+    assert r.returncode == 3
+    assert "notice: stopping the container: essential service app exited 3" in r.stderr
+    assert "notice: exit 3" in r.stderr
+
+
+def test_config_that_is_no_regular_file_is_one_line_and_exit_2(tmp_path):
+    """--config /dev/zero read 16 GB, then aborted; a directory said "no service"."""
+    fifo = tmp_path / "fifo"
+    os.mkfifo(fifo)
+    big = tmp_path / "big.toml"
+    big.write_text("# " + "x" * (1 << 20) + "\n")
+    for path, says in (("/dev/zero", "not a regular file (a character device)"),
+                       (str(tmp_path), "is a directory"),
+                       (str(fifo), "not a regular file (a FIFO)"),
+                       (str(big), "larger than 1 MiB")):
+        start = time.monotonic()
+        r = run(["--config", path], pid1=True, timeout=10)
+        assert r.returncode == 2, (path, r.stderr)
+        assert r.stderr.strip() == f"berth: error: --config {path}: {says}", r.stderr
+        assert time.monotonic() - start < 5
+
+
+def test_a_fifo_as_a_file_env_secret_is_refused_at_once(tmp_path):
+    """It blocked before the signal set-up: docker stop then ended in 137."""
+    fifo = tmp_path / "fifo"
+    os.mkfifo(fifo)
+    r = run_clean(["--file-env", "TOKEN", "--", "sh", "-c", "echo started"],
+                  clean_env(TOKEN_FILE=str(fifo)))
+    assert r.returncode == 2, r.stderr
+    assert r.stderr.strip() == (f"berth: error: --file-env TOKEN: TOKEN_FILE={fifo}: "
+                                "not a regular file (a FIFO)")
+    assert "started" not in r.stdout

@@ -6,6 +6,7 @@ exact; upper bounds leave the machine's noise room.
 """
 import datetime
 import json
+import re
 import signal
 import subprocess
 import time
@@ -145,6 +146,14 @@ def test_bad_environment_duration_exit_2():
     assert "BERTH_GRACE" in r.stderr
 
 
+def test_grace_0_is_refused_without_blaming_the_drain():
+    r = run(["--grace", "0", "--", "true"])
+    assert r.returncode == 2
+    assert "--grace 0 leaves the app no time to stop" in r.stderr and "--drain" not in r.stderr
+    r = run(["--drain", "5s", "--grace", "5s", "--", "true"])
+    assert r.returncode == 2 and "--drain (5s) must be shorter than --grace (5s)" in r.stderr
+
+
 def test_summary_as_json():
     b = Berth(["--log-format", "json", "--grace", "2s", "--", TESTBIN, "signals"])
     b.wait_line("^ready$")
@@ -153,7 +162,8 @@ def test_summary_as_json():
     events = [json.loads(line) for line in b.lines["err"]]
     final = events[-1]
     assert final["level"] == "notice"
-    assert final["exit_code"] == "0" and final["stop_signal"] == "SIGTERM"
+    assert final["exit_code"] == 0 and final["stop_signal"] == "SIGTERM"
+    assert final["forwarded"] == 1 and final["killed"] == 0 and final["terminated"] == 0
     assert final["grace"] == "2s"
     assert final["killed_pids"] == "-"
     # When the stop came, to the millisecond, in UTC: within this test's own run.
@@ -162,9 +172,10 @@ def test_summary_as_json():
     assert abs((datetime.datetime.now(datetime.timezone.utc) - stop_at).total_seconds()) < 60
 
 
-def test_pid1_without_grace_says_so():
-    r = run(["--", TESTBIN, "exit", "0"], pid1=True)
+def test_pid1_without_grace_says_so_with_v():
+    r = run(["-v", "--", TESTBIN, "exit", "0"], pid1=True)
     assert "no --grace" in r.stderr
+    assert "no --grace" not in run(["--", TESTBIN, "exit", "0"], pid1=True).stderr
 
 
 def test_as_pid1_the_deadline_kills_what_docker_exec_started_too():
@@ -183,3 +194,31 @@ def test_as_pid1_the_deadline_kills_what_docker_exec_started_too():
     killed = [line for line in b.lines["err"] if "killed pid" in line and "at the deadline" in line]
     assert len(killed) == 2, b.err  # the child and the entered process
     assert "killed=2" in summary(b)
+
+
+def test_a_second_stop_signal_cuts_the_drain_and_the_summary_says_how_long_it_was():
+    b = Berth(["-v", "--drain", "3s", "--grace", "10s", "--", TESTBIN, "signals"])
+    b.wait_line("^ready$")
+    b.kill(signal.SIGTERM)
+    b.wait_line("received SIGTERM: shutting down", stream="err")
+    b.kill(signal.SIGTERM)
+    assert b.wait() == 0
+    drain = re.search(r" drain=(\S+) ", summary(b))[1]
+    assert drain != "3s", summary(b)
+    assert drain.endswith("ms") or drain == "0", summary(b)  # cut well before 1 s
+
+
+def test_a_mass_kill_names_ten_and_counts_the_rest():
+    """A fork bomb's teardown: one short summary and eleven lines, not one line per process."""
+    b = Berth(["--grace", "1s", "--", "sh", "-c",
+               "trap '' TERM; for i in $(seq 30); do sleep 100 & done; echo ready; wait"])
+    b.wait_line("^ready$")
+    b.kill(signal.SIGTERM)
+    assert b.wait() == 137
+    s = summary(b)
+    assert "killed=31" in s, s
+    named = re.search(r"killed_pids=(\S+)", s)[1].split(",")
+    assert len(named) == 11 and named[-1] == "+21", s
+    lines = [line for line in b.lines["err"] if "killed pid" in line]
+    assert len(lines) == 10, b.err
+    assert any("killed 21 more process(es) at the deadline" in line for line in b.lines["err"]), b.err

@@ -94,7 +94,7 @@ struct Options {
   // Services (docs/services.md).
   std::string config_file;                 // --config FILE, BERTH_CONFIG
   std::optional<bool> log_prefix;          // --log-prefix / --no-log-prefix; unset: automatic
-  bool file_env = false;                   // --file-env
+  std::vector<std::string> file_env;       // --file-env NAMES: the variables NAME_FILE fills
   std::vector<std::string> wait_for;       // --wait-for URL (repeatable)
   absl::Duration wait_timeout = absl::Seconds(30);
 };

@@ -35,6 +35,9 @@ struct HealthSpec {
   std::string status = "200-399";
 };
 
+// The shortest restart_delay a service file may set.
+inline constexpr absl::Duration kMinRestartDelay = absl::Milliseconds(100);
+
 struct ServiceSpec {
   std::string name;
   std::vector<std::string> command;  // a string command becomes /bin/sh -c STRING
@@ -44,7 +47,7 @@ struct ServiceSpec {
   int stop_signal = 15;  // SIGTERM
   bool essential = false;
   RestartPolicy restart = RestartPolicy::kNever;
-  absl::Duration restart_delay = absl::Seconds(1);
+  absl::Duration restart_delay = absl::Seconds(1);  // at least kMinRestartDelay
   absl::Duration restart_max_delay = absl::Seconds(30);
   int max_restarts = 0;  // within restart_window; 0 = no limit
   absl::Duration restart_window = absl::Minutes(1);

@@ -52,6 +52,8 @@ absl::StatusOr<Settings> ParseSettings(const RawSettings& raw, bool have_shell);
 class Service {
  public:
   // Binds the endpoint (an error is a set-up error) but runs no check until Start().
+  // `on_unhealthy` runs each time the verdict turns unhealthy (--on-unhealthy exit is the
+  // caller's to act on).
   static absl::StatusOr<std::unique_ptr<Service>> Create(const Settings& settings,
                                                          loop::Loop& loop, process::Reaper& reaper,
                                                          process::SpawnSpec spawn_template,

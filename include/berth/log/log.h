@@ -24,7 +24,13 @@ enum class Format { kText, kJson };
 struct Field {
   absl::string_view key;
   std::string value;
+  bool number = false;  // a JSON number (`value` holds its digits), not a string
 };
+
+// A field whose value is a count or a code: a JSON number ("exit_code":3, not "3").
+inline Field Number(absl::string_view key, long long value) {
+  return {key, std::to_string(value), true};
+}
 
 // Sets up the stderr logger. `name` starts each text line ("berth", or "tini" under that name).
 // Safe to call again (a later call replaces the earlier set-up).

@@ -58,7 +58,8 @@ struct SpawnSpec {
 
 // Forks and execs. On success returns the child's pid. When the child could not exec, the child
 // has already been waited for and the error names the step and errno ("exec nginx: No such file
-// or directory"), its code mapped from errno (NotFound for ENOENT, PermissionDenied for EACCES).
+// or directory"), its code mapped from the exec's errno (NotFound for ENOENT, PermissionDenied
+// for EACCES); a step before the exec that failed is FailedPrecondition whatever its errno.
 absl::StatusOr<pid_t> Spawn(const SpawnSpec& spec);
 
 // The exit status berth uses when Spawn failed: 127 not found, 126 not executable, 1 otherwise

@@ -29,4 +29,7 @@ int LastCap();
 // This process's bounding set, read with PR_CAPBSET_READ.
 CapSet BoundingSet();
 
+// This process's effective set (capget(2)); empty when it cannot be read.
+CapSet EffectiveSet();
+
 }  // namespace berth::security

@@ -24,7 +24,12 @@ struct ProfileContext {
 absl::StatusOr<SeccompFilter> ParseDockerProfile(absl::string_view text, absl::string_view source,
                                                  const ProfileContext& context);
 
-// The same, reading the file at `path` (its name is the source in messages).
+// The largest profile berth reads (Docker's default profile is about 20 KiB).
+inline constexpr size_t kMaxProfile = 1024 * 1024;
+
+// The same, reading the file at `path` (its name is the source in messages) with
+// base::ReadSmallRegularFile: a directory, a device, a FIFO or a file over kMaxProfile is an
+// error "--seccomp: PATH: ...".
 absl::StatusOr<SeccompFilter> LoadDockerProfile(const std::string& path,
                                                 const ProfileContext& context);
 

@@ -47,7 +47,7 @@ struct Credentials {
 absl::StatusOr<Credentials> ResolveUser(absl::string_view spec, absl::string_view passwd_text,
                                         absl::string_view group_text);
 
-// The same, reading /etc/passwd and /etc/group (a missing file reads as empty).
+// The same, reading /etc/passwd and /etc/group with ReadAccountFile.
 absl::StatusOr<Credentials> ResolveUser(absl::string_view spec);
 
 // HOME for the child: the user's home when the current HOME is unset or root's own home (from
@@ -55,7 +55,11 @@ absl::StatusOr<Credentials> ResolveUser(absl::string_view spec);
 std::string ChildHome(const Credentials& creds, const char* current_home,
                       absl::string_view passwd_text);
 
-// Reads a whole small file; empty when it cannot be read.
-std::string ReadFileOrEmpty(const char* path);
+// The largest /etc/passwd or /etc/group berth reads.
+inline constexpr size_t kMaxAccountFile = 4 * 1024 * 1024;
+
+// Reads /etc/passwd or /etc/group (base::ReadSmallRegularFile, kMaxAccountFile); a missing file
+// reads as empty, as an image without one has only numeric ids. Other errors name the file.
+absl::StatusOr<std::string> ReadAccountFile(const std::string& path);
 
 }  // namespace berth::security

@@ -21,6 +21,7 @@
 #include "berth/process/cgroup_memory.h"
 #include "berth/process/reaper.h"
 #include "berth/process/spawn.h"
+#include "berth/supervisor/kill_list.h"
 
 namespace berth::supervisor {
 
@@ -62,6 +63,10 @@ class ServiceGroup {
   // Stops everything (reverse order, grace) and exits `exit_code` (--on-unhealthy exit).
   void RequestStop(int exit_code, absl::string_view why);
 
+  // Something berth did or saw that its closing line must report (a restart, a stop signal,
+  // a health verdict): without one, and without -v, berth ends quietly.
+  void NoteEvent() { eventful_ = true; }
+
   GroupPhase phase() const { return phase_; }
   std::vector<ServiceStatus> Statuses() const;
   // Called after anything Statuses() or phase() shows may have changed.
@@ -89,13 +94,16 @@ class ServiceGroup {
   std::vector<std::unique_ptr<Service>> services_;  // in start order
   std::unique_ptr<loop::Timer> deadline_;
   std::unique_ptr<loop::Timer> drain_timer_;
+  KillList killed_;
   std::function<void()> observer_;
   GroupPhase phase_ = GroupPhase::kRunning;
   bool stopping_ = false;
   bool leftovers_termed_ = false;
+  bool eventful_ = false;
   uint64_t start_seq_ = 0;
   std::optional<int> exit_code_;
   process::OomWatch oom_;  // read at construction: earlier OOM kills are not the services'
+  std::optional<int> requested_exit_code_;  // RequestStop's: not a service's, not remapped
 };
 
 }  // namespace berth::supervisor

@@ -30,6 +30,7 @@
 #include "berth/process/descendants.h"
 #include "berth/process/reaper.h"
 #include "berth/process/spawn.h"
+#include "berth/supervisor/kill_list.h"
 #include "berth/supervisor/shutdown_plan.h"
 #include "berth/supervisor/trace.h"
 
@@ -61,8 +62,12 @@ class Supervisor {
   // Every signal read from the signalfd comes here.
   void OnSignal(const signalfd_siginfo& info) noexcept;
 
-  // Starts the shutdown as the first stop signal `sig` would (for --on-unhealthy exit).
-  void RequestStop(int sig) noexcept;
+  // Starts the shutdown as the first stop signal `sig` would (for --on-unhealthy exit); berth
+  // then exits `exit_code` whatever the child's status, and the summary says so.
+  void RequestStop(int sig, int exit_code) noexcept;
+
+  // berth's health verdict turned unhealthy: the summary line is due at the end.
+  void NoteUnhealthy() { unhealthy_ = true; }
 
   // Drops the next `sig` berth receives instead of acting on it: giving up the terminal
   // (TIOCNOTTY) sends berth a SIGHUP and a SIGCONT meant for nobody (dumb-init #136).
@@ -99,6 +104,7 @@ class Supervisor {
   void KillEverything();
   void ArmDeadline(absl::Time at);
   void Finish();
+  bool Eventful() const;
   void LogSummary() const;
 
   const config::Options& options_;
@@ -119,10 +125,14 @@ class Supervisor {
   std::optional<ShutdownPlan> plan_;
   uint64_t forwarded_ = 0;
   std::vector<process::ProcessInfo> terminated_;  // leftovers sent SIGTERM
-  std::vector<process::ProcessInfo> killed_;      // sent SIGKILL at the deadline
+  KillList killed_;                               // sent SIGKILL at the deadline
   bool child_killed_at_deadline_ = false;
   process::OomWatch oom_;  // read at construction: earlier OOM kills are not the child's
   int oom_kills_ = 0;
+  bool unhealthy_ = false;
+  bool drain_ran_out_ = false;            // the drain timer fired
+  std::optional<absl::Duration> drained_;  // the drain that happened, once it is over
+  std::optional<int> requested_exit_code_;  // RequestStop's: not the child's, not remapped
 };
 
 }  // namespace berth::supervisor

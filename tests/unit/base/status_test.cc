@@ -3,6 +3,7 @@
 
 #include <cerrno>
 
+#include "berth/base/file.h"
 #include "berth/base/status.h"
 #include "berth/base/unique_fd.h"
 
@@ -58,6 +59,26 @@ TEST_SUITE("base") {
       CHECK(b.Get() == fds[0]);
     }
     CHECK(::fcntl(fds[0], F_GETFD) == -1);
+  }
+
+  // Not a file of its own: a new test file would need a row in tests/meson.build; the file
+  // reader is base's too.
+  TEST_CASE("ReadSmallRegularFile reads only a regular file, and only up to its bound") {
+    char path[] = "/tmp/berth-read-XXXXXX";
+    const int fd = mkstemp(path);
+    REQUIRE(fd >= 0);
+    REQUIRE(write(fd, "12345", 5) == 5);
+    close(fd);
+    CHECK(ReadSmallRegularFile(path, 5).value() == "12345");
+    absl::StatusOr<std::string> r = ReadSmallRegularFile(path, 4);
+    CHECK(r.status().message() == std::string(path) + ": larger than 4 bytes");
+    unlink(path);
+    CHECK(absl::IsNotFound(ReadSmallRegularFile(path, 5).status()));
+    CHECK(ReadSmallRegularFile("/dev/zero", kMiB).status().message() ==
+          "/dev/zero: not a regular file (a character device)");
+    CHECK(ReadSmallRegularFile("/tmp", kMiB).status().message() == "/tmp: is a directory");
+    CHECK(FormatSize(128 * kKiB) == "128 KiB");
+    CHECK(FormatSize(kMiB) == "1 MiB");
   }
 }
 

@@ -20,31 +20,50 @@ std::string WriteTemp(const std::string& contents) {
 }
 
 TEST_SUITE("config") {
-  TEST_CASE("NAME_FILE becomes NAME with the file's contents, one newline trimmed") {
+  TEST_CASE("each NAME named becomes its file's contents, one newline trimmed; nothing else") {
     const std::string pw = WriteTemp("s3cret\n");
     const std::string two = WriteTemp("a\n\n");
-    absl::StatusOr<Environment> env =
-        ExpandFileEnv({{"DB_PASSWORD_FILE", pw}, {"TWO_FILE", two}, {"PATH", "/bin"}, {"_FILE", "x"}});
+    absl::StatusOr<Environment> env = ExpandFileEnv(
+        {{"DB_PASSWORD_FILE", pw}, {"TWO_FILE", two}, {"PATH", "/bin"},
+         {"SSL_CERT_FILE", "/etc/ssl/certs/ca-certificates.crt"}},
+        {"DB_PASSWORD", "TWO"});
     REQUIRE(env.ok());
     CHECK(env->at("DB_PASSWORD") == "s3cret");
     CHECK(env->at("TWO") == "a\n");
     CHECK(env->at("PATH") == "/bin");
     CHECK(env->count("DB_PASSWORD_FILE") == 0);
-    CHECK(env->at("_FILE") == "x");
+    // Not named: left alone, whatever its name ends with.
+    CHECK(env->at("SSL_CERT_FILE") == "/etc/ssl/certs/ca-certificates.crt");
+    CHECK(env->count("SSL_CERT") == 0);
     unlink(pw.c_str());
     unlink(two.c_str());
   }
 
-  TEST_CASE("a missing file or a doubly set variable is an error before anything starts") {
-    absl::StatusOr<Environment> env = ExpandFileEnv({{"TOKEN_FILE", "/nonexistent/token"}});
+  TEST_CASE("a missing file or variable, or a doubly set one, is an error before anything starts") {
+    absl::StatusOr<Environment> env =
+        ExpandFileEnv({{"TOKEN_FILE", "/nonexistent/token"}}, {"TOKEN"});
     REQUIRE_FALSE(env.ok());
     CHECK(env.status().message() ==
-          "--file-env: TOKEN_FILE=/nonexistent/token: No such file or directory");
-    const std::string f = WriteTemp("x");
-    env = ExpandFileEnv({{"TOKEN_FILE", f}, {"TOKEN", "y"}});
+          "--file-env TOKEN: TOKEN_FILE=/nonexistent/token: No such file or directory");
+    env = ExpandFileEnv({{"PATH", "/bin"}}, {"TOKEN"});
     REQUIRE_FALSE(env.ok());
-    CHECK(env.status().message() == "--file-env: both TOKEN and TOKEN_FILE are set");
+    CHECK(env.status().message() == "--file-env TOKEN: TOKEN_FILE is not set");
+    const std::string f = WriteTemp("x");
+    env = ExpandFileEnv({{"TOKEN_FILE", f}, {"TOKEN", "y"}}, {"TOKEN"});
+    REQUIRE_FALSE(env.ok());
+    CHECK(env.status().message() == "--file-env TOKEN: both TOKEN and TOKEN_FILE are set");
     unlink(f.c_str());
+  }
+
+  TEST_CASE("a secret over the kernel's 128 KiB per-variable limit is refused") {
+    const std::string big = WriteTemp(std::string(kMaxSecret - 4, 'x'));  // + "TOKEN=" + NUL
+    absl::StatusOr<Environment> env = ExpandFileEnv({{"TOKEN_FILE", big}}, {"TOKEN"});
+    REQUIRE_FALSE(env.ok());
+    CHECK(env.status().message().find("over the kernel's 128 KiB limit") != absl::string_view::npos);
+    const std::string fits = WriteTemp(std::string(kMaxSecret - 7, 'x'));
+    CHECK(ExpandFileEnv({{"TOKEN_FILE", fits}}, {"TOKEN"}).ok());
+    unlink(big.c_str());
+    unlink(fits.c_str());
   }
 }
 

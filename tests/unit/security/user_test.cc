@@ -7,7 +7,7 @@ namespace berth::security {
 namespace {
 
 std::string Fixture(const char* name) {
-  return ReadFileOrEmpty((std::string(BERTH_TEST_FIXTURES) + "/" + name).c_str());
+  return ReadAccountFile(std::string(BERTH_TEST_FIXTURES) + "/" + name).value();
 }
 
 Credentials Must(const char* spec) {

@@ -25,7 +25,8 @@ TEST_SUITE("signals") {
   }
 
   TEST_CASE("ParseMapRule refuses bad rules with a message") {
-    for (const char* text : {"TERM", "TERM:", ":QUIT", "FOO:QUIT", "TERM:BAR", "99:1", "1:99"}) {
+    for (const char* text : {"TERM", "TERM:", ":QUIT", "FOO:QUIT", "TERM:BAR", "99:1", "1:99",
+                             "KILL:TERM", "STOP:CONT", "CHLD:-", "SEGV:TERM", "TTIN:HUP", "9:15"}) {
       CAPTURE(text);
       absl::StatusOr<MapRule> rule = ParseMapRule(text);
       CHECK_FALSE(rule.ok());

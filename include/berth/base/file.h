@@ -1,0 +1,27 @@
+// SPDX-License-Identifier: MIT
+// base: the one way berth reads a file it was given (--config, --seccomp, --file-env's secrets,
+// /etc/passwd and /etc/group): only a regular file, never more than a bound, never blocking.
+// /proc files are special files and are read by process/ on their own terms.
+#pragma once
+
+#include <cstddef>
+#include <string>
+
+#include "absl/status/statusor.h"
+
+namespace berth::base {
+
+inline constexpr size_t kKiB = 1024;
+inline constexpr size_t kMiB = 1024 * kKiB;
+
+// The whole of `path`, a regular file of at most `max_bytes`. Opened with O_NONBLOCK, so a FIFO
+// or a device is refused without waiting for a writer; read with the bound, so /dev/zero or a
+// file growing meanwhile cannot exhaust memory. Errors are one phrase naming the path:
+// "PATH: No such file or directory" (NotFound for ENOENT), "PATH: is a directory", "PATH: not a
+// regular file (a FIFO)", "PATH: larger than 1 MiB" (InvalidArgument or the errno's code).
+absl::StatusOr<std::string> ReadSmallRegularFile(const std::string& path, size_t max_bytes);
+
+// "1 MiB", "128 KiB", "100 bytes": a bound as error messages and the docs say it.
+std::string FormatSize(size_t bytes);
+
+}  // namespace berth::base

@@ -1,0 +1,66 @@
+// SPDX-License-Identifier: MIT
+#include "berth/base/file.h"
+
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <cerrno>
+
+#include "absl/strings/str_cat.h"
+#include "berth/base/status.h"
+#include "berth/base/unique_fd.h"
+
+namespace berth::base {
+namespace {
+
+const char* KindOf(mode_t mode) {
+  if (S_ISFIFO(mode)) return "a FIFO";
+  if (S_ISCHR(mode)) return "a character device";
+  if (S_ISBLK(mode)) return "a block device";
+  if (S_ISSOCK(mode)) return "a socket";
+  return "not a file";
+}
+
+}  // namespace
+
+std::string FormatSize(size_t bytes) {
+  if (bytes >= kMiB && bytes % kMiB == 0) return absl::StrCat(bytes / kMiB, " MiB");
+  if (bytes >= kKiB && bytes % kKiB == 0) return absl::StrCat(bytes / kKiB, " KiB");
+  return absl::StrCat(bytes, " bytes");
+}
+
+absl::StatusOr<std::string> ReadSmallRegularFile(const std::string& path, size_t max_bytes) {
+  // O_NOCTTY: a terminal named by mistake must not become berth's controlling terminal.
+  UniqueFd fd(::open(path.c_str(), O_RDONLY | O_NOCTTY | O_NONBLOCK | O_CLOEXEC));
+  if (!fd.Valid()) return ErrnoError(path);
+  struct stat st {};
+  if (::fstat(fd.Get(), &st) < 0) return ErrnoError(absl::StrCat("fstat ", path));
+  if (S_ISDIR(st.st_mode))
+    return absl::InvalidArgumentError(absl::StrCat(path, ": is a directory"));
+  if (!S_ISREG(st.st_mode)) {
+    return absl::InvalidArgumentError(
+        absl::StrCat(path, ": not a regular file (", KindOf(st.st_mode), ")"));
+  }
+  const auto too_large = [&] {
+    return absl::InvalidArgumentError(absl::StrCat(path, ": larger than ", FormatSize(max_bytes)));
+  };
+  if (static_cast<unsigned long long>(st.st_size) > max_bytes) return too_large();
+  std::string out;
+  out.reserve(static_cast<size_t>(st.st_size));
+  char buf[16 * kKiB];
+  // Up to one byte more than allowed, which tells a file that grew since the fstat.
+  while (out.size() <= max_bytes) {
+    const size_t want = std::min(sizeof buf, max_bytes + 1 - out.size());
+    const ssize_t n = ::read(fd.Get(), buf, want);
+    if (n < 0 && errno == EINTR) continue;
+    if (n < 0) return ErrnoError(absl::StrCat("read ", path));
+    if (n == 0) break;
+    out.append(buf, static_cast<size_t>(n));
+  }
+  if (out.size() > max_bytes) return too_large();
+  return out;
+}
+
+}  // namespace berth::base

@@ -25,9 +25,22 @@ const char* KindOf(mode_t mode) {
 
 }  // namespace
 
-std::string FormatSize(size_t bytes) {
-  if (bytes >= kMiB && bytes % kMiB == 0) return absl::StrCat(bytes / kMiB, " MiB");
-  if (bytes >= kKiB && bytes % kKiB == 0) return absl::StrCat(bytes / kKiB, " KiB");
+std::string FormatSize(uint64_t bytes) {
+  struct Unit {
+    uint64_t size;
+    absl::string_view name;
+  };
+  constexpr Unit kUnits[] = {{uint64_t{1} << 40, "TiB"},
+                             {uint64_t{1} << 30, "GiB"},
+                             {uint64_t{1} << 20, "MiB"},
+                             {uint64_t{1} << 10, "KiB"}};
+  for (const Unit& u : kUnits) {
+    if (bytes < u.size) continue;
+    if (bytes % u.size == 0) return absl::StrCat(bytes / u.size, " ", u.name);
+    // To one decimal, as a person would write it; the remainder apart, so nothing overflows.
+    const uint64_t tenths = bytes / u.size * 10 + (bytes % u.size * 10 + u.size / 2) / u.size;
+    return absl::StrCat(tenths / 10, ".", tenths % 10, " ", u.name);
+  }
   return absl::StrCat(bytes, " bytes");
 }
 

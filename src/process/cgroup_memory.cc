@@ -1,11 +1,8 @@
 // SPDX-License-Identifier: MIT
 #include "berth/process/cgroup_memory.h"
 
-#include <fcntl.h>
 #include <signal.h>
-#include <sys/stat.h>
 #include <sys/wait.h>
-#include <unistd.h>
 
 #include <utility>
 
@@ -13,7 +10,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
 #include "absl/strings/strip.h"
-#include "berth/base/unique_fd.h"
+#include "berth/base/file.h"
 #include "berth/process/descriptor_reserve.h"
 
 namespace berth::process {
@@ -25,25 +22,12 @@ constexpr size_t kMaxFile = 4096;
 // v1 reports "no limit" as LLONG_MAX rounded down to a page; anything this large is none.
 constexpr uint64_t kUnlimited = uint64_t{1} << 62;
 
-// The whole file when it is a regular file of at most kMaxFile bytes (cgroupfs files say size
-// 4096 or 0 in stat, so the bound is on what read returns). O_NONBLOCK: a FIFO put in its place
-// must not stall the loop before fstat refuses it.
+// Read at the child's death, when clients may hold every other descriptor: from the reserve.
 std::optional<std::string> ReadBounded(const std::string& path) {
   UsingReserve reserve;
-  base::UniqueFd fd(::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NONBLOCK | O_NOCTTY));
-  struct stat st {};
-  if (!fd.Valid() || ::fstat(fd.Get(), &st) < 0 || !S_ISREG(st.st_mode)) return std::nullopt;
-  std::string out(kMaxFile + 1, '\0');
-  size_t got = 0;
-  while (got < out.size()) {
-    const ssize_t n = ::read(fd.Get(), out.data() + got, out.size() - got);
-    if (n < 0) return std::nullopt;
-    if (n == 0) break;
-    got += static_cast<size_t>(n);
-  }
-  if (got > kMaxFile) return std::nullopt;
-  out.resize(got);
-  return out;
+  absl::StatusOr<std::string> text = base::ReadSmallRegularFile(path, kMaxFile);
+  if (!text.ok()) return std::nullopt;
+  return *std::move(text);
 }
 
 std::optional<uint64_t> KeyIn(const std::string& path, absl::string_view key) {
@@ -85,25 +69,6 @@ std::optional<uint64_t> ReadMemoryLimit(const std::string& root) {
   return text ? ParseLimit(*text) : std::nullopt;
 }
 
-std::string FormatBytes(uint64_t bytes) {
-  struct Unit {
-    uint64_t size;
-    absl::string_view name;
-  };
-  constexpr Unit kUnits[] = {{uint64_t{1} << 40, "TiB"},
-                             {uint64_t{1} << 30, "GiB"},
-                             {uint64_t{1} << 20, "MiB"},
-                             {uint64_t{1} << 10, "KiB"}};
-  for (const Unit& u : kUnits) {
-    if (bytes < u.size) continue;
-    if (bytes % u.size == 0) return absl::StrCat(bytes / u.size, " ", u.name);
-    // To one decimal, as a person would write it; the remainder apart, so nothing overflows.
-    const uint64_t tenths = bytes / u.size * 10 + (bytes % u.size * 10 + u.size / 2) / u.size;
-    return absl::StrCat(tenths / 10, ".", tenths % 10, " ", u.name);
-  }
-  return absl::StrCat(bytes, " bytes");
-}
-
 OomWatch::OomWatch(std::string root) : root_(std::move(root)), seen_(ReadOomKills(root_)) {}
 
 bool OomWatch::Claim(int wait_status) {
@@ -118,7 +83,7 @@ std::string OomWatch::Describe() const {
   std::optional<uint64_t> limit = ReadMemoryLimit(root_);
   if (!limit) return "killed by the kernel's OOM killer: the container's memory limit was reached";
   return absl::StrCat("killed by the kernel's OOM killer: the container's memory limit (",
-                      FormatBytes(*limit), ") was reached");
+                      base::FormatSize(*limit), ") was reached");
 }
 
 }  // namespace berth::process

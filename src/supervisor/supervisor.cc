@@ -2,12 +2,10 @@
 #include "berth/supervisor/supervisor.h"
 
 #include <sys/wait.h>
-#include <time.h>
 #include <unistd.h>
 
 #include <algorithm>
 #include <cerrno>
-#include <cstdio>
 #include <cstring>
 
 #include "absl/strings/str_cat.h"
@@ -19,19 +17,6 @@
 
 namespace berth::supervisor {
 namespace {
-
-// RFC 3339 in UTC to the millisecond. By hand: absl::FormatTime links cctz's formatter (33 KB).
-std::string UtcMillis(absl::Time t) {
-  const int64_t ms = absl::ToUnixMillis(t);
-  const time_t secs = static_cast<time_t>(ms / 1000);
-  tm utc{};
-  ::gmtime_r(&secs, &utc);
-  char buf[64];  // room for any int the fields could hold
-  std::snprintf(buf, sizeof buf, "%04d-%02d-%02dT%02d:%02d:%02d.%03dZ", utc.tm_year + 1900,
-                utc.tm_mon + 1, utc.tm_mday, utc.tm_hour, utc.tm_min, utc.tm_sec,
-                static_cast<int>(ms % 1000));
-  return buf;
-}
 
 std::string FormatOptionalDuration(std::optional<absl::Duration> d) {
   return d ? absl::FormatDuration(*d) : "none";
@@ -342,7 +327,7 @@ void Supervisor::LogSummary() const {
   std::string stop_at = "-";
   if (plan_) {
     took = absl::FormatDuration(absl::Trunc(absl::Now() - plan_->began(), absl::Milliseconds(1)));
-    stop_at = UtcMillis(plan_->began());
+    stop_at = log::Rfc3339(plan_->began());
   }
   log::Write(log::Level::kNotice, absl::StrCat("exit ", exit_code_, ": ", why),
              {log::Number("exit_code", exit_code_),

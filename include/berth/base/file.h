@@ -5,6 +5,7 @@
 #pragma once
 
 #include <cstddef>
+#include <cstdint>
 #include <string>
 
 #include "absl/status/statusor.h"
@@ -21,7 +22,8 @@ inline constexpr size_t kMiB = 1024 * kKiB;
 // regular file (a FIFO)", "PATH: larger than 1 MiB" (InvalidArgument or the errno's code).
 absl::StatusOr<std::string> ReadSmallRegularFile(const std::string& path, size_t max_bytes);
 
-// "1 MiB", "128 KiB", "100 bytes": a bound as error messages and the docs say it.
-std::string FormatSize(size_t bytes);
+// "1 MiB", "128 KiB", "1.5 GiB", "1000 bytes": a size as a person writes it (a bound in an
+// error message, a cgroup's memory limit).
+std::string FormatSize(uint64_t bytes);
 
 }  // namespace berth::base

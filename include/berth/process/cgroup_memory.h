@@ -25,9 +25,6 @@ std::optional<uint64_t> ReadMemoryLimit(const std::string& root = "/sys/fs/cgrou
 // The value of the line "KEY N" in a flat-keyed cgroup file's text; nullopt without it.
 std::optional<uint64_t> FlatKeyedValue(absl::string_view text, absl::string_view key);
 
-// "48 MiB", "1.5 GiB", "1000 bytes": a limit as a person set it.
-std::string FormatBytes(uint64_t bytes);
-
 // Tells whether a death by SIGKILL was the OOM killer's: it remembers the counter and claims
 // each increase for the next such death. Without a counter it never claims one.
 class OomWatch {

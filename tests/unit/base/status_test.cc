@@ -80,6 +80,15 @@ TEST_SUITE("base") {
     CHECK(FormatSize(128 * kKiB) == "128 KiB");
     CHECK(FormatSize(kMiB) == "1 MiB");
   }
+
+  TEST_CASE("FormatSize says a size as a person set it") {
+    CHECK(FormatSize(uint64_t{48} << 20) == "48 MiB");
+    CHECK(FormatSize(uint64_t{3} << 29) == "1.5 GiB");
+    CHECK(FormatSize(uint64_t{2} << 30) == "2 GiB");
+    CHECK(FormatSize(1000) == "1000 bytes");
+    CHECK(FormatSize(4096) == "4 KiB");
+    CHECK(FormatSize((uint64_t{1} << 62) - 4096) == "4194304.0 TiB");  // no overflow
+  }
 }
 
 }  // namespace

@@ -51,14 +51,6 @@ TEST_SUITE("process") {
     CHECK(FlatKeyedValue("", "oom_kill") == std::nullopt);
   }
 
-  TEST_CASE("FormatBytes says a limit as it was set") {
-    CHECK(FormatBytes(uint64_t{48} << 20) == "48 MiB");
-    CHECK(FormatBytes(uint64_t{3} << 29) == "1.5 GiB");
-    CHECK(FormatBytes(uint64_t{2} << 30) == "2 GiB");
-    CHECK(FormatBytes(1000) == "1000 bytes");
-    CHECK(FormatBytes(4096) == "4 KiB");
-    CHECK(FormatBytes((uint64_t{1} << 62) - 4096) == "4194304.0 TiB");  // no overflow
-  }
 
   TEST_CASE("OomWatch claims a SIGKILL only when the counter rose, once per kill") {
     const std::filesystem::path dir =

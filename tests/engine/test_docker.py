@@ -378,14 +378,12 @@ max_restarts = 1
 # issue 16's cases that show in Docker
 
 
-@pytest.mark.xfail(strict=False, reason="needs issue 16 quiet defaults")
 def test_a_run_where_nothing_happened_prints_nothing(docker):
     """As tini, dumb-init and catatonit: `docker run --rm IMAGE true` shows only the app."""
     r = docker("run", "--rm", "--network", "none", *ENTRY, BASE, "--", "/testbin", "exit", "0")
     assert (r.stdout, r.stderr) == ("", "")
 
 
-@pytest.mark.xfail(strict=False, reason="needs issue 16 summary fix")
 def test_on_unhealthy_exit_summary_states_69(docker):
     cid = docker.start(*ENTRY, BASE, "--log-format", "json", "--health-cmd", "test -f /tmp/ok",
                        "--health-interval", "1s", "--health-retries", "1", "--on-unhealthy",

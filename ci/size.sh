@@ -10,7 +10,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 # The budget: stripped bytes of dist/berth-*-linux-amd64. Raise it only with a reason in
 # docs/binary-size.md.
-budget=2400000
+budget=2385000
 
 amd64=$(ls dist/berth-*-linux-amd64)
 arm64=$(ls dist/berth-*-linux-arm64)
@@ -19,8 +19,9 @@ printf 'size: %s %d bytes (budget %d), %s %d bytes\n' "${amd64#dist/}" "$size" "
   "${arm64#dist/}" "$(stat -c %s "$arm64")"
 unstripped=${BERTH_AMD64_BUILD:-build}/berth
 if [ -f "$unstripped" ]; then
+  symbols=$(nm -C "$unstripped")
   for sym in 'std::ios_base::Init::Init()' tzset; do
-    if nm -C "$unstripped" | grep -qE " [TW] ${sym//[()]/.}\$"; then
+    if grep -qE " [TW] ${sym//[()]/.}\$" <<<"$symbols"; then
       echo "size: $sym is linked"
     else
       echo "size: $sym is not linked"

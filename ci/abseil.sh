@@ -70,7 +70,8 @@ if [ ! -f "$prefix/done" ]; then
   # are, so install by hand: the headers, the archives built, the .pc files cmake generated.
   rm -rf "$prefix"
   mkdir -p "$prefix/include" "$prefix/lib/pkgconfig"
-  (cd "$src" && find absl \( -name '*.h' -o -name '*.inc' \) -exec cp --parents -t "$prefix/include" {} +)
+  (cd "$src" &&
+    find absl \( -name '*.h' -o -name '*.inc' \) -exec cp --parents -t "$prefix/include" {} +)
   find "$work/build" -name 'libabsl_*.a' -exec cp {} "$prefix/lib/" \;
   cp "$work/build"/lib/pkgconfig/absl_*.pc "$prefix/lib/pkgconfig/"
   echo "abseil $version ($arch) built in $((SECONDS - t0))s: $flags" >"$prefix/done"

@@ -14,6 +14,8 @@ t_build=$((SECONDS - t0 - t_deps))
 BERTH_AMD64_BUILD=build bash packaging/release.sh
 t_release=$((SECONDS - t0 - t_deps - t_build))
 status=0
+# The shipped binary's byte budget (docs/binary-size.md).
+bash ci/size.sh || status=1
 BERTH_STRICT=${BERTH_STRICT:-1} meson test -C build --print-errorlogs --num-processes 1 || status=$?
 t_test=$((SECONDS - t0 - t_deps - t_build - t_release))
 t1=$SECONDS

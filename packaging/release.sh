@@ -20,8 +20,10 @@ timed() {  # timed NAME CMD...: runs CMD, prints how long it took
   printf '   %s took %ds\n' "$1" $((SECONDS - t0))
 }
 
+# Both link abseil built for a static link from Debian's source package (ci/abseil.sh).
 setup_amd64() {
-  [ -f "$amd64_dir/build.ninja" ] || meson setup "$amd64_dir" --werror -Dtests=disabled >/dev/null
+  [ -f "$amd64_dir/build.ninja" ] || meson setup "$amd64_dir" --werror -Dtests=disabled \
+    -Dpkg_config_path="$(bash ci/abseil.sh amd64)" >/dev/null
   ninja -C "$amd64_dir" >/dev/null
 }
 
@@ -29,7 +31,8 @@ setup_amd64() {
 # std::string that x86_64's does not; the amd64 build (and CI's) keeps warnings as errors.
 setup_arm64() {
   [ -f "$arm64_dir/build.ninja" ] || meson setup "$arm64_dir" -Dtests=disabled -Dman=disabled \
-    --cross-file packaging/cross/aarch64-linux-gnu.ini >/dev/null
+    --cross-file packaging/cross/aarch64-linux-gnu.ini \
+    -Dpkg_config_path="$(bash ci/abseil.sh arm64)" >/dev/null
   ninja -C "$arm64_dir" >/dev/null
 }
 

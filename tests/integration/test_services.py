@@ -188,6 +188,16 @@ def test_docker_stop_during_wait_for_ends_berth_at_once(tmp_path):
     assert any("SIGTERM while waiting for --wait-for" in l for l in b.lines["err"])
 
 
+def test_quit_during_wait_for_ends_berth_at_once(tmp_path):
+    port = free_port()
+    b = Berth(["-v", "--wait-for", f"tcp://127.0.0.1:{port}", "--wait-timeout", "60s", "--",
+               "sh", "-c", "echo started"])
+    b.wait_line("waiting for tcp://", stream="err")
+    b.kill(signal.SIGQUIT)
+    assert b.wait(timeout=10) == 128 + signal.SIGQUIT
+    assert "started" not in b.lines["out"]
+
+
 def clean_env(**extra):
     """Only PATH, the sanitizers' settings and `extra`: the caller's own *_FILE variables must
     not count. (Without ASAN_OPTIONS an instrumented berth would run LeakSanitizer, whose
@@ -537,6 +547,31 @@ ready = {{ log = "^ready$" }}
     assert b.wait(timeout=20) == 0, b.err
     assert "web | signal SIGQUIT" in b.lines["out"] and "worker | signal SIGQUIT" in b.lines["out"]
     assert not any("SIGTERM" in line for line in b.lines["out"]), b.out
+
+
+def test_quit_stops_the_services_with_their_own_stop_signals(tmp_path):
+    """QUIT (docker stop with nginx's STOPSIGNAL) is a stop like TERM: each service gets its own
+    stop_signal, not a forwarded QUIT, and the grace applies."""
+    cfg = config(tmp_path, f"""
+[[service]]
+name = "stubborn"
+command = ["{TESTBIN}", "signals", "--ignore", "TERM", "--exit-on", "USR2"]
+ready = {{ log = "^ready$" }}
+
+[[service]]
+name = "web"
+command = ["{TESTBIN}", "signals"]
+after = ["stubborn"]
+ready = {{ log = "^ready$" }}
+""")
+    b = Berth(["--grace", "2s", "--config", cfg])
+    b.wait_line(r"^web \| ready$")
+    start = time.monotonic()
+    b.kill(signal.SIGQUIT)
+    assert b.wait(timeout=20) == 0, b.err
+    assert time.monotonic() - start >= 2  # the stubborn one is killed at the grace
+    assert "web | signal SIGTERM" in b.lines["out"], b.out
+    assert not any("SIGQUIT" in line for line in b.lines["out"]), b.out
 
 
 def test_a_non_essential_service_that_exits_is_left_down(tmp_path):

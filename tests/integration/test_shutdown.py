@@ -99,6 +99,49 @@ def test_stop_signal_option_chooses_the_stop_signals():
     assert "stop_signal=SIGQUIT" in summary(b)
 
 
+def test_quit_is_a_stop_signal_by_default():
+    """docker stop sends the image's STOPSIGNAL (nginx's images: QUIT): the drain, then QUIT to
+    the child, then the deadline, as for TERM."""
+    b = Berth(["--drain", "1s", "--grace", "2s", "--", TESTBIN, "signals", "--ignore", "TERM",
+               "--exit-on", "USR2"])
+    b.wait_line("^ready$")
+    sent = time.monotonic()
+    b.kill(signal.SIGQUIT)
+    i = b.wait_line("^signal SIGQUIT$")
+    assert b.times["out"][i] - sent >= 1.0, "QUIT is forwarded after the drain"
+    assert b.wait(timeout=10) == 137  # testbin ignores QUIT's default action: killed at 2 s
+    assert "stop_signal=SIGQUIT" in summary(b)
+
+
+def test_berth_stop_signal_replaces_the_default_set():
+    b = Berth(["--grace", "1s", "--", TESTBIN, "signals", "--ignore", "USR1", "--exit-on", "USR2"],
+              env={"BERTH_STOP_SIGNAL": "USR1, HUP"})
+    b.wait_line("^ready$")
+    b.kill(signal.SIGQUIT)  # no longer a stop signal: forwarded as any other
+    b.wait_line("^signal SIGQUIT$")
+    b.kill(signal.SIGUSR1)
+    assert b.wait(timeout=10) == 137
+    assert "stop_signal=SIGUSR1" in summary(b)
+
+
+def test_stop_signal_option_wins_over_the_environment():
+    b = Berth(["--stop-signal", "HUP", "--grace", "1s", "--", TESTBIN, "signals", "--ignore", "HUP",
+               "--exit-on", "USR2"], env={"BERTH_STOP_SIGNAL": "USR1"})
+    b.wait_line("^ready$")
+    b.kill(signal.SIGUSR1)
+    b.wait_line("^signal SIGUSR1$")
+    b.kill(signal.SIGHUP)
+    assert b.wait(timeout=10) == 137
+    assert "stop_signal=SIGHUP" in summary(b)
+
+
+@pytest.mark.parametrize("value", ["KILL", "NOPE", "", "TERM,,STOP"])
+def test_bad_berth_stop_signal_exit_2(value):
+    r = run(["--", TESTBIN, "exit", "0"], env={"BERTH_STOP_SIGNAL": value})
+    assert r.returncode == 2, r.stderr
+    assert "BERTH_STOP_SIGNAL" in r.stderr
+
+
 @pytest.mark.parametrize("pid1", [True, False], ids=["pid1", "subreaper"])
 def test_leftover_daemon_gets_term_then_berth_exits_with_the_childs_code(pid1):
     b = Berth(["--", TESTBIN, "daemon", "--exit", "3"], pid1=pid1)

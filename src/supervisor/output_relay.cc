@@ -39,10 +39,13 @@ absl::Status OutputRelay::Open(Stream& s, int target) {
 }
 
 void OutputRelay::Flush() noexcept {
-  // Bounded, so a grandchild that keeps writing can't hold berth here.
-  for (int i = 0; i < 64 && Drain(out_) > 0; ++i) {
-  }
-  for (int i = 0; i < 64 && Drain(err_) > 0; ++i) {
+  for (Stream* s : {&out_, &err_}) {
+    // Bounded, so a grandchild that keeps writing can't hold berth here.
+    for (int i = 0; i < 64 && Drain(*s) > 0; ++i) {
+    }
+    // The run's last words without a '\n' ("printf 'done'; exit 3") are a line too; kept, they
+    // would be lost at berth's exit or glued to the next run's first line.
+    s->splitter.Flush([&](absl::string_view line) { Emit(*s, line); });
   }
 }
 
@@ -56,11 +59,14 @@ ssize_t OutputRelay::Drain(Stream& s) noexcept {
     }
     return n;
   }
-  s.splitter.Feed(absl::string_view(buf, static_cast<size_t>(n)), [&](absl::string_view line) {
-    WriteLine(s.target, line);
-    if (observer_) observer_(line);
-  });
+  s.splitter.Feed(absl::string_view(buf, static_cast<size_t>(n)),
+                  [&](absl::string_view line) { Emit(s, line); });
   return n;
+}
+
+void OutputRelay::Emit(Stream& s, absl::string_view line) {
+  WriteLine(s.target, line);
+  if (observer_) observer_(line);
 }
 
 void OutputRelay::WriteLine(int target, absl::string_view line) {

@@ -15,6 +15,8 @@ import time
 import urllib.error
 import urllib.request
 
+import pytest
+
 from conftest import BERTH, Berth, ROOT, TESTBIN, children_of, free_port, need, run, until
 
 
@@ -147,6 +149,61 @@ command = "i=0; while [ $i -lt 300 ]; do echo bbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb
     assert len(mine) == 600
     for line in mine:
         assert re.fullmatch(r"(a \| a{40}|b \| b{40}) \d+", line), line
+
+
+@pytest.mark.parametrize("services,prefix", [(1, []), (1, ["--log-prefix"]), (2, []),
+                                             (2, ["--no-log-prefix"])])
+def test_a_last_line_without_a_newline_is_relayed(tmp_path, services, prefix):
+    text = """
+[[service]]
+name = "last"
+command = "printf 'out words'; printf 'err words' >&2; exit 3"
+essential = true
+"""
+    if services == 2:
+        text += f"""
+[[service]]
+name = "other"
+command = ["{TESTBIN}", "signals"]
+"""
+    r = run(prefix + ["--config", config(tmp_path, text)], pid1=True)
+    assert r.returncode == 3, r.stderr
+    shown = "last | " if (services == 2 and not prefix) or prefix == ["--log-prefix"] else ""
+    assert f"{shown}out words\n" in r.stdout, r.stdout
+    assert f"{shown}err words\n" in r.stderr, r.stderr
+
+
+def test_a_partial_line_is_not_glued_to_the_next_run(tmp_path):
+    cfg = config(tmp_path, """
+[[service]]
+name = "flaky"
+command = "printf 'run'; exit 1"
+restart = "on-failure"
+max_restarts = 1
+restart_delay = "100ms"
+""")
+    r = run(["--config", cfg], pid1=True)
+    assert r.stdout.splitlines() == ["run", "run"], r.stdout
+
+
+def test_long_lines_and_nul_bytes_as_documented(tmp_path):
+    """docs/services.md: a line over 16 KiB comes out in 16 KiB pieces, each a line of its own
+    with the prefix; every byte, NUL included, is passed on as it is."""
+    cfg = config(tmp_path, f"""
+[[service]]
+name = "long"
+command = ["/usr/bin/python3", "-c", "import sys; sys.stdout.buffer.write(b'x' * 40000 + b'\\\\n' + b'a\\\\0b\\\\n')"]
+
+[[service]]
+name = "other"
+command = "true"
+""")
+    r = subprocess.run(["unshare", "-p", "-f", "--mount-proc", BERTH, "--config", cfg],
+                       capture_output=True, timeout=30)
+    lines = r.stdout.split(b"\n")
+    mine = [l for l in lines if l.startswith(b"long | ")]
+    assert [len(l) - len("long | ") for l in mine] == [16384, 16384, 40000 - 2 * 16384, 3]
+    assert mine[-1] == b"long | a\0b"
 
 
 def test_wait_for_success(tmp_path):

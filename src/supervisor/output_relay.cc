@@ -10,6 +10,7 @@
 #include "absl/strings/str_cat.h"
 #include "berth/base/status.h"
 #include "berth/log/log.h"
+#include "berth/log/output.h"
 
 namespace berth::supervisor {
 
@@ -69,15 +70,10 @@ void OutputRelay::Emit(Stream& s, absl::string_view line) {
   if (observer_) observer_(line);
 }
 
+// Never blocks: a stalled reader of berth's stdout costs lines (counted, then said), not the
+// loop that also runs the deadline.
 void OutputRelay::WriteLine(int target, absl::string_view line) {
-  std::string out = absl::StrCat(prefix_, line, "\n");
-  absl::string_view rest = out;
-  while (!rest.empty()) {
-    ssize_t n = ::write(target, rest.data(), rest.size());
-    if (n < 0 && errno == EINTR) continue;
-    if (n <= 0) return;  // berth's own stdout is gone; the line is lost, the service is not
-    rest.remove_prefix(static_cast<size_t>(n));
-  }
+  log::WriteOutput(target, absl::StrCat(prefix_, line, "\n"));
 }
 
 }  // namespace berth::supervisor

@@ -5,6 +5,7 @@ import json
 import os
 import pwd
 import re
+import select
 import shutil
 import signal
 import socket
@@ -681,3 +682,63 @@ workdir = "{work}"
     r = run(["--config", cfg])
     assert r.returncode == 0, r.stderr
     assert r.stdout.strip() == str(work)
+
+
+def test_a_stalled_log_reader_costs_lines_not_the_grace(tmp_path):
+    """berth's stderr a full pipe nobody reads: the services are still stopped and killed within
+    the grace (berth once sat in pipe_write past it)."""
+    from test_shutdown import StalledStderr, read_line
+    cfg = config(tmp_path, f"""
+[[service]]
+name = "stubborn"
+command = ["{TESTBIN}", "signals", "--ignore", "TERM", "--exit-on", "USR2"]
+essential = true
+""")
+    b = StalledStderr(["--grace", "2s", "--config", cfg])
+    try:
+        assert read_line(b.proc.stdout, 10) == "ready\n"
+        sent = time.monotonic()
+        os.kill(b.pid, signal.SIGTERM)
+        assert b.proc.wait(timeout=15) == 128 + signal.SIGKILL
+        assert time.monotonic() - sent < 4.0
+    finally:
+        b.close()
+
+
+def test_relayed_output_nobody_reads_is_dropped_counted_and_said(tmp_path):
+    """The services' output to berth's stdout, a full pipe: berth keeps up to 256 KiB, drops the
+    rest whole lines at a time, and once the reader is back says how much it dropped."""
+    from test_shutdown import drain, full_pipe
+    need(shutil.which("unshare") is not None, "no unshare")
+    cfg = config(tmp_path, f"""
+[[service]]
+name = "chatty"
+command = "yes 0123456789abcdef | head -n 50000; exec {TESTBIN} signals"
+ready = {{ log = "^ready$" }}
+""")
+    r, w = full_pipe()
+    try:
+        b = Berth(["-v", "--config", cfg], stdout=w)  # the test's own reads come later
+        os.close(w)
+        w = None
+        b.wait_line("service chatty is ready", stream="err", timeout=20)
+        got = b""
+        deadline = time.monotonic() + 10
+        while not any("dropped" in line for line in b.lines["err"]):
+            assert time.monotonic() < deadline, b.err
+            select.select([r], [], [], 0.1)
+            got += drain(r)
+        notice = [line for line in b.lines["err"] if "dropped" in line]
+        assert len(notice) == 1, notice
+        m = re.search(r"dropped (\d+) bytes of log output: stdout was not being read", notice[0])
+        assert m, notice
+        b.kill(signal.SIGTERM)
+        assert b.wait(timeout=20) == 0, b.err
+        got += drain(r)
+        relayed = got.replace(b"x", b"").count(b"0123456789abcdef\n")
+        # Every line either relayed or counted ("ready\n" may be among the dropped).
+        assert 50000 * 17 <= relayed * 17 + int(m.group(1)) <= 50000 * 17 + 6
+    finally:
+        if w is not None:
+            os.close(w)
+        os.close(r)

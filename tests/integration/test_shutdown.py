@@ -6,13 +6,15 @@ exact; upper bounds leave the machine's noise room.
 """
 import datetime
 import json
+import os
+import select
 import signal
 import subprocess
 import time
 
 import pytest
 
-from conftest import TESTBIN, Berth, run
+from conftest import BERTH, TESTBIN, Berth, children_of, need_pid_namespace, run, until
 
 
 def summary(b):
@@ -226,3 +228,78 @@ def test_as_pid1_the_deadline_kills_what_docker_exec_started_too():
     killed = [line for line in b.lines["err"] if "killed pid" in line and "at the deadline" in line]
     assert len(killed) == 2, b.err  # the child and the entered process
     assert "killed=2" in summary(b)
+
+
+def full_pipe():
+    """A pipe whose buffer is full and whose write end blocks, as Docker's log pipe when its
+    reader stalls: (read end, write end)."""
+    r, w = os.pipe()
+    os.set_blocking(w, False)
+    try:
+        while True:
+            os.write(w, b"x" * 4096)
+    except BlockingIOError:
+        pass
+    os.set_blocking(w, True)  # berth must not find O_NONBLOCK already set
+    return r, w
+
+
+def read_line(stream, timeout):
+    deadline = time.monotonic() + timeout
+    line = b""
+    while not line.endswith(b"\n"):
+        left = deadline - time.monotonic()
+        assert left > 0 and select.select([stream], [], [], left)[0], f"no line within {timeout}s"
+        chunk = os.read(stream.fileno(), 1)
+        assert chunk, "EOF"
+        line += chunk
+    return line.decode()
+
+
+def drain(fd):
+    os.set_blocking(fd, False)
+    data = b""
+    try:
+        while chunk := os.read(fd, 65536):
+            data += chunk
+    except BlockingIOError:
+        pass
+    return data
+
+
+class StalledStderr:
+    """berth as PID 1 with its stderr a full pipe nobody reads; stdout a pipe the test reads."""
+
+    def __init__(self, args):
+        need_pid_namespace()
+        self.r, w = full_pipe()
+        self.proc = subprocess.Popen(["unshare", "-p", "-f", "--mount-proc", BERTH, *args],
+                                     stdout=subprocess.PIPE, stderr=w)
+        os.close(w)
+        self.pid = until(lambda: children_of(self.proc.pid), 10, "berth")[0]
+
+    def close(self):
+        if self.proc.poll() is None:
+            try:
+                os.kill(self.pid, signal.SIGKILL)
+            except ProcessLookupError:
+                pass
+            self.proc.kill()
+            self.proc.wait(timeout=10)
+        os.close(self.r)
+
+
+def test_a_stalled_stderr_reader_does_not_delay_the_deadline():
+    """berth's "deadline reached" line once blocked on the full pipe, and the SIGKILL came when
+    Docker's reader woke up (8 s) instead of at the grace (2 s)."""
+    b = StalledStderr(["--grace", "2s", "--", TESTBIN, "signals", "--ignore", "TERM",
+                       "--exit-on", "USR2"])
+    try:
+        assert read_line(b.proc.stdout, 10) == "ready\n"
+        sent = time.monotonic()
+        os.kill(b.pid, signal.SIGTERM)
+        assert b.proc.wait(timeout=15) == 137
+        took = time.monotonic() - sent
+        assert 2.0 <= took < 4.0, took  # the grace, plus at most 0.5 s for the last lines
+    finally:
+        b.close()

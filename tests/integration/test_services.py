@@ -417,6 +417,25 @@ health = {{ cmd = "test -f {flag}", interval = "100ms", retries = 1 }}
     assert "service worker is healthy again" in b.err
 
 
+@pytest.mark.parametrize("count", [40, 1000])
+def test_healthz_and_readyz_list_any_number_of_services(tmp_path, count):
+    """The answer once had to fit 4 KiB: past about 30 services every GET got an empty reply."""
+    hz = free_port()
+    cfg = config(tmp_path, "".join(f"""
+[[service]]
+name = "worker-process-{i:04d}"
+command = ["{TESTBIN}", "signals"]
+""" for i in range(count)))
+    b = Berth(["--healthz", f"127.0.0.1:{hz}", "--grace", "20s", "--config", cfg])
+    body = poll(hz, "/readyz", lambda st, b: st == 200, timeout=60)
+    assert len(body["services"]) == count
+    status, body = health(hz, "/healthz")
+    assert status == 200
+    assert body["services"][-1]["name"] == f"worker-process-{count - 1:04d}"
+    b.kill(signal.SIGTERM)
+    assert b.wait(timeout=60) == 0, b.err[-2000:]
+
+
 def test_readyz_waits_for_every_service_and_shows_restarts(tmp_path):
     hz = free_port()
     gate = tmp_path / "gate"

@@ -436,6 +436,76 @@ command = ["{TESTBIN}", "signals"]
     assert b.wait(timeout=60) == 0, b.err[-2000:]
 
 
+def test_a_dependency_that_is_not_ready_is_said_and_shown(tmp_path):
+    """db runs but never answers: app's wait is logged, db is "starting" and app "waiting",
+    liveness stays 200 (nothing failed), readiness 503, and a notice says why at a backoff."""
+    hz, port = free_port(), free_port()
+    cfg = config(tmp_path, f"""
+[[service]]
+name = "db"
+command = ["{TESTBIN}", "signals"]
+essential = true
+ready = {{ tcp = "127.0.0.1:{port}" }}
+
+[[service]]
+name = "app"
+command = ["{TESTBIN}", "signals"]
+essential = true
+after = ["db"]
+""")
+    b = Berth(["-v", "--healthz", f"127.0.0.1:{hz}", "--config", cfg])
+    b.wait_line("service app waits for db", stream="err")
+    poll(hz, "/healthz", lambda st, b: st is not None)
+    status, body = health(hz, "/healthz")
+    assert status == 200 and body["status"] == "ok", body
+    assert by_name(body)["db"]["state"] == "starting" and by_name(body)["app"]["state"] == "waiting"
+    status, body = health(hz, "/readyz")
+    assert status == 503 and body["status"] == "starting"
+    b.wait_line(r"notice: service db is not ready after \d+s \(last check: connect: Connection "
+                r"refused\); waiting for it: app", stream="err", timeout=15)
+    assert sum("app waits for db" in line for line in b.lines["err"]) == 1
+    b.kill(signal.SIGTERM)
+    assert b.wait(timeout=20) == 0, b.err
+
+
+def test_a_ready_timeout_ends_the_container_with_exit_1(tmp_path):
+    port = free_port()
+    cfg = config(tmp_path, f"""
+[[service]]
+name = "db"
+command = ["{TESTBIN}", "signals"]
+ready = {{ tcp = "127.0.0.1:{port}", timeout = "1s" }}
+
+[[service]]
+name = "app"
+command = "echo app-started"
+after = ["db"]
+""")
+    start = time.monotonic()
+    r = run(["--grace", "5s", "--config", cfg], pid1=True)
+    assert r.returncode == 1, r.stderr
+    assert 1 <= time.monotonic() - start < 5
+    assert ("service db was not ready within 1s (last check: connect: Connection refused)"
+            in r.stderr), r.stderr
+    assert "app-started" not in r.stdout
+
+
+@pytest.mark.parametrize("ready,says", [
+    ('{ timeout = "1s" }', "want one of"),
+    ('{ tcp = "127.0.0.1:9", timeout = "soon" }', "bad duration"),
+    ('{ tcp = "127.0.0.1:9", http = "http://127.0.0.1:9/" }', "want one of"),
+])
+def test_bad_ready_tables_exit_2(tmp_path, ready, says):
+    cfg = config(tmp_path, f"""
+[[service]]
+name = "db"
+command = "true"
+ready = {ready}
+""")
+    r = run(["--config", cfg])
+    assert r.returncode == 2 and says in r.stderr, r.stderr
+
+
 def test_readyz_waits_for_every_service_and_shows_restarts(tmp_path):
     hz = free_port()
     gate = tmp_path / "gate"

@@ -19,6 +19,7 @@
 #include "berth/config/parse.h"
 #include "berth/health/probe_command.h"
 #include "berth/log/log.h"
+#include "berth/log/output.h"
 #include "berth/loop/loop.h"
 #include "berth/loop/signal_source.h"
 #include "berth/process/descriptor_reserve.h"
@@ -179,6 +180,22 @@ int ReportSpawnError(const Options& o, const absl::Status& s) {
   log::Error("{}", s.message());
   return process::ExitCodeForSpawnError(s);
 }
+
+// While berth's stdout or stderr has output queued for a stalled reader, the loop wakes berth
+// when it can take more (log/output.h); until the loop is gone.
+class OutputWatch {
+ public:
+  explicit OutputWatch(loop::Loop& loop) {
+    log::SetOutputWatcher([&loop](int fd, bool on) {
+      if (!on) return loop.Remove(fd);
+      // No log line on failure: it would come back here. The next write retries anyway.
+      (void)loop.Add(fd, EPOLLOUT, [fd](uint32_t) { log::OnOutputWritable(fd); });
+    });
+  }
+  ~OutputWatch() { log::SetOutputWatcher({}); }
+  OutputWatch(const OutputWatch&) = delete;
+  OutputWatch& operator=(const OutputWatch&) = delete;
+};
 
 // Once the child runs: drop berth's copies of the fds it was given (the child has its own).
 void LetGo(const Options& o, const std::vector<int>& inherited_fds) {
@@ -373,6 +390,7 @@ int Main(int argc, char** argv, char** envp) {
     log::Error("{}", loop.status().message());
     return kSetupFailure;
   }
+  const OutputWatch output_watch(*loop);
   process::Reaper reaper;
   absl::StatusOr<int> stopped_by = WaitForDependencies(o, *loop, reaper);
   if (!stopped_by.ok()) {

@@ -9,6 +9,7 @@
 #include <cstring>
 
 #include "absl/strings/str_cat.h"
+#include "berth/log/output.h"
 
 namespace berth {
 namespace {
@@ -16,10 +17,7 @@ namespace {
 std::string LineOf(absl::string_view text) { return absl::StrCat("[dumb-init] ", text, "\n"); }
 
 // One write(2) per line, as dumb-init's fprintf to an unbuffered stderr.
-void Say(absl::string_view text) {
-  const std::string line = LineOf(text);
-  [[maybe_unused]] ssize_t n = ::write(STDERR_FILENO, line.data(), line.size());
-}
+void Say(absl::string_view text) { log::WriteOutput(STDERR_FILENO, LineOf(text)); }
 
 std::string ErrnoText(int err) {
   return absl::StrCat("(errno=", err, " ", std::strerror(err), ")");

@@ -29,9 +29,11 @@ GroupVerdict JudgeGroup(const std::vector<supervisor::ServiceStatus>& statuses) 
   v.services_json = "[";
   for (const supervisor::ServiceStatus& s : statuses) {
     if (!s.ready && !s.left_down) v.ready = false;
-    const bool runs = absl::string_view(s.state) == "running" ||
-                      absl::string_view(s.state) == "restarting";
-    if (s.essential && (!runs || !s.healthy)) v.live = false;
+    // Liveness fails only on what a restart of the container would fix: an essential service
+    // gone for good or unhealthy. One still waiting or starting is alive; /readyz says "not
+    // yet" (a liveness probe must not kill a container that is still coming up).
+    const bool gone = absl::string_view(s.state) == "exited";
+    if (s.essential && (gone || !s.healthy)) v.live = false;
     if (v.services_json.size() > 1) v.services_json += ",";
     absl::StrAppend(&v.services_json, "{\"name\":\"", log::JsonEscape(s.name), "\",\"state\":\"",
                     s.state, "\",\"ready\":", Bool(s.ready), ",\"healthy\":", Bool(s.healthy),

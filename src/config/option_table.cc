@@ -124,13 +124,33 @@ Status AddDumbInitRewrite(Options& o, absl::string_view arg) {
   return absl::OkStatus();
 }
 
-Status AddStopSignal(Options& o, absl::string_view arg) {
+absl::StatusOr<int> ParseStopSignal(absl::string_view arg) {
   std::optional<int> sig = signals::ParseSignal(arg);
   if (!sig || !signals::IsForwardable(*sig)) return Invalid("not a valid stop signal", arg);
-  // The first --stop-signal replaces the default set; later ones add to it.
-  if (!o.stop_signals_set_by_user) o.stop_signals = {};
-  o.stop_signals_set_by_user = true;
-  o.stop_signals.Add(*sig);
+  return *sig;
+}
+
+// The first --stop-signal replaces the set (the default or BERTH_STOP_SIGNAL's); later ones add
+// to it, so flags win over the environment as everywhere else.
+Status AddStopSignal(Options& o, absl::string_view arg) {
+  BERTH_ASSIGN_OR_RETURN(int sig, ParseStopSignal(arg));
+  if (!o.stop_signals_set_by_flag) o.stop_signals = {};
+  o.stop_signals_set_by_flag = true;
+  o.stop_signals.Add(sig);
+  return absl::OkStatus();
+}
+
+// BERTH_STOP_SIGNAL=QUIT,TERM: the whole set, replacing the default.
+Status SetStopSignals(Options& o, absl::string_view list) {
+  signals::SignalSet set;
+  bool any = false;
+  for (absl::string_view name : absl::StrSplit(list, ',')) {
+    BERTH_ASSIGN_OR_RETURN(int sig, ParseStopSignal(absl::StripAsciiWhitespace(name)));
+    set.Add(sig);
+    any = true;
+  }
+  if (!any) return Invalid("not a valid stop signal", list);
+  o.stop_signals = set;
   return absl::OkStatus();
 }
 
@@ -265,7 +285,7 @@ constexpr OptionSpec kOptions[] = {
     {'r', "rewrite", "s:r", kForDumbInit, kSignals, "rewrite signal s to r before proxying",
      Action::kNone, AddDumbInitRewrite},
     {'\0', "stop-signal", "SIGNAL", kForBerth, kShutdown,
-     "a signal that starts the shutdown (default TERM and INT; repeatable)", Action::kNone,
+     "a signal that starts the shutdown (default TERM, INT and QUIT; repeatable)", Action::kNone,
      AddStopSignal},
     {'\0', "drain", "DURATION", kForBerth, kShutdown,
      "report not-ready for DURATION before forwarding the stop signal", Action::kNone,
@@ -340,6 +360,8 @@ constexpr EnvSpec kEnv[] = {
     {"BERTH_MAP", kForBerth, "signal map rules, comma separated, as --map", AddMapRules},
     {"BERTH_DRAIN", kForBerth, "as --drain", SetDuration<&Options::drain>},
     {"BERTH_GRACE", kForBerth, "as --grace", SetGrace},
+    {"BERTH_STOP_SIGNAL", kForBerth, "the stop signals, comma separated, as --stop-signal",
+     SetStopSignals},
     {"BERTH_HEALTHZ", kForBerth, "as --healthz", SetText<&Options::healthz>},
     {"BERTH_USER", kForBerth, "as --user", SetUser},
     {"BERTH_CONFIG", kForBerth, "as --config", SetText<&Options::config_file>},

@@ -41,6 +41,9 @@ void ApplyDefaults(Options& o) {
     case Personality::kTini:
       break;
   }
+  // The peers pass QUIT on like any other signal (catatonit -P ends on TERM and INT only); only
+  // berth takes it, an image's usual STOPSIGNAL, as a stop.
+  if (o.personality != Personality::kBerth) o.stop_signals = {SIGTERM, SIGINT};
   // The peers exit with their child; only berth tears down the leftovers by default.
   o.teardown = o.personality == Personality::kBerth;
 }

@@ -204,16 +204,22 @@ Status SetAfter(ServiceSpec& s, const toml::node& n, const Where& w) {
   return absl::OkStatus();
 }
 
-// `ready = { http = URL }`, `{ tcp = "HOST:PORT" }`, `{ log = "REGEX" }` or `{ exit = 0 }`.
+// `ready = { http = URL }`, `{ tcp = "HOST:PORT" }`, `{ log = "REGEX" }` or `{ exit = 0 }`,
+// each with an optional `timeout = DURATION`.
 Status SetReady(ServiceSpec& s, const toml::node& n, const Where& w) {
   const toml::table* t = n.as_table();
-  if (t == nullptr || t->size() != 1) {
+  const bool timed = t != nullptr && t->contains("timeout");
+  if (t == nullptr || t->size() != (timed ? 2u : 1u)) {
     return Error(w,
                  "want one of { http = URL }, { tcp = \"HOST:PORT\" }, { log = \"REGEX\" }, "
-                 "{ exit = 0 }");
+                 "{ exit = 0 }, with an optional timeout = DURATION");
+  }
+  if (timed) {
+    BERTH_ASSIGN_OR_RETURN(s.ready.timeout, Duration(*t->get("timeout"), w));
   }
   // toml++'s iterator owns the pair its operator* refers to: keep the iterator alive.
-  const auto first = t->begin();
+  auto first = t->begin();
+  if (Key(first->first) == "timeout") ++first;
   const auto& [k, v] = *first;
   if (Key(k) == "exit") {
     if (!v.is_integer() || *v.value<int64_t>() != 0) return Error(w, "exit: only 0 is supported");

@@ -3,6 +3,7 @@
 
 #include <netinet/in.h>
 #include <sys/socket.h>
+#include <sys/uio.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -133,6 +134,8 @@ void Server::Open(int fd) {
   c->deadline = absl::Now() + limits_.header_timeout;
   c->close_after = c->peer_closed = c->lingering = false;
   c->in_len = c->out_len = c->out_sent = 0;
+  c->body = {};
+  c->body_owner.reset();
   if (absl::Status s = loop_.Add(fd, kReadEvents, [this, c](uint32_t ev) { OnEvents(*c, ev); });
       !s.ok()) {
     log::Warn("health endpoint: {}", s.message());
@@ -145,7 +148,7 @@ void Server::Open(int fd) {
 
 void Server::OnEvents(Connection& c, uint32_t events) noexcept {
   if (c.lingering) return Discard(c);
-  if (c.out_sent < c.out_len) {
+  if (Unsent(c)) {
     if (!Flush(c)) return;
   } else if (events & (EPOLLIN | EPOLLRDHUP | EPOLLHUP | EPOLLERR)) {
     Receive(c);
@@ -174,7 +177,7 @@ void Server::Receive(Connection& c) {
 
 // Answers every complete request in `in`, one at a time; stops while an answer is unsent.
 void Server::Serve(Connection& c) {
-  while (c.fd.Valid() && c.out_sent == c.out_len) {
+  while (c.fd.Valid() && !Unsent(c)) {
     if (c.close_after) return Linger(c);
     const ParseResult r = ParseRequest(absl::string_view(c.in, c.in_len), kMaxRequestSize);
     if (r.kind == ParseResult::Kind::kNeedMore) {
@@ -196,9 +199,9 @@ void Server::Serve(Connection& c) {
     } else if (q.has_body) {
       Answer(c, 400, kBadRequest, head, false);
     } else if (q.path == "/healthz") {
-      Answer(c, state_.Live() ? 200 : 503, state_.live_body(), head, keep);
+      Answer(c, state_.Live() ? 200 : 503, state_.live_shared(), head, keep);
     } else if (q.path == "/readyz") {
-      Answer(c, state_.Ready() ? 200 : 503, state_.ready_body(), head, keep);
+      Answer(c, state_.Ready() ? 200 : 503, state_.ready_shared(), head, keep);
     } else {
       Answer(c, 404, kNotFound, head, keep);
     }
@@ -208,22 +211,46 @@ void Server::Serve(Connection& c) {
   }
 }
 
+void Server::Answer(Connection& c, int status, std::shared_ptr<const std::string> body,
+                    bool head, bool keep_alive) {
+  const absl::string_view view = *body;
+  Answer(c, status, view, head, keep_alive);
+  if (!c.body.empty()) c.body_owner = std::move(body);  // kept until the last byte is sent
+}
+
+// The head goes from `out`; the body is sent from where it is, never copied.
 void Server::Answer(Connection& c, int status, absl::string_view body, bool head,
                     bool keep_alive) {
-  Response r{status, body, head, keep_alive, status == 405};
+  Response r{status, body, /*head_only=*/true, keep_alive, status == 405};
   c.out_len = FormatResponse(r, c.out, sizeof c.out);
   c.out_sent = 0;
+  c.body = head || c.out_len == 0 ? absl::string_view() : body;
+  c.body_owner.reset();
   c.close_after = !keep_alive || c.out_len == 0;
   Flush(c);
 }
 
 // Returns true once everything is sent; false while the socket is full or after a close.
 bool Server::Flush(Connection& c) {
-  while (c.out_sent < c.out_len) {
-    const ssize_t n =
-        ::send(c.fd.Get(), c.out + c.out_sent, c.out_len - c.out_sent, MSG_NOSIGNAL);
+  while (Unsent(c)) {
+    iovec iov[2];
+    size_t parts = 0;
+    if (c.out_sent < c.out_len) iov[parts++] = {c.out + c.out_sent, c.out_len - c.out_sent};
+    const size_t body_sent = c.out_sent > c.out_len ? c.out_sent - c.out_len : 0;
+    if (body_sent < c.body.size()) {
+      iov[parts++] = {const_cast<char*>(c.body.data() + body_sent), c.body.size() - body_sent};
+    }
+    msghdr m{};
+    m.msg_iov = iov;
+    m.msg_iovlen = parts;
+    const ssize_t n = ::sendmsg(c.fd.Get(), &m, MSG_NOSIGNAL);
     if (n >= 0) {
       c.out_sent += static_cast<size_t>(n);
+      if (!Unsent(c)) {
+        c.out_len = c.out_sent = 0;
+        c.body = {};
+        c.body_owner.reset();
+      }
       continue;
     }
     if (errno == EINTR) continue;
@@ -276,7 +303,7 @@ void Server::OnTimer() noexcept {
   for (Connection& c : connections_) {
     if (!c.fd.Valid() || c.deadline > now) continue;
     // Best effort, never waited for: the client was too slow to deserve more.
-    if (c.out_sent == c.out_len && !c.lingering) {
+    if (!Unsent(c) && !c.lingering) {
       Response r{408, kTimeout, false, false, false};
       const size_t n = FormatResponse(r, c.out, sizeof c.out);
       (void)::send(c.fd.Get(), c.out, n, MSG_NOSIGNAL | MSG_DONTWAIT);

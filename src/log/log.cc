@@ -10,6 +10,8 @@
 
 #include <memory>
 
+#include "berth/log/output.h"
+
 namespace berth::log {
 namespace {
 
@@ -21,22 +23,14 @@ struct State {
 };
 
 // spdlog's own stderr sinks build a pattern_formatter (strftime, every flag, fmt's chrono) even
-// for "%v": about 60 KB of a static berth for a line already composed here. This sink writes
-// the line as it is, with one write(2) so lines from berth and its child never interleave.
+// for "%v": about 60 KB of a static berth for a line already composed here. This sink hands the
+// line as it is to output.h, which writes it whole and never blocks PID 1 on a stalled reader.
 class StderrSink final : public spdlog::sinks::sink {
  public:
   void log(const spdlog::details::log_msg& msg) override {
     std::string line(msg.payload.data(), msg.payload.size());
     line += '\n';
-    const char* p = line.data();
-    size_t left = line.size();
-    while (left > 0) {
-      ssize_t n = ::write(STDERR_FILENO, p, left);
-      if (n < 0 && errno == EINTR) continue;
-      if (n <= 0) return;  // stderr closed or full: a log line is not worth blocking PID 1
-      p += n;
-      left -= static_cast<size_t>(n);
-    }
+    WriteOutput(STDERR_FILENO, line);
   }
   void flush() override {}
   void set_pattern(const std::string&) override {}
@@ -124,6 +118,7 @@ void Init(absl::string_view name, int verbosity, Format format) {
   s.name = std::string(name);
   s.verbosity = verbosity;
   s.format = format;
+  PrepareOutput();
   // berth has one thread; the line is composed here, so the sink adds nothing to it.
   s.logger = std::make_shared<spdlog::logger>(s.name, std::make_shared<StderrSink>());
   s.logger->set_level(spdlog::level::trace);

@@ -39,13 +39,13 @@ void SetSyscallReturn(ucontext_t*, long) {}
 #endif
 
 // What the loop calls after start-up: the event loop (epoll, signalfd, timerfd), reaping and
-// forwarding (wait4, kill), /proc scans for the teardown (openat, getdents64), logging (write),
+// forwarding (wait4, kill), /proc scans for the teardown (openat, getdents64), logging (write, vmsplice),
 // memory (brk, mmap), the health endpoint and probes (sockets). No fork, clone or execve: a
 // process berth started after the filter would inherit it (see SelfSandboxOptions).
 const std::vector<std::string> kAllowlist = {
     // files and descriptors
     "read", "write", "readv", "writev", "pread64", "close", "open", "openat", "getdents64",
-    "fstat", "newfstatat", "statx", "lseek", "fcntl", "ioctl", "dup", "dup3", "pipe2",
+    "fstat", "newfstatat", "statx", "lseek", "fcntl", "ioctl", "dup", "dup3", "pipe2", "vmsplice",
     // event loop
     "epoll_create1", "epoll_ctl", "epoll_wait", "epoll_pwait", "epoll_pwait2", "poll", "ppoll",
     "signalfd4", "timerfd_create", "timerfd_settime", "timerfd_gettime",

@@ -10,6 +10,7 @@
 #include "absl/strings/str_cat.h"
 #include "berth/base/status.h"
 #include "berth/log/log.h"
+#include "berth/log/output.h"
 
 namespace berth::supervisor {
 
@@ -39,10 +40,13 @@ absl::Status OutputRelay::Open(Stream& s, int target) {
 }
 
 void OutputRelay::Flush() noexcept {
-  // Bounded, so a grandchild that keeps writing can't hold berth here.
-  for (int i = 0; i < 64 && Drain(out_) > 0; ++i) {
-  }
-  for (int i = 0; i < 64 && Drain(err_) > 0; ++i) {
+  for (Stream* s : {&out_, &err_}) {
+    // Bounded, so a grandchild that keeps writing can't hold berth here.
+    for (int i = 0; i < 64 && Drain(*s) > 0; ++i) {
+    }
+    // The run's last words without a '\n' ("printf 'done'; exit 3") are a line too; kept, they
+    // would be lost at berth's exit or glued to the next run's first line.
+    s->splitter.Flush([&](absl::string_view line) { Emit(*s, line); });
   }
 }
 
@@ -56,22 +60,20 @@ ssize_t OutputRelay::Drain(Stream& s) noexcept {
     }
     return n;
   }
-  s.splitter.Feed(absl::string_view(buf, static_cast<size_t>(n)), [&](absl::string_view line) {
-    WriteLine(s.target, line);
-    if (observer_) observer_(line);
-  });
+  s.splitter.Feed(absl::string_view(buf, static_cast<size_t>(n)),
+                  [&](absl::string_view line) { Emit(s, line); });
   return n;
 }
 
+void OutputRelay::Emit(Stream& s, absl::string_view line) {
+  WriteLine(s.target, line);
+  if (observer_) observer_(line);
+}
+
+// Never blocks: a stalled reader of berth's stdout costs lines (counted, then said), not the
+// loop that also runs the deadline.
 void OutputRelay::WriteLine(int target, absl::string_view line) {
-  std::string out = absl::StrCat(prefix_, line, "\n");
-  absl::string_view rest = out;
-  while (!rest.empty()) {
-    ssize_t n = ::write(target, rest.data(), rest.size());
-    if (n < 0 && errno == EINTR) continue;
-    if (n <= 0) return;  // berth's own stdout is gone; the line is lost, the service is not
-    rest.remove_prefix(static_cast<size_t>(n));
-  }
+  log::WriteOutput(target, absl::StrCat(prefix_, line, "\n"));
 }
 
 }  // namespace berth::supervisor

@@ -23,6 +23,10 @@ namespace {
 // Readiness is polled briskly: dependants wait on it, and a check is a cheap connect.
 constexpr absl::Duration kReadyInterval = absl::Milliseconds(200);
 constexpr absl::Duration kReadyTimeout = absl::Seconds(1);
+// A service not ready yet is reported this long after its start, then at twice the time since
+// its start each time (5 s, 10 s, 20 s...), at least every kMaxReportGap.
+constexpr absl::Duration kFirstReport = absl::Seconds(5);
+constexpr absl::Duration kMaxReportGap = absl::Minutes(5);
 
 // `base` (none: berth's environ) with the service's own NAME=VALUE pairs replacing any of the
 // same name: getenv(3) takes the first match, so an appended duplicate would be ignored.
@@ -67,8 +71,12 @@ absl::StatusOr<std::unique_ptr<Service>> Service::Create(ServiceGroup& group, lo
                            if (absl::Status st = raw->Spawn(); !st.ok()) {
                              log::Error("service {}: {}", raw->spec_.name, st.message());
                              raw->group_.OnServiceExit(*raw, 127 << 8);
+                             return;
                            }
+                           raw->group_.OnServiceChanged();  // no longer "restarting"
                          }));
+  BERTH_ASSIGN_OR_RETURN(s->ready_watch_,
+                         loop::Timer::Create(loop, [raw] { raw->OnReadyWatch(); }));
   BERTH_RETURN_IF_ERROR(s->CreateReadyCheck(base));
   BERTH_RETURN_IF_ERROR(s->CreateHealthCheck(base));
   return s;
@@ -105,7 +113,8 @@ absl::Status Service::CreateReadyCheck(const process::SpawnSpec& base) {
   check.timeout = kReadyTimeout;
   BERTH_ASSIGN_OR_RETURN(ready_check_,
                          health::Checker::Create(loop_, reaper_, check, base,
-                                                 [this](bool ok, absl::string_view) {
+                                                 [this](bool ok, absl::string_view detail) {
+                                                   if (!ok) ready_detail_ = std::string(detail);
                                                    if (ok && running()) MarkReady();
                                                  }));
   return absl::OkStatus();
@@ -165,7 +174,7 @@ void Service::OnHealthResult(bool ok, absl::string_view detail) {
 }
 
 const char* Service::StateName() const {
-  if (running()) return "running";
+  if (running()) return ready_ || !AwaitsReadiness() ? "running" : "starting";
   if (restart_pending()) return "restarting";
   if (!started_once_ && !done) return "waiting";
   return "exited";
@@ -182,6 +191,12 @@ absl::Status Service::Spawn() {
   started_once_ = true;
   reaper_.Watch(pid_, [this](pid_t, int status) { OnExit(status); });
   log::Info("service {} started as pid {}", spec_.name, pid_);
+  if (AwaitsReadiness() || spec_.ready.timeout) {
+    started_at_ = absl::Now();
+    next_report_ = kFirstReport;
+    ready_detail_.clear();
+    ArmReadyWatch();
+  }
   if (health_check_) {
     health_state_.emplace(health_policy_, absl::Now());  // start_period counts from each start
     health_check_->Start();
@@ -199,15 +214,56 @@ void Service::OnExit(int wait_status) {
   pid_ = 0;
   relay_->Flush();  // its last lines come out before the group logs what the exit means
   ready_ = false;
+  if (ready_watch_->Armed()) (void)ready_watch_->Disarm();
   last_exit_ = process::ExitCodeFromWaitStatus(wait_status);
   if (ready_check_) ready_check_->Stop();
   if (health_check_) health_check_->Stop();
   group_.OnServiceExit(*this, wait_status);
 }
 
+// A `ready` that a started service has to pass (a one-shot job just runs until it exits).
+bool Service::AwaitsReadiness() const {
+  const config::ReadySpec::Kind kind = spec_.ready.kind;
+  return kind == config::ReadySpec::Kind::kHttp || kind == config::ReadySpec::Kind::kTcp ||
+         kind == config::ReadySpec::Kind::kLog;
+}
+
+void Service::ArmReadyWatch() {
+  absl::Duration at = next_report_;
+  if (spec_.ready.timeout) at = std::min(at, *spec_.ready.timeout);
+  if (absl::Status s = ready_watch_->Arm(started_at_ + at - absl::Now()); !s.ok()) {
+    log::Error("service {}: {}", spec_.name, s.message());
+  }
+}
+
+// Says, at a backoff, what a service still not ready is waiting on; past `ready.timeout` the
+// container cannot come up, and the group ends it.
+void Service::OnReadyWatch() {
+  if (ready_ || !running()) return;
+  const absl::Duration waited = absl::Now() - started_at_;
+  const absl::Duration shown = absl::Trunc(waited, absl::Seconds(1));
+  std::string last;
+  if (spec_.ready.kind == config::ReadySpec::Kind::kLog) {
+    last = absl::StrCat(" (no line of its output matched '", spec_.ready.target, "')");
+  } else if (!ready_detail_.empty()) {
+    last = absl::StrCat(" (last check: ", ready_detail_, ")");
+  }
+  if (spec_.ready.timeout && waited >= *spec_.ready.timeout) {
+    group_.OnReadyTimeout(*this, absl::StrCat("service ", spec_.name, " was not ready within ",
+                                              absl::FormatDuration(*spec_.ready.timeout), last));
+    return;
+  }
+  const std::string waiting = group_.WaitingOn(*this);
+  log::Notice("service {} is not ready after {}{}{}", spec_.name, absl::FormatDuration(shown), last,
+              waiting.empty() ? "" : absl::StrCat("; waiting for it: ", waiting));
+  next_report_ = std::min(2 * next_report_, next_report_ + kMaxReportGap);
+  ArmReadyWatch();
+}
+
 void Service::MarkReady() {
   if (ready_) return;
   ready_ = true;
+  if (ready_watch_->Armed()) (void)ready_watch_->Disarm();
   if (ready_check_) ready_check_->Stop();
   log::Info("service {} is ready", spec_.name);
   group_.OnServiceReady(*this);
@@ -231,6 +287,7 @@ void Service::CancelRestart() {
 }
 
 void Service::StopReadiness() {
+  if (ready_watch_->Armed()) (void)ready_watch_->Disarm();
   if (ready_check_) ready_check_->Stop();
   if (health_check_) health_check_->Stop();
 }

@@ -50,7 +50,8 @@ class Service {
   bool healthy() const { return !health_state_ || !health_state_->Unhealthy(); }
   int restarts() const { return restarts_; }
   std::optional<int> last_exit() const { return last_exit_; }
-  // "waiting" (for `after`), "running", "restarting" or "exited".
+  // "waiting" (for `after`), "starting" (runs, its `ready` has yet to pass), "running",
+  // "restarting" or "exited".
   const char* StateName() const;
   bool started_once() const { return started_once_; }
   bool restart_pending() const { return restart_timer_->Armed(); }
@@ -66,6 +67,9 @@ class Service {
   absl::Status CreateReadyCheck(const process::SpawnSpec& base);
   absl::Status CreateHealthCheck(const process::SpawnSpec& base);
   void OnHealthResult(bool ok, absl::string_view detail);
+  bool AwaitsReadiness() const;
+  void ArmReadyWatch();
+  void OnReadyWatch();
 
   ServiceGroup& group_;
   loop::Loop& loop_;
@@ -76,6 +80,11 @@ class Service {
   std::unique_ptr<OutputRelay> relay_;
   std::unique_ptr<loop::Timer> restart_timer_;
   std::unique_ptr<health::Checker> ready_check_;
+  // While a started service is not ready: a notice at a backoff, and its `ready.timeout`.
+  std::unique_ptr<loop::Timer> ready_watch_;
+  absl::Time started_at_;
+  absl::Duration next_report_;  // since started_at_
+  std::string ready_detail_;    // the last failed ready check's reason
   std::optional<regex_t> ready_regex_;
   std::unique_ptr<health::Checker> health_check_;
   health::CheckPolicy health_policy_;

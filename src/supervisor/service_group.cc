@@ -17,6 +17,13 @@
 #include "service.h"
 
 namespace berth::supervisor {
+namespace {
+
+// A service not ready within its `ready.timeout`: the container could not come up, as a
+// --wait-for that never answered (docs/services.md).
+constexpr int kReadyTimeoutExit = 1;
+
+}  // namespace
 
 absl::StatusOr<std::unique_ptr<ServiceGroup>> ServiceGroup::Create(
     const config::Options& options, loop::Loop& loop, process::Reaper& reaper,
@@ -62,18 +69,27 @@ void ServiceGroup::StartReady() {
   for (auto& s : services_) {
     if (stopping_) return;
     if (s->started_once() || s->done) continue;
-    bool deps_ready = true;
+    std::string not_ready;
     for (const std::string& dep : s->spec().after) {
       auto it = std::find_if(services_.begin(), services_.end(),
                              [&dep](const auto& o) { return o->spec().name == dep; });
-      if (it == services_.end() || !(*it)->ready()) deps_ready = false;
+      if (it == services_.end() || !(*it)->ready()) {
+        absl::StrAppend(&not_ready, not_ready.empty() ? "" : ", ", dep);
+      }
     }
-    if (!deps_ready) continue;
+    if (!not_ready.empty()) {
+      if (std::find(wait_said_.begin(), wait_said_.end(), s.get()) == wait_said_.end()) {
+        wait_said_.push_back(s.get());
+        log::Info("service {} waits for {} to be ready", s->spec().name, not_ready);
+      }
+      continue;
+    }
     s->start_seq = ++start_seq_;
     if (absl::Status st = s->Spawn(); !st.ok()) {
       log::Error("service {}: {}", s->spec().name, st.message());
       OnServiceExit(*s, process::ExitCodeForSpawnError(st) << 8);
     }
+    OnServiceChanged();  // "waiting" is over: /healthz shows it starting or running
   }
 }
 
@@ -84,6 +100,22 @@ void ServiceGroup::OnServiceReady(Service&) {
 
 void ServiceGroup::OnServiceChanged() {
   if (observer_) observer_();
+}
+
+void ServiceGroup::OnReadyTimeout(Service&, absl::string_view why) {
+  if (drain_timer_->Armed()) (void)drain_timer_->Disarm();
+  EndContainer(kReadyTimeoutExit, why);
+}
+
+std::string ServiceGroup::WaitingOn(const Service& s) const {
+  std::string names;
+  for (const auto& o : services_) {
+    if (o->started_once() || o->done) continue;
+    const auto& after = o->spec().after;
+    if (std::find(after.begin(), after.end(), s.spec().name) == after.end()) continue;
+    absl::StrAppend(&names, names.empty() ? "" : ", ", o->spec().name);
+  }
+  return names;
 }
 
 std::vector<ServiceStatus> ServiceGroup::Statuses() const {

@@ -175,7 +175,6 @@ def test_image_stopsignal_reaches_the_app(docker, quit_image):
     assert took < 2.5
 
 
-@pytest.mark.xfail(strict=False, reason="needs issue 16 STOPSIGNAL fix")
 @pytest.mark.parametrize("how", ["STOPSIGNAL", "--stop-signal"])
 def test_quit_from_docker_stop_is_a_stop_that_has_berths_deadline(docker, quit_image, how):
     """The official nginx images say STOPSIGNAL SIGQUIT: QUIT must start berth's shutdown (and its
@@ -393,7 +392,6 @@ def test_on_unhealthy_exit_summary_states_69(docker):
     assert [str(j["exit_code"]) for j in summary] == ["69"], docker.logs(cid)
 
 
-@pytest.mark.xfail(strict=False, reason="needs issue 16 partial-line flush")
 def test_a_services_last_line_without_newline_reaches_docker_logs(docker, tmp_path):
     config = tmp_path / "berth.toml"
     config.write_text('''[[service]]

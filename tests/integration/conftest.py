@@ -89,7 +89,8 @@ class Berth:
     """One berth process; its stdout and stderr are read into line lists by two threads."""
 
     def __init__(self, args, pid1=True, binary=BERTH, env=None, stdin=subprocess.DEVNULL,
-                 preexec_fn=None, pass_fds=(), unshare=("-p", "-f", "--mount-proc")):
+                 preexec_fn=None, pass_fds=(), unshare=("-p", "-f", "--mount-proc"),
+                 stdout=subprocess.PIPE):
         cmd = [binary] + list(args)
         if pid1:
             need_pid_namespace()
@@ -98,14 +99,15 @@ class Berth:
         full_env = dict(os.environ)
         full_env.update(env or {})
         self.started = time.monotonic()
-        self.proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+        self.proc = subprocess.Popen(cmd, stdout=stdout, stderr=subprocess.PIPE,
                                      stdin=stdin, env=full_env, preexec_fn=preexec_fn,
                                      pass_fds=pass_fds)
         self.lines = {"out": [], "err": []}
         self.times = {"out": [], "err": []}
         self.events = queue.Queue()
         self.readers = [threading.Thread(target=self._read, args=(name, stream), daemon=True)
-                        for name, stream in (("out", self.proc.stdout), ("err", self.proc.stderr))]
+                        for name, stream in (("out", self.proc.stdout), ("err", self.proc.stderr))
+                        if stream is not None]
         for reader in self.readers:
             reader.start()
         self._pid = None

@@ -5,6 +5,7 @@ import json
 import os
 import pwd
 import re
+import select
 import shutil
 import signal
 import socket
@@ -14,6 +15,8 @@ import threading
 import time
 import urllib.error
 import urllib.request
+
+import pytest
 
 from conftest import BERTH, Berth, ROOT, TESTBIN, children_of, free_port, need, run, until
 
@@ -149,6 +152,61 @@ command = "i=0; while [ $i -lt 300 ]; do echo bbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb
         assert re.fullmatch(r"(a \| a{40}|b \| b{40}) \d+", line), line
 
 
+@pytest.mark.parametrize("services,prefix", [(1, []), (1, ["--log-prefix"]), (2, []),
+                                             (2, ["--no-log-prefix"])])
+def test_a_last_line_without_a_newline_is_relayed(tmp_path, services, prefix):
+    text = """
+[[service]]
+name = "last"
+command = "printf 'out words'; printf 'err words' >&2; exit 3"
+essential = true
+"""
+    if services == 2:
+        text += f"""
+[[service]]
+name = "other"
+command = ["{TESTBIN}", "signals"]
+"""
+    r = run(prefix + ["--config", config(tmp_path, text)], pid1=True)
+    assert r.returncode == 3, r.stderr
+    shown = "last | " if (services == 2 and not prefix) or prefix == ["--log-prefix"] else ""
+    assert f"{shown}out words\n" in r.stdout, r.stdout
+    assert f"{shown}err words\n" in r.stderr, r.stderr
+
+
+def test_a_partial_line_is_not_glued_to_the_next_run(tmp_path):
+    cfg = config(tmp_path, """
+[[service]]
+name = "flaky"
+command = "printf 'run'; exit 1"
+restart = "on-failure"
+max_restarts = 1
+restart_delay = "100ms"
+""")
+    r = run(["--config", cfg], pid1=True)
+    assert r.stdout.splitlines() == ["run", "run"], r.stdout
+
+
+def test_long_lines_and_nul_bytes_as_documented(tmp_path):
+    """docs/services.md: a line over 16 KiB comes out in 16 KiB pieces, each a line of its own
+    with the prefix; every byte, NUL included, is passed on as it is."""
+    cfg = config(tmp_path, f"""
+[[service]]
+name = "long"
+command = ["/usr/bin/python3", "-c", "import sys; sys.stdout.buffer.write(b'x' * 40000 + b'\\\\n' + b'a\\\\0b\\\\n')"]
+
+[[service]]
+name = "other"
+command = "true"
+""")
+    r = subprocess.run(["unshare", "-p", "-f", "--mount-proc", BERTH, "--config", cfg],
+                       capture_output=True, timeout=30)
+    lines = r.stdout.split(b"\n")
+    mine = [l for l in lines if l.startswith(b"long | ")]
+    assert [len(l) - len("long | ") for l in mine] == [16384, 16384, 40000 - 2 * 16384, 3]
+    assert mine[-1] == b"long | a\0b"
+
+
 def test_wait_for_success(tmp_path):
     server = http.server.HTTPServer(("127.0.0.1", 0), http.server.SimpleHTTPRequestHandler)
     port = server.server_address[1]
@@ -186,6 +244,16 @@ def test_docker_stop_during_wait_for_ends_berth_at_once(tmp_path):
     assert time.monotonic() - start < 10  # not the 60 s --wait-timeout
     assert "started" not in b.lines["out"]
     assert any("SIGTERM while waiting for --wait-for" in l for l in b.lines["err"])
+
+
+def test_quit_during_wait_for_ends_berth_at_once(tmp_path):
+    port = free_port()
+    b = Berth(["-v", "--wait-for", f"tcp://127.0.0.1:{port}", "--wait-timeout", "60s", "--",
+               "sh", "-c", "echo started"])
+    b.wait_line("waiting for tcp://", stream="err")
+    b.kill(signal.SIGQUIT)
+    assert b.wait(timeout=10) == 128 + signal.SIGQUIT
+    assert "started" not in b.lines["out"]
 
 
 def clean_env(**extra):
@@ -391,6 +459,95 @@ health = {{ cmd = "test -f {flag}", interval = "100ms", retries = 1 }}
     assert "service worker is healthy again" in b.err
 
 
+@pytest.mark.parametrize("count", [40, 1000])
+def test_healthz_and_readyz_list_any_number_of_services(tmp_path, count):
+    """The answer once had to fit 4 KiB: past about 30 services every GET got an empty reply."""
+    hz = free_port()
+    cfg = config(tmp_path, "".join(f"""
+[[service]]
+name = "worker-process-{i:04d}"
+command = ["{TESTBIN}", "signals"]
+""" for i in range(count)))
+    b = Berth(["--healthz", f"127.0.0.1:{hz}", "--grace", "20s", "--config", cfg])
+    body = poll(hz, "/readyz", lambda st, b: st == 200, timeout=60)
+    assert len(body["services"]) == count
+    status, body = health(hz, "/healthz")
+    assert status == 200
+    assert body["services"][-1]["name"] == f"worker-process-{count - 1:04d}"
+    b.kill(signal.SIGTERM)
+    assert b.wait(timeout=60) == 0, b.err[-2000:]
+
+
+def test_a_dependency_that_is_not_ready_is_said_and_shown(tmp_path):
+    """db runs but never answers: app's wait is logged, db is "starting" and app "waiting",
+    liveness stays 200 (nothing failed), readiness 503, and a notice says why at a backoff."""
+    hz, port = free_port(), free_port()
+    cfg = config(tmp_path, f"""
+[[service]]
+name = "db"
+command = ["{TESTBIN}", "signals"]
+essential = true
+ready = {{ tcp = "127.0.0.1:{port}" }}
+
+[[service]]
+name = "app"
+command = ["{TESTBIN}", "signals"]
+essential = true
+after = ["db"]
+""")
+    b = Berth(["-v", "--healthz", f"127.0.0.1:{hz}", "--config", cfg])
+    b.wait_line("service app waits for db", stream="err")
+    poll(hz, "/healthz", lambda st, b: st is not None)
+    status, body = health(hz, "/healthz")
+    assert status == 200 and body["status"] == "ok", body
+    assert by_name(body)["db"]["state"] == "starting" and by_name(body)["app"]["state"] == "waiting"
+    status, body = health(hz, "/readyz")
+    assert status == 503 and body["status"] == "starting"
+    b.wait_line(r"notice: service db is not ready after \d+s \(last check: connect: Connection "
+                r"refused\); waiting for it: app", stream="err", timeout=15)
+    assert sum("app waits for db" in line for line in b.lines["err"]) == 1
+    b.kill(signal.SIGTERM)
+    assert b.wait(timeout=20) == 0, b.err
+
+
+def test_a_ready_timeout_ends_the_container_with_exit_1(tmp_path):
+    port = free_port()
+    cfg = config(tmp_path, f"""
+[[service]]
+name = "db"
+command = ["{TESTBIN}", "signals"]
+ready = {{ tcp = "127.0.0.1:{port}", timeout = "1s" }}
+
+[[service]]
+name = "app"
+command = "echo app-started"
+after = ["db"]
+""")
+    start = time.monotonic()
+    r = run(["--grace", "5s", "--config", cfg], pid1=True)
+    assert r.returncode == 1, r.stderr
+    assert 1 <= time.monotonic() - start < 5
+    assert ("service db was not ready within 1s (last check: connect: Connection refused)"
+            in r.stderr), r.stderr
+    assert "app-started" not in r.stdout
+
+
+@pytest.mark.parametrize("ready,says", [
+    ('{ timeout = "1s" }', "want one of"),
+    ('{ tcp = "127.0.0.1:9", timeout = "soon" }', "bad duration"),
+    ('{ tcp = "127.0.0.1:9", http = "http://127.0.0.1:9/" }', "want one of"),
+])
+def test_bad_ready_tables_exit_2(tmp_path, ready, says):
+    cfg = config(tmp_path, f"""
+[[service]]
+name = "db"
+command = "true"
+ready = {ready}
+""")
+    r = run(["--config", cfg])
+    assert r.returncode == 2 and says in r.stderr, r.stderr
+
+
 def test_readyz_waits_for_every_service_and_shows_restarts(tmp_path):
     hz = free_port()
     gate = tmp_path / "gate"
@@ -581,6 +738,31 @@ ready = {{ log = "^ready$" }}
     assert not any("SIGTERM" in line for line in b.lines["out"]), b.out
 
 
+def test_quit_stops_the_services_with_their_own_stop_signals(tmp_path):
+    """QUIT (docker stop with nginx's STOPSIGNAL) is a stop like TERM: each service gets its own
+    stop_signal, not a forwarded QUIT, and the grace applies."""
+    cfg = config(tmp_path, f"""
+[[service]]
+name = "stubborn"
+command = ["{TESTBIN}", "signals", "--ignore", "TERM", "--exit-on", "USR2"]
+ready = {{ log = "^ready$" }}
+
+[[service]]
+name = "web"
+command = ["{TESTBIN}", "signals"]
+after = ["stubborn"]
+ready = {{ log = "^ready$" }}
+""")
+    b = Berth(["--grace", "2s", "--config", cfg])
+    b.wait_line(r"^web \| ready$")
+    start = time.monotonic()
+    b.kill(signal.SIGQUIT)
+    assert b.wait(timeout=20) == 0, b.err
+    assert time.monotonic() - start >= 2  # the stubborn one is killed at the grace
+    assert "web | signal SIGTERM" in b.lines["out"], b.out
+    assert not any("SIGQUIT" in line for line in b.lines["out"]), b.out
+
+
 def test_a_non_essential_service_that_exits_is_left_down(tmp_path):
     cfg = config(tmp_path, f"""
 [[service]]
@@ -674,3 +856,63 @@ def test_a_fifo_as_a_file_env_secret_is_refused_at_once(tmp_path):
     assert r.stderr.strip() == (f"berth: error: --file-env TOKEN: TOKEN_FILE={fifo}: "
                                 "not a regular file (a FIFO)")
     assert "started" not in r.stdout
+
+
+def test_a_stalled_log_reader_costs_lines_not_the_grace(tmp_path):
+    """berth's stderr a full pipe nobody reads: the services are still stopped and killed within
+    the grace (berth once sat in pipe_write past it)."""
+    from test_shutdown import StalledStderr, read_line
+    cfg = config(tmp_path, f"""
+[[service]]
+name = "stubborn"
+command = ["{TESTBIN}", "signals", "--ignore", "TERM", "--exit-on", "USR2"]
+essential = true
+""")
+    b = StalledStderr(["--grace", "2s", "--config", cfg])
+    try:
+        assert read_line(b.proc.stdout, 10) == "ready\n"
+        sent = time.monotonic()
+        os.kill(b.pid, signal.SIGTERM)
+        assert b.proc.wait(timeout=15) == 128 + signal.SIGKILL
+        assert time.monotonic() - sent < 4.0
+    finally:
+        b.close()
+
+
+def test_relayed_output_nobody_reads_is_dropped_counted_and_said(tmp_path):
+    """The services' output to berth's stdout, a full pipe: berth keeps up to 256 KiB, drops the
+    rest whole lines at a time, and once the reader is back says how much it dropped."""
+    from test_shutdown import drain, full_pipe
+    need(shutil.which("unshare") is not None, "no unshare")
+    cfg = config(tmp_path, f"""
+[[service]]
+name = "chatty"
+command = "yes 0123456789abcdef | head -n 50000; exec {TESTBIN} signals"
+ready = {{ log = "^ready$" }}
+""")
+    r, w = full_pipe()
+    try:
+        b = Berth(["-v", "--config", cfg], stdout=w)  # the test's own reads come later
+        os.close(w)
+        w = None
+        b.wait_line("service chatty is ready", stream="err", timeout=20)
+        got = b""
+        deadline = time.monotonic() + 10
+        while not any("dropped" in line for line in b.lines["err"]):
+            assert time.monotonic() < deadline, b.err
+            select.select([r], [], [], 0.1)
+            got += drain(r)
+        notice = [line for line in b.lines["err"] if "dropped" in line]
+        assert len(notice) == 1, notice
+        m = re.search(r"dropped (\d+) bytes of log output: stdout was not being read", notice[0])
+        assert m, notice
+        b.kill(signal.SIGTERM)
+        assert b.wait(timeout=20) == 0, b.err
+        got += drain(r)
+        relayed = got.replace(b"x", b"").count(b"0123456789abcdef\n")
+        # Every line either relayed or counted ("ready\n" may be among the dropped).
+        assert 50000 * 17 <= relayed * 17 + int(m.group(1)) <= 50000 * 17 + 6
+    finally:
+        if w is not None:
+            os.close(w)
+        os.close(r)

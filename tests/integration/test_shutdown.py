@@ -7,13 +7,15 @@ exact; upper bounds leave the machine's noise room.
 import datetime
 import json
 import re
+import os
+import select
 import signal
 import subprocess
 import time
 
 import pytest
 
-from conftest import TESTBIN, Berth, run
+from conftest import BERTH, TESTBIN, Berth, children_of, need_pid_namespace, run, until
 
 
 def summary(b):
@@ -98,6 +100,49 @@ def test_stop_signal_option_chooses_the_stop_signals():
     b.kill(signal.SIGQUIT)
     assert b.wait() == 137
     assert "stop_signal=SIGQUIT" in summary(b)
+
+
+def test_quit_is_a_stop_signal_by_default():
+    """docker stop sends the image's STOPSIGNAL (nginx's images: QUIT): the drain, then QUIT to
+    the child, then the deadline, as for TERM."""
+    b = Berth(["--drain", "1s", "--grace", "2s", "--", TESTBIN, "signals", "--ignore", "TERM",
+               "--exit-on", "USR2"])
+    b.wait_line("^ready$")
+    sent = time.monotonic()
+    b.kill(signal.SIGQUIT)
+    i = b.wait_line("^signal SIGQUIT$")
+    assert b.times["out"][i] - sent >= 1.0, "QUIT is forwarded after the drain"
+    assert b.wait(timeout=10) == 137  # testbin ignores QUIT's default action: killed at 2 s
+    assert "stop_signal=SIGQUIT" in summary(b)
+
+
+def test_berth_stop_signal_replaces_the_default_set():
+    b = Berth(["--grace", "1s", "--", TESTBIN, "signals", "--ignore", "USR1", "--exit-on", "USR2"],
+              env={"BERTH_STOP_SIGNAL": "USR1, HUP"})
+    b.wait_line("^ready$")
+    b.kill(signal.SIGQUIT)  # no longer a stop signal: forwarded as any other
+    b.wait_line("^signal SIGQUIT$")
+    b.kill(signal.SIGUSR1)
+    assert b.wait(timeout=10) == 137
+    assert "stop_signal=SIGUSR1" in summary(b)
+
+
+def test_stop_signal_option_wins_over_the_environment():
+    b = Berth(["--stop-signal", "HUP", "--grace", "1s", "--", TESTBIN, "signals", "--ignore", "HUP",
+               "--exit-on", "USR2"], env={"BERTH_STOP_SIGNAL": "USR1"})
+    b.wait_line("^ready$")
+    b.kill(signal.SIGUSR1)
+    b.wait_line("^signal SIGUSR1$")
+    b.kill(signal.SIGHUP)
+    assert b.wait(timeout=10) == 137
+    assert "stop_signal=SIGHUP" in summary(b)
+
+
+@pytest.mark.parametrize("value", ["KILL", "NOPE", "", "TERM,,STOP"])
+def test_bad_berth_stop_signal_exit_2(value):
+    r = run(["--", TESTBIN, "exit", "0"], env={"BERTH_STOP_SIGNAL": value})
+    assert r.returncode == 2, r.stderr
+    assert "BERTH_STOP_SIGNAL" in r.stderr
 
 
 @pytest.mark.parametrize("pid1", [True, False], ids=["pid1", "subreaper"])
@@ -222,3 +267,78 @@ def test_a_mass_kill_names_ten_and_counts_the_rest():
     lines = [line for line in b.lines["err"] if "killed pid" in line]
     assert len(lines) == 10, b.err
     assert any("killed 21 more process(es) at the deadline" in line for line in b.lines["err"]), b.err
+
+
+def full_pipe():
+    """A pipe whose buffer is full and whose write end blocks, as Docker's log pipe when its
+    reader stalls: (read end, write end)."""
+    r, w = os.pipe()
+    os.set_blocking(w, False)
+    try:
+        while True:
+            os.write(w, b"x" * 4096)
+    except BlockingIOError:
+        pass
+    os.set_blocking(w, True)  # berth must not find O_NONBLOCK already set
+    return r, w
+
+
+def read_line(stream, timeout):
+    deadline = time.monotonic() + timeout
+    line = b""
+    while not line.endswith(b"\n"):
+        left = deadline - time.monotonic()
+        assert left > 0 and select.select([stream], [], [], left)[0], f"no line within {timeout}s"
+        chunk = os.read(stream.fileno(), 1)
+        assert chunk, "EOF"
+        line += chunk
+    return line.decode()
+
+
+def drain(fd):
+    os.set_blocking(fd, False)
+    data = b""
+    try:
+        while chunk := os.read(fd, 65536):
+            data += chunk
+    except BlockingIOError:
+        pass
+    return data
+
+
+class StalledStderr:
+    """berth as PID 1 with its stderr a full pipe nobody reads; stdout a pipe the test reads."""
+
+    def __init__(self, args):
+        need_pid_namespace()
+        self.r, w = full_pipe()
+        self.proc = subprocess.Popen(["unshare", "-p", "-f", "--mount-proc", BERTH, *args],
+                                     stdout=subprocess.PIPE, stderr=w)
+        os.close(w)
+        self.pid = until(lambda: children_of(self.proc.pid), 10, "berth")[0]
+
+    def close(self):
+        if self.proc.poll() is None:
+            try:
+                os.kill(self.pid, signal.SIGKILL)
+            except ProcessLookupError:
+                pass
+            self.proc.kill()
+            self.proc.wait(timeout=10)
+        os.close(self.r)
+
+
+def test_a_stalled_stderr_reader_does_not_delay_the_deadline():
+    """berth's "deadline reached" line once blocked on the full pipe, and the SIGKILL came when
+    Docker's reader woke up (8 s) instead of at the grace (2 s)."""
+    b = StalledStderr(["--grace", "2s", "--", TESTBIN, "signals", "--ignore", "TERM",
+                       "--exit-on", "USR2"])
+    try:
+        assert read_line(b.proc.stdout, 10) == "ready\n"
+        sent = time.monotonic()
+        os.kill(b.pid, signal.SIGTERM)
+        assert b.proc.wait(timeout=15) == 137
+        took = time.monotonic() - sent
+        assert 2.0 <= took < 4.0, took  # the grace, plus at most 0.5 s for the last lines
+    finally:
+        b.close()

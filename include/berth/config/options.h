@@ -53,8 +53,10 @@ struct Options {
   std::bitset<256> exit_to_zero;  // -e CODE
 
   // Shutdown.
-  signals::SignalSet stop_signals{SIGTERM, SIGINT};
-  bool stop_signals_set_by_user = false;
+  // The signals that start the shutdown (docs/shutdown.md). berth's default takes in the usual
+  // STOPSIGNALs (QUIT for nginx's images); the peers act on TERM and INT (parse.cc).
+  signals::SignalSet stop_signals{SIGTERM, SIGINT, SIGQUIT};
+  bool stop_signals_set_by_flag = false;  // a --stop-signal seen: later ones add to the set
   absl::Duration drain = absl::ZeroDuration();
   std::optional<absl::Duration> grace;  // none: no deadline, as tini
   bool teardown = true;                 // TERM, then KILL, what the child leaves behind

@@ -21,6 +21,8 @@ struct ReadySpec {
   enum class Kind { kStarted, kHttp, kTcp, kLog, kExitZero };
   Kind kind = Kind::kStarted;  // ready as soon as it is running
   std::string target;          // URL, HOST:PORT or the log regex (POSIX ERE)
+  // Not ready this long after a start: the container cannot come up (docs/services.md).
+  std::optional<absl::Duration> timeout;
 };
 
 // A service's own health check, with Docker HEALTHCHECK's names and defaults.

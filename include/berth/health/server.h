@@ -1,14 +1,17 @@
 // SPDX-License-Identifier: MIT
 // health: the --healthz HTTP/1.1 server on berth's loop. Answers GET/HEAD /healthz and /readyz
 // from State; never blocks, never starts a thread, and allocates every connection's buffers once,
-// up front, so a slow or hostile client can neither stall the loop nor grow berth's memory.
+// up front, so a slow or hostile client can neither stall the loop nor grow berth's memory. A
+// body is State's shared snapshot, sent from where it is, so it fits however many services.
 #pragma once
 
 #include <cstddef>
 #include <memory>
+#include <string>
 #include <vector>
 
 #include "absl/status/statusor.h"
+#include "absl/strings/string_view.h"
 #include "absl/time/time.h"
 #include "berth/base/unique_fd.h"
 #include "berth/health/address.h"
@@ -46,9 +49,11 @@ class Server {
     bool lingering = false;  // answered and shut down for writing; discarding input until EOF
     size_t in_len = 0;
     size_t out_len = 0;
-    size_t out_sent = 0;
+    size_t out_sent = 0;  // of the head in `out`, then of `body`
+    absl::string_view body;  // a constant, or *body_owner
+    std::shared_ptr<const std::string> body_owner;
     char in[kMaxRequestSize];
-    char out[4096];  // room for --config's services list, about 120 bytes a service
+    char out[512];  // the response's head
   };
 
   Server(loop::Loop& loop, const State& state, ServerLimits limits)
@@ -59,7 +64,10 @@ class Server {
   void OnEvents(Connection& c, uint32_t events) noexcept;
   void Receive(Connection& c);
   void Serve(Connection& c);
+  void Answer(Connection& c, int status, std::shared_ptr<const std::string> body, bool head,
+              bool keep_alive);
   void Answer(Connection& c, int status, absl::string_view body, bool head, bool keep_alive);
+  static bool Unsent(const Connection& c) { return c.out_sent < c.out_len + c.body.size(); }
   bool Flush(Connection& c);
   void Watch(Connection& c);
   void Linger(Connection& c);

@@ -3,6 +3,7 @@
 // pure (times are passed in). The JSON bodies are rendered on each change, never per request.
 #pragma once
 
+#include <memory>
 #include <string>
 
 #include "absl/strings/string_view.h"
@@ -48,8 +49,12 @@ class State {
   int failures() const { return failures_; }
   Life life() const { return life_; }
 
-  const std::string& live_body() const { return live_body_; }
-  const std::string& ready_body() const { return ready_body_; }
+  const std::string& live_body() const { return *live_body_; }
+  const std::string& ready_body() const { return *ready_body_; }
+  // The bodies as shared snapshots: a slow client's answer stays as it was when asked, however
+  // the state changes while it is being sent, and however long the services' list is.
+  std::shared_ptr<const std::string> live_shared() const { return live_body_; }
+  std::shared_ptr<const std::string> ready_shared() const { return ready_body_; }
 
  private:
   void Render();
@@ -67,8 +72,8 @@ class State {
   bool group_live_ = true;
   bool group_ready_ = true;
   std::string services_json_;  // empty: no "services" key
-  std::string live_body_;
-  std::string ready_body_;
+  std::shared_ptr<const std::string> live_body_;
+  std::shared_ptr<const std::string> ready_body_;
 };
 
 }  // namespace berth::health

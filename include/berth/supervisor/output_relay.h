@@ -32,8 +32,8 @@ class OutputRelay {
   int child_stderr() const { return err_.write.Get(); }
 
   void OnLine(LineObserver observer) { observer_ = std::move(observer); }
-  // Relays every whole line already in the pipes (when the service has exited, before the loop
-  // may stop).
+  // Relays everything already in the pipes, a last line without its '\n' too (when the
+  // service has exited, before the loop may stop).
   void Flush() noexcept;
 
  private:
@@ -46,6 +46,7 @@ class OutputRelay {
   OutputRelay(loop::Loop& loop, std::string prefix) : loop_(loop), prefix_(std::move(prefix)) {}
   absl::Status Open(Stream& s, int target);
   ssize_t Drain(Stream& s) noexcept;  // bytes read
+  void Emit(Stream& s, absl::string_view line);
   void WriteLine(int target, absl::string_view line);
 
   loop::Loop& loop_;

@@ -34,7 +34,7 @@ enum class GroupPhase { kRunning, kDraining, kStopping, kDone };
 // One service as /healthz and /readyz list it.
 struct ServiceStatus {
   std::string name;
-  const char* state;  // "waiting", "running", "restarting", "exited"
+  const char* state;  // "waiting", "starting", "running", "restarting", "exited"
   bool essential;
   bool ready;
   bool healthy;  // its own `health` check (none: true)
@@ -76,6 +76,11 @@ class ServiceGroup {
   void OnServiceExit(Service& s, int wait_status);
   void OnServiceReady(Service& s);
   void OnServiceChanged();
+  // `s` passed its `ready.timeout` without being ready: the container cannot come up; `why`
+  // says so. Stops everything and exits 1.
+  void OnReadyTimeout(Service& s, absl::string_view why);
+  // The services not started yet because they wait for `s` to be ready, comma separated.
+  std::string WaitingOn(const Service& s) const;
 
  private:
   ServiceGroup(const config::Options& options, loop::Loop& loop, process::Reaper& reaper);
@@ -98,6 +103,7 @@ class ServiceGroup {
   std::function<void()> observer_;
   GroupPhase phase_ = GroupPhase::kRunning;
   bool stopping_ = false;
+  std::vector<const Service*> wait_said_;  // services whose wait for `after` was logged
   bool leftovers_termed_ = false;
   bool eventful_ = false;
   uint64_t start_seq_ = 0;

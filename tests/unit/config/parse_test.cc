@@ -100,10 +100,36 @@ TEST_SUITE("config") {
     Options o = Must(Personality::kBerth, {"app"});
     CHECK(o.stop_signals.Contains(SIGTERM));
     CHECK(o.stop_signals.Contains(SIGINT));
+    CHECK(o.stop_signals.Contains(SIGQUIT));  // nginx's STOPSIGNAL
     CHECK(o.teardown);
     CHECK_FALSE(o.grace.has_value());
     CHECK(o.drain == absl::ZeroDuration());
     CHECK(o.target == SignalTarget::kChild);
+  }
+
+  TEST_CASE("the peers pass QUIT on: their stop signals are TERM and INT") {
+    for (Personality p : {Personality::kTini, Personality::kDumbInit, Personality::kCatatonit}) {
+      Options o = Must(p, {"app"});
+      CHECK(o.stop_signals.Contains(SIGTERM));
+      CHECK(o.stop_signals.Contains(SIGINT));
+      CHECK_FALSE(o.stop_signals.Contains(SIGQUIT));
+    }
+  }
+
+  TEST_CASE("BERTH_STOP_SIGNAL replaces the set; --stop-signal replaces it again") {
+    Options o = Must(Personality::kBerth, {"app"}, {{"BERTH_STOP_SIGNAL", "USR1, HUP"}});
+    CHECK(o.stop_signals.Contains(SIGUSR1));
+    CHECK(o.stop_signals.Contains(SIGHUP));
+    CHECK_FALSE(o.stop_signals.Contains(SIGTERM));
+    o = Must(Personality::kBerth, {"--stop-signal", "INT", "--stop-signal", "QUIT", "app"},
+             {{"BERTH_STOP_SIGNAL", "USR1"}});
+    CHECK(o.stop_signals.Contains(SIGINT));
+    CHECK(o.stop_signals.Contains(SIGQUIT));
+    CHECK_FALSE(o.stop_signals.Contains(SIGUSR1));
+    for (const char* bad : {"", "KILL", "TERM,,INT", "NOPE"}) {
+      CHECK(Error(Personality::kBerth, {"app"}, {{"BERTH_STOP_SIGNAL", bad}}).find(
+                "BERTH_STOP_SIGNAL") != std::string::npos);
+    }
   }
 
   TEST_CASE("berth's environment: BERTH_MAP, BERTH_DRAIN, BERTH_GRACE") {

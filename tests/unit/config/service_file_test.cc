@@ -23,7 +23,7 @@ restart = "on-failure"
 restart_delay = "500ms"
 restart_max_delay = 10
 max_restarts = 5
-ready = { http = "http://127.0.0.1:8000/healthz" }
+ready = { timeout = "1m", http = "http://127.0.0.1:8000/healthz" }
 health = { http = "http://127.0.0.1:8000/healthz", interval = "5s", retries = 2 }
 )";
 
@@ -52,6 +52,9 @@ TEST_SUITE("config") {
     CHECK(web.restart_max_delay == absl::Seconds(10));
     CHECK(web.max_restarts == 5);
     CHECK(web.ready.kind == ReadySpec::Kind::kHttp);
+    CHECK(web.ready.target == "http://127.0.0.1:8000/healthz");
+    CHECK(web.ready.timeout == absl::Minutes(1));
+    CHECK_FALSE(migrate.ready.timeout.has_value());
     CHECK(web.health.kind == HealthSpec::Kind::kHttp);
     CHECK(web.health.interval == absl::Seconds(5));
     CHECK(web.health.retries == 2);
@@ -135,6 +138,10 @@ after = ["a"]
         {"[[service]]\nname = \"a\"\ncommand = \"true\"\nready = { log = \"(\" }\n",
          "ready: bad regular expression"},
         {"[[service]]\nname = \"a\"\ncommand = \"true\"\nready = { exit = 1 }\n", "only 0"},
+        {"[[service]]\nname = \"a\"\ncommand = \"true\"\nready = { timeout = 5 }\n",
+         "ready: want one of"},
+        {"[[service]]\nname = \"a\"\ncommand = \"true\"\nready = { log = \"x\", timeout = \"x\" }\n",
+         "ready: bad duration"},
         {"[[service]]\nname = \"a\"\ncommand = \"true\"\nhealth = { interval = \"1s\" }\n",
          "health: give one of cmd, http or tcp"},
         {"[[service]]\nname = \"a\"\ncommand = \"true\"\nhealth = { http = \"x\", bogus = 2 }\n",

@@ -44,9 +44,11 @@ GroupVerdict JudgeGroup(const std::vector<supervisor::ServiceStatus>& statuses) 
   return v;
 }
 
-absl::StatusOr<std::unique_ptr<health::Service>> WireGroupHealth(
-    const health::Settings& settings, loop::Loop& loop, process::Reaper& reaper,
-    supervisor::ServiceGroup& group, const process::SpawnSpec& base) {
+absl::StatusOr<std::unique_ptr<health::Service>> WireGroupHealth(const health::Settings& settings,
+                                                                 loop::Loop& loop,
+                                                                 process::Reaper& reaper,
+                                                                 supervisor::ServiceGroup& group,
+                                                                 const process::SpawnSpec& base) {
   supervisor::ServiceGroup* g = &group;
   const bool exit_on_unhealthy = settings.exit_on_unhealthy;
   auto on_unhealthy = [g, exit_on_unhealthy] {

@@ -26,8 +26,10 @@ GroupVerdict JudgeGroup(const std::vector<supervisor::ServiceStatus>& statuses);
 
 // Creates the health service (binding --healthz) and keeps it current with the group's phase
 // and services. --on-unhealthy exit stops the group, which then exits exit_codes::kUnhealthy.
-absl::StatusOr<std::unique_ptr<health::Service>> WireGroupHealth(
-    const health::Settings& settings, loop::Loop& loop, process::Reaper& reaper,
-    supervisor::ServiceGroup& group, const process::SpawnSpec& base);
+absl::StatusOr<std::unique_ptr<health::Service>> WireGroupHealth(const health::Settings& settings,
+                                                                 loop::Loop& loop,
+                                                                 process::Reaper& reaper,
+                                                                 supervisor::ServiceGroup& group,
+                                                                 const process::SpawnSpec& base);
 
 }  // namespace berth

@@ -2,7 +2,6 @@
 #include "health_wiring.h"
 
 #include <signal.h>
-
 #include <unistd.h>
 
 #include "berth/base/exit_codes.h"

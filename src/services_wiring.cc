@@ -3,7 +3,6 @@
 
 #include <signal.h>
 
-
 #include "absl/strings/str_cat.h"
 #include "berth/base/exit_codes.h"
 #include "berth/base/file.h"
@@ -12,8 +11,8 @@
 #include "berth/log/log.h"
 #include "berth/loop/loop.h"
 #include "berth/loop/signal_source.h"
-#include "berth/process/reaper.h"
 #include "berth/process/inherited_fds.h"
+#include "berth/process/reaper.h"
 #include "berth/security/child_privileges.h"
 #include "berth/supervisor/service_group.h"
 #include "group_health.h"

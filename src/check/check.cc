@@ -8,11 +8,11 @@
 #include <vector>
 
 #include "absl/strings/str_cat.h"
+#include "berth/base/exit_codes.h"
 #include "berth/check/options.h"
 #include "berth/check/report.h"
 #include "berth/check/trial.h"
 #include "berth/check/verdict.h"
-#include "berth/base/exit_codes.h"
 #include "berth/log/log.h"
 
 namespace berth::check {

@@ -22,9 +22,9 @@ absl::StatusOr<std::string> ReadSecret(const std::string& name, const std::strin
   std::string out = *std::move(text);
   if (absl::EndsWith(out, "\n")) out.pop_back();
   if (name.size() + 1 + out.size() + 1 > kMaxArgStrlen) {
-    return absl::InvalidArgumentError(absl::StrCat(
-        "--file-env ", name, ": ", key, "=", path, ": ", out.size(),
-        " bytes, over the kernel's 128 KiB limit for one variable (MAX_ARG_STRLEN)"));
+    return absl::InvalidArgumentError(
+        absl::StrCat("--file-env ", name, ": ", key, "=", path, ": ", out.size(),
+                     " bytes, over the kernel's 128 KiB limit for one variable (MAX_ARG_STRLEN)"));
   }
   return out;
 }

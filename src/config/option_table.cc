@@ -100,9 +100,8 @@ Status AddFileEnvNames(Options& o, absl::string_view list) {
   for (absl::string_view raw : absl::StrSplit(list, ',')) {
     const absl::string_view name = absl::StripAsciiWhitespace(raw);
     const bool valid = !name.empty() && !absl::ascii_isdigit(name.front()) &&
-                       std::all_of(name.begin(), name.end(), [](char c) {
-                         return absl::ascii_isalnum(c) || c == '_';
-                       });
+                       std::all_of(name.begin(), name.end(),
+                                   [](char c) { return absl::ascii_isalnum(c) || c == '_'; });
     if (!valid) {
       return Invalid("not a variable name (want e.g. --file-env DB_PASSWORD,API_KEY)", name);
     }

@@ -211,8 +211,8 @@ void Server::Serve(Connection& c) {
   }
 }
 
-void Server::Answer(Connection& c, int status, std::shared_ptr<const std::string> body,
-                    bool head, bool keep_alive) {
+void Server::Answer(Connection& c, int status, std::shared_ptr<const std::string> body, bool head,
+                    bool keep_alive) {
   const absl::string_view view = *body;
   Answer(c, status, view, head, keep_alive);
   if (!c.body.empty()) c.body_owner = std::move(body);  // kept until the last byte is sent

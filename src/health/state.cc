@@ -75,10 +75,12 @@ void State::Render() {
       services_json_.empty() ? "" : absl::StrCat(",\"services\":", services_json_);
   const absl::string_view live_word =
       life_ == Life::kExited ? "exited" : Unhealthy() || !group_live_ ? "unhealthy" : "ok";
-  live_body_ = std::make_shared<const std::string>(absl::StrCat("{\"status\":\"", live_word, "\",\"phase\":\"", LifeName(life_), "\"",
-                            check, services, "}\n"));
-  ready_body_ = std::make_shared<const std::string>(absl::StrCat("{\"status\":\"", ReadyWord(), "\",\"phase\":\"", LifeName(life_),
-                             "\"", check, services, "}\n"));
+  // Both answers end alike: the phase, the check and the services.
+  const std::string rest =
+      absl::StrCat("\",\"phase\":\"", LifeName(life_), "\"", check, services, "}\n");
+  live_body_ = std::make_shared<const std::string>(absl::StrCat("{\"status\":\"", live_word, rest));
+  ready_body_ =
+      std::make_shared<const std::string>(absl::StrCat("{\"status\":\"", ReadyWord(), rest));
 }
 
 }  // namespace berth::health

@@ -24,10 +24,10 @@
 namespace berth::log {
 namespace {
 
-constexpr size_t kMaxQueued = 256 * 1024;
+constexpr size_t kMaxQueued = size_t{256} * 1024;
 constexpr absl::Duration kExitFlush = absl::Milliseconds(500);
 // A copy per call: small enough that a pipe with little room costs little copying for nothing.
-constexpr size_t kMaxSplice = 16 * 1024;
+constexpr size_t kMaxSplice = size_t{16} * 1024;
 
 // How a stream is written without blocking. O_NONBLOCK on fd 1 or 2 is not among them: the file
 // description is shared with the child (and with whatever else Docker attached), which would then
@@ -40,9 +40,9 @@ enum class Kind {
   // whoever made it (runc, the shim) and a non-root berth gets EACCES; a pipe of berth's own
   // to splice(2) from would cost two descriptors for ever.
   kPipe,
-  kSocket,     // send(2) with MSG_DONTWAIT (journald's stdout, a socketpair)
-  kTerminal,   // a private description of the same terminal, reopened with O_NONBLOCK
-  kPlain,      // a file, /dev/null, or a terminal that could not be reopened: write(2)
+  kSocket,    // send(2) with MSG_DONTWAIT (journald's stdout, a socketpair)
+  kTerminal,  // a private description of the same terminal, reopened with O_NONBLOCK
+  kPlain,     // a file, /dev/null, or a terminal that could not be reopened: write(2)
 };
 
 struct Sink {

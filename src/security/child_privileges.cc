@@ -57,9 +57,9 @@ const char* FindEnv(char** envp, absl::string_view key) {
 absl::Status CheckCanSwitch(absl::string_view spec, const Credentials& c) {
   const CapSet need = CapBit(CAP_SETUID) | CapBit(CAP_SETGID);
   if ((EffectiveSet() & need) == need) return absl::OkStatus();
-  return absl::FailedPreconditionError(absl::StrCat(
-      "--user ", spec, ": berth cannot switch to uid ", c.uid, " gid ", c.gid,
-      ": it lacks CAP_SETUID/CAP_SETGID (run berth as root, or leave --user out)"));
+  return absl::FailedPreconditionError(
+      absl::StrCat("--user ", spec, ": berth cannot switch to uid ", c.uid, " gid ", c.gid,
+                   ": it lacks CAP_SETUID/CAP_SETGID (run berth as root, or leave --user out)"));
 }
 
 }  // namespace

@@ -39,9 +39,10 @@ void SetSyscallReturn(ucontext_t*, long) {}
 #endif
 
 // What the loop calls after start-up: the event loop (epoll, signalfd, timerfd), reaping and
-// forwarding (wait4, kill), /proc scans for the teardown (openat, getdents64), logging (write, vmsplice),
-// memory (brk, mmap), the health endpoint and probes (sockets). No fork, clone or execve: a
-// process berth started after the filter would inherit it (see SelfSandboxOptions).
+// forwarding (wait4, kill), /proc scans for the teardown (openat, getdents64), logging (write,
+// vmsplice), memory (brk, mmap), the health endpoint and probes (sockets). No fork, clone or
+// execve: a process berth started after the filter would inherit it (see SelfSandboxOptions).
+// clang-format off: grouped by purpose, one group a line or two
 const std::vector<std::string> kAllowlist = {
     // files and descriptors
     "read", "write", "readv", "writev", "pread64", "close", "open", "openat", "getdents64",
@@ -63,6 +64,7 @@ const std::vector<std::string> kAllowlist = {
     // the end
     "exit", "exit_group",
 };
+// clang-format on
 
 // The SIGSYS handler's line around the call's name, composed before the filter is loaded; the
 // handler fills in the name and number itself and only calls writev(2). Names come from a table

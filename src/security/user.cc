@@ -144,7 +144,8 @@ absl::StatusOr<Credentials> ResolveUser(absl::string_view spec, absl::string_vie
 absl::StatusOr<std::string> ReadAccountFile(const std::string& path) {
   absl::StatusOr<std::string> text = base::ReadSmallRegularFile(path, kMaxAccountFile);
   if (absl::IsNotFound(text.status())) return std::string();
-  if (!text.ok()) return absl::InvalidArgumentError(absl::StrCat("--user: ", text.status().message()));
+  if (!text.ok())
+    return absl::InvalidArgumentError(absl::StrCat("--user: ", text.status().message()));
   return text;
 }
 

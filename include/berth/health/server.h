@@ -49,7 +49,7 @@ class Server {
     bool lingering = false;  // answered and shut down for writing; discarding input until EOF
     size_t in_len = 0;
     size_t out_len = 0;
-    size_t out_sent = 0;  // of the head in `out`, then of `body`
+    size_t out_sent = 0;     // of the head in `out`, then of `body`
     absl::string_view body;  // a constant, or *body_owner
     std::shared_ptr<const std::string> body_owner;
     char in[kMaxRequestSize];

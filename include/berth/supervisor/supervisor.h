@@ -130,8 +130,8 @@ class Supervisor {
   process::OomWatch oom_;  // read at construction: earlier OOM kills are not the child's
   int oom_kills_ = 0;
   bool unhealthy_ = false;
-  bool drain_ran_out_ = false;            // the drain timer fired
-  std::optional<absl::Duration> drained_;  // the drain that happened, once it is over
+  bool drain_ran_out_ = false;              // the drain timer fired
+  std::optional<absl::Duration> drained_;   // the drain that happened, once it is over
   std::optional<int> requested_exit_code_;  // RequestStop's: not the child's, not remapped
 };
 

@@ -1,14 +1,14 @@
 // SPDX-License-Identifier: MIT
+#include "berth/base/status.h"
+
 #include <doctest/doctest.h>
+#include <fcntl.h>
+#include <unistd.h>
 
 #include <cerrno>
 
 #include "berth/base/file.h"
-#include "berth/base/status.h"
 #include "berth/base/unique_fd.h"
-
-#include <fcntl.h>
-#include <unistd.h>
 
 namespace berth::base {
 namespace {

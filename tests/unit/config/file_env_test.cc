@@ -23,10 +23,12 @@ TEST_SUITE("config") {
   TEST_CASE("each NAME named becomes its file's contents, one newline trimmed; nothing else") {
     const std::string pw = WriteTemp("s3cret\n");
     const std::string two = WriteTemp("a\n\n");
-    absl::StatusOr<Environment> env = ExpandFileEnv(
-        {{"DB_PASSWORD_FILE", pw}, {"TWO_FILE", two}, {"PATH", "/bin"},
-         {"SSL_CERT_FILE", "/etc/ssl/certs/ca-certificates.crt"}},
-        {"DB_PASSWORD", "TWO"});
+    absl::StatusOr<Environment> env =
+        ExpandFileEnv({{"DB_PASSWORD_FILE", pw},
+                       {"TWO_FILE", two},
+                       {"PATH", "/bin"},
+                       {"SSL_CERT_FILE", "/etc/ssl/certs/ca-certificates.crt"}},
+                      {"DB_PASSWORD", "TWO"});
     REQUIRE(env.ok());
     CHECK(env->at("DB_PASSWORD") == "s3cret");
     CHECK(env->at("TWO") == "a\n");
@@ -59,7 +61,8 @@ TEST_SUITE("config") {
     const std::string big = WriteTemp(std::string(kMaxSecret - 4, 'x'));  // + "TOKEN=" + NUL
     absl::StatusOr<Environment> env = ExpandFileEnv({{"TOKEN_FILE", big}}, {"TOKEN"});
     REQUIRE_FALSE(env.ok());
-    CHECK(env.status().message().find("over the kernel's 128 KiB limit") != absl::string_view::npos);
+    CHECK(env.status().message().find("over the kernel's 128 KiB limit") !=
+          absl::string_view::npos);
     const std::string fits = WriteTemp(std::string(kMaxSecret - 7, 'x'));
     CHECK(ExpandFileEnv({{"TOKEN_FILE", fits}}, {"TOKEN"}).ok());
     unlink(big.c_str());

@@ -127,8 +127,8 @@ TEST_SUITE("config") {
     CHECK(o.stop_signals.Contains(SIGQUIT));
     CHECK_FALSE(o.stop_signals.Contains(SIGUSR1));
     for (const char* bad : {"", "KILL", "TERM,,INT", "NOPE"}) {
-      CHECK(Error(Personality::kBerth, {"app"}, {{"BERTH_STOP_SIGNAL", bad}}).find(
-                "BERTH_STOP_SIGNAL") != std::string::npos);
+      CHECK(Error(Personality::kBerth, {"app"}, {{"BERTH_STOP_SIGNAL", bad}})
+                .find("BERTH_STOP_SIGNAL") != std::string::npos);
     }
   }
 

@@ -97,7 +97,8 @@ after = ["a"]
       const char* says;
     };
     const Row rows[] = {
-        {"[[service]]\nname = \"a\"\ncommand = \"true\"\nbogus = 1\n", "berth.toml:4: bogus: unknown key"},
+        {"[[service]]\nname = \"a\"\ncommand = \"true\"\nbogus = 1\n",
+         "berth.toml:4: bogus: unknown key"},
         // toml++ asserted (abort, exit 134) on these before berth turned its asserts off.
         {"[[service]]\n[ = [\"/usr/b\"]\n", "berth.toml:2: Error while parsing key"},
         {"[[[service]]\nname = \"a\"\n", "berth.toml:1: Error while parsing"},
@@ -115,7 +116,8 @@ after = ["a"]
          "berth.toml:3: a non-ASCII character outside a string or comment"},
         {"[[service]]\nname = \"a\"\ncommand = \"\"\"x \\\n\u00e9\"\"\"\n",
          "berth.toml:4: a non-ASCII character right after a backslash"},
-        {"[[service]]\nname = \"a\"\ncommand = 5\n", "berth.toml:3: command: want an array of strings"},
+        {"[[service]]\nname = \"a\"\ncommand = 5\n",
+         "berth.toml:3: command: want an array of strings"},
         {"[[service]]\nname = \"a\"\ncommand = \"true\"\nessential = \"yes\"\n",
          "berth.toml:4: essential: want true or false"},
         {"[[service]]\nname = \"a\"\ncommand = \"true\"\nafter = [\"nope\"]\n",
@@ -123,7 +125,8 @@ after = ["a"]
         {"[[service]]\nname = \"a\"\ncommand = \"true\"\nafter = [\"b\"]\n"
          "[[service]]\nname = \"b\"\ncommand = \"true\"\nafter = [\"a\"]\n",
          "berth.toml:4: after: dependency cycle through 'a'"},
-        {"[[service]]\nname = \"a\"\ncommand = \"true\"\n[[service]]\nname = \"a\"\ncommand = \"x\"\n",
+        {"[[service]]\nname = \"a\"\ncommand = \"true\"\n[[service]]\nname = \"a\"\ncommand = "
+         "\"x\"\n",
          "berth.toml:5: name: duplicate service name 'a'"},
         {"[[service]]\nname = \"a\"\ncommand = \"true\"\nrestart = \"sometimes\"\n",
          "berth.toml:4: restart: want \"never\""},
@@ -132,7 +135,8 @@ after = ["a"]
         {"[[service]]\nname = \"a\"\ncommand = \"true\"\nrestart_delay = \"0s\"\n",
          "berth.toml:4: restart_delay: must be at least 100ms"},
         {"[[service]]\nname = \"a\"\ncommand = \"\"\n", "berth.toml:3: command: must not be empty"},
-        {"[[service]]\nname = \"a\"\ncommand = \"  \"\n", "berth.toml:3: command: must not be empty"},
+        {"[[service]]\nname = \"a\"\ncommand = \"  \"\n",
+         "berth.toml:3: command: must not be empty"},
         {"[[service]]\nname = \"a\"\ncommand = \"true\"\nstop_signal = \"NOPE\"\n",
          "berth.toml:4: stop_signal: want a signal"},
         {"[[service]]\nname = \"a\"\ncommand = \"true\"\nready = { log = \"(\" }\n",
@@ -140,7 +144,8 @@ after = ["a"]
         {"[[service]]\nname = \"a\"\ncommand = \"true\"\nready = { exit = 1 }\n", "only 0"},
         {"[[service]]\nname = \"a\"\ncommand = \"true\"\nready = { timeout = 5 }\n",
          "ready: want one of"},
-        {"[[service]]\nname = \"a\"\ncommand = \"true\"\nready = { log = \"x\", timeout = \"x\" }\n",
+        {"[[service]]\nname = \"a\"\ncommand = \"true\"\nready = { log = \"x\", timeout = \"x\" "
+         "}\n",
          "ready: bad duration"},
         {"[[service]]\nname = \"a\"\ncommand = \"true\"\nhealth = { interval = \"1s\" }\n",
          "health: give one of cmd, http or tcp"},

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
-#include <doctest/doctest.h>
+#include "berth/process/cgroup_memory.h"
 
+#include <doctest/doctest.h>
 #include <signal.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -10,8 +11,6 @@
 #include <fstream>
 #include <optional>
 #include <string>
-
-#include "berth/process/cgroup_memory.h"
 
 namespace berth::process {
 namespace {
@@ -29,10 +28,8 @@ TEST_SUITE("process") {
       std::optional<uint64_t> limit;
     };
     const Row rows[] = {
-        {"cgroup_v2", 1, uint64_t{1536} << 20},
-        {"cgroup_v1", 2, uint64_t{48} << 20},
-        {"cgroup_v1_unlimited", 0, std::nullopt},
-        {"cgroup_none", std::nullopt, std::nullopt},
+        {"cgroup_v2", 1, uint64_t{1536} << 20},      {"cgroup_v1", 2, uint64_t{48} << 20},
+        {"cgroup_v1_unlimited", 0, std::nullopt},    {"cgroup_none", std::nullopt, std::nullopt},
         {"no_such_dir", std::nullopt, std::nullopt},
     };
     for (const Row& r : rows) {
@@ -50,7 +47,6 @@ TEST_SUITE("process") {
     CHECK(FlatKeyedValue("oom_kill x\n", "oom_kill") == std::nullopt);
     CHECK(FlatKeyedValue("", "oom_kill") == std::nullopt);
   }
-
 
   TEST_CASE("OomWatch claims a SIGKILL only when the counter rose, once per kill") {
     const std::filesystem::path dir =

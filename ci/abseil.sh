@@ -22,7 +22,7 @@ orig_sha256=abfe2897f3a30edaa74bc34365afe3c2a3cd012091a97dc7e008f7016adcd5fe
 debian=abseil_$version-$debian_rev.debian.tar.xz
 debian_sha256=e08490fc7b6f3beca1925953b0c4fb92df2de5e2a01295e4641e2a3d4e528eeb
 flags='-Os -ffunction-sections -fdata-sections -DNDEBUG'
-targets=(status statusor strings time)  # cmake names of absl_status, ...
+targets=(strings time)  # cmake names of absl_strings, absl_time
 
 case "$arch" in
   amd64) cross=() ;;

@@ -14,7 +14,7 @@ seconds=${1:-${FUZZ_SECONDS:-20}}
 seed=${FUZZ_SEED:-1}
 dir=build-fuzz
 if [ ! -f "$dir/build.ninja" ]; then
-  CXX=clang++ meson setup "$dir" -Dfuzz=enabled -Dtests=disabled -Dstatic=false -Db_lto=false \
+  CXX=clang++-19 meson setup "$dir" -Dfuzz=enabled -Dtests=disabled -Dstatic=false -Db_lto=false \
     -Dbuildtype=debugoptimized -Db_sanitize=address,undefined -Db_lundef=false --werror >/dev/null
 fi
 ninja -C "$dir" >/dev/null

@@ -11,9 +11,9 @@
 #include <cstdlib>
 #include <cstring>
 
-#include "absl/strings/str_cat.h"
+#include "berth/base/error.h"
 #include "berth/base/exit_codes.h"
-#include "berth/base/status.h"
+#include "berth/base/text.h"
 #include "berth/check/check.h"
 #include "berth/config/file_env.h"
 #include "berth/config/parse.h"
@@ -77,7 +77,7 @@ signals::SignalSet HandledSignals(const Options& o) {
 // Blocks every signal the loop reads and ignores SIGTTIN/SIGTTOU (tini: berth may lose the
 // terminal's foreground and must not stop on its own writes; blocked, they still reach the
 // signalfd). Records what the child restores.
-absl::Status TakeSignals(const Options& o, process::SpawnSpec& child) {
+base::Status TakeSignals(const Options& o, process::SpawnSpec& child) {
   struct sigaction ignore {};
   ignore.sa_handler = SIG_IGN;
   sigemptyset(&ignore.sa_mask);
@@ -85,24 +85,24 @@ absl::Status TakeSignals(const Options& o, process::SpawnSpec& child) {
   if (::sigaction(SIGTTOU, &ignore, &child.ttou_action) < 0) return base::ErrnoError("sigaction(SIGTTOU)");
   sigset_t handled = HandledSignals(o).ToSigset();
   if (::sigprocmask(SIG_BLOCK, &handled, &child.sigmask) < 0) return base::ErrnoError("sigprocmask");
-  return absl::OkStatus();
+  return base::OkStatus();
 }
 
 // Zombies only come back to berth as PID 1 or as a subreaper. berth registers by itself; tini
 // only when asked, and warns otherwise.
-absl::Status ArrangeReaping(const Options& o) {
-  if (::getpid() == 1) return absl::OkStatus();
+base::Status ArrangeReaping(const Options& o) {
+  if (::getpid() == 1) return base::OkStatus();
   const bool want = o.subreaper || o.personality == Personality::kBerth ||
                     o.personality == Personality::kCatatonit;
   if (want) {
     if (::prctl(PR_SET_CHILD_SUBREAPER, 1) < 0) return base::ErrnoError("prctl(PR_SET_CHILD_SUBREAPER)");
     log::Info("not PID 1: registered as child subreaper");
-    return absl::OkStatus();
+    return base::OkStatus();
   }
   int bit = 0;
-  if (::prctl(PR_GET_CHILD_SUBREAPER, &bit) == 0 && bit == 1) return absl::OkStatus();
+  if (::prctl(PR_GET_CHILD_SUBREAPER, &bit) == 0 && bit == 1) return base::OkStatus();
   if (o.personality == Personality::kTini) log::Warn("{}", kReaperWarning);
-  return absl::OkStatus();
+  return base::OkStatus();
 }
 
 // dumb-init: berth gives up stdin's terminal so the child's new session can take it. When berth
@@ -127,7 +127,7 @@ void LeaveDirectory(const Options& o) {
   if (o.chdir_root && ::chdir("/") < 0) log::Debug("chdir(/): {}", std::strerror(errno));
 }
 
-absl::Status Setup(const Options& o, process::SpawnSpec& child) {
+base::Status Setup(const Options& o, process::SpawnSpec& child) {
   BERTH_RETURN_IF_ERROR(TakeSignals(o, child));
   LeaveDirectory(o);
   if (o.parent_death_signal != 0 && ::prctl(PR_SET_PDEATHSIG, o.parent_death_signal) < 0) {
@@ -137,7 +137,7 @@ absl::Status Setup(const Options& o, process::SpawnSpec& child) {
   if (o.personality == Personality::kBerth && ::getpid() == 1 && !o.grace) {
     log::Info("no --grace: after a stop signal berth waits for the child as long as it takes");
   }
-  return absl::OkStatus();
+  return base::OkStatus();
 }
 
 process::SpawnSpec ChildSpec(const Options& o) {
@@ -162,7 +162,7 @@ process::SpawnSpec ChildSpec(const Options& o) {
 
 // What a failed exec prints and ends with: dumb-init says "[dumb-init] PROGRAM: ERROR" and exits
 // 2, catatonit logs and exits 1; berth and tini exit 127 (not found) or 126.
-int ReportSpawnError(const Options& o, const absl::Status& s) {
+int ReportSpawnError(const Options& o, const base::Error& s) {
   const absl::string_view why = s.message().substr(s.message().rfind(": ") + 2);
   switch (o.personality) {
     case Personality::kDumbInit:
@@ -205,11 +205,11 @@ void LetGo(const Options& o, const std::vector<int>& inherited_fds) {
 // Resolves --user, --caps, --no-new-privs and the seccomp options into steps the child runs
 // after fork. Every error here is the user's (an unknown name, a bad profile): nothing has
 // started yet.
-absl::StatusOr<std::unique_ptr<security::ChildPrivileges>> PreparePrivileges(
+base::Result<std::unique_ptr<security::ChildPrivileges>> PreparePrivileges(
     const Options& o, char** envp, process::SpawnSpec& child) {
   if (!o.debug_try_syscall.empty() && !security::SyscallNumber(o.debug_try_syscall)) {
-    return absl::InvalidArgumentError(
-        absl::StrCat("--debug-try-syscall: unknown system call '", o.debug_try_syscall, "'"));
+    return base::InvalidArgumentError(
+        base::Cat("--debug-try-syscall: unknown system call '", o.debug_try_syscall, "'"));
   }
   security::ChildRequest request{o.user, o.caps, o.no_new_privs, o.seccomp_deny,
                                  o.seccomp_profile};
@@ -225,12 +225,11 @@ absl::StatusOr<std::unique_ptr<security::ChildPrivileges>> PreparePrivileges(
 // --file-env NAMES: each NAME_FILE=/path named becomes NAME=<contents>. The result replaces
 // berth's environment as the base of every child's (--user derives HOME from it), so `storage`
 // must outlive them.
-absl::StatusOr<char**> ExpandFileEnv(const Options& o, char** envp,
-                                     std::vector<std::string>& storage,
-                                     std::vector<char*>& pointers) {
+base::Result<char**> ExpandFileEnv(const Options& o, char** envp, std::vector<std::string>& storage,
+                                   std::vector<char*>& pointers) {
   BERTH_ASSIGN_OR_RETURN(config::Environment expanded,
                          config::ExpandFileEnv(ReadEnvironment(envp), o.file_env));
-  for (const auto& [k, v] : expanded) storage.push_back(absl::StrCat(k, "=", v));
+  for (const auto& [k, v] : expanded) storage.push_back(base::Cat(k, "=", v));
   for (std::string& kv : storage) pointers.push_back(kv.data());
   pointers.push_back(nullptr);
   return pointers.data();
@@ -238,7 +237,7 @@ absl::StatusOr<char**> ExpandFileEnv(const Options& o, char** envp,
 
 // The files berth reads before anything starts: --config's services, --file-env's secrets (which
 // then replace `*envp`). An error is the user's: a usage error.
-absl::Status ReadInputs(const Options& o, std::vector<config::ServiceSpec>& services, char*** envp,
+base::Status ReadInputs(const Options& o, std::vector<config::ServiceSpec>& services, char*** envp,
                         std::vector<std::string>& file_env, std::vector<char*>& file_envp) {
   if (!o.config_file.empty()) {
     BERTH_ASSIGN_OR_RETURN(services, LoadServices(o));
@@ -246,7 +245,7 @@ absl::Status ReadInputs(const Options& o, std::vector<config::ServiceSpec>& serv
   if (!o.file_env.empty()) {
     BERTH_ASSIGN_OR_RETURN(*envp, ExpandFileEnv(o, *envp, file_env, file_envp));
   }
-  return absl::OkStatus();
+  return base::OkStatus();
 }
 
 // The loop phase: from here on berth never bails out; only the child's end ends it.
@@ -257,8 +256,8 @@ int Run(const Options& o, loop::Loop& loop, process::Reaper& reaper, process::Sp
   process::SpawnSpec child_template = child;
   child_template.listen_pid_to_child = false;  // socket-activation fds are the main child's
   auto supervisor = supervisor::Supervisor::Create(o, loop, reaper, std::move(child));
-  if (!supervisor.ok()) {
-    log::Error("{}", supervisor.status().message());
+  if (!supervisor.has_value()) {
+    log::Error("{}", supervisor.error().message());
     return kSetupFailure;
   }
   supervisor::Supervisor* sup = supervisor->get();
@@ -267,8 +266,8 @@ int Run(const Options& o, loop::Loop& loop, process::Reaper& reaper, process::Sp
   std::unique_ptr<health::Service> health;
   if (health_settings.Active()) {
     auto h = WireHealth(health_settings, o, loop, reaper, *sup, child_template);
-    if (!h.ok()) {
-      log::Error("{}", h.status().message());
+    if (!h.has_value()) {
+      log::Error("{}", h.error().message());
       return kSetupFailure;
     }
     health = std::move(*h);
@@ -281,28 +280,28 @@ int Run(const Options& o, loop::Loop& loop, process::Reaper& reaper, process::Sp
   auto signal_source = loop::SignalSource::Create(
       loop, HandledSignals(o).ToSigset(),
       [sup](const signalfd_siginfo& info) { sup->OnSignal(info); });
-  if (!signal_source.ok()) {
-    log::Error("{}", signal_source.status().message());
+  if (!signal_source.has_value()) {
+    log::Error("{}", signal_source.error().message());
     return kSetupFailure;
   }
   if (ignore_hangup) {
     sup->IgnoreNext(SIGHUP);
     sup->IgnoreNext(SIGCONT);
   }
-  if (absl::Status s = sup->Start(); !s.ok()) return ReportSpawnError(o, s);
+  if (base::Status s = sup->Start(); !s.has_value()) return ReportSpawnError(o, s.error());
   LetGo(o, inherited_fds);
   ApplySelfSandbox(o, sandbox.get());
   if (health) health->Start();
-  if (absl::Status s = loop.Run(); !s.ok()) {
+  if (base::Status s = loop.Run(); !s.has_value()) {
     // Only epoll itself failing gets here; the child must still not be lost.
-    log::Error("{}", s.message());
+    log::Error("{}", s.error().message());
     return kSetupFailure;
   }
   return sup->ExitCode();
 }
 
 // A log collector expecting JSON (--log-format json) must get the usage error as JSON too.
-int Usage(const absl::Status& status, Personality personality,
+int Usage(const base::Error& status, Personality personality,
           const std::vector<absl::string_view>& args) {
   if (personality == Personality::kBerth &&
       config::RequestedLogFormat(personality, args) == log::Format::kJson) {
@@ -339,17 +338,17 @@ int Main(int argc, char** argv, char** envp) {
   const absl::string_view name = config::PersonalityName(personality);
   std::vector<absl::string_view> args(argv + (argc > 0 ? 1 : 0), argv + argc);
   const config::Environment env = ReadEnvironment(envp);
-  absl::StatusOr<config::Invocation> inv = config::Parse(personality, args, env);
-  if (!inv.ok()) return Usage(inv.status(), personality, args);
+  base::Result<config::Invocation> inv = config::Parse(personality, args, env);
+  if (!inv.has_value()) return Usage(inv.error(), personality, args);
   if (inv->kind == config::Invocation::Kind::kPrint) {
     std::fwrite(inv->text.data(), 1, inv->text.size(), inv->to_stderr ? stderr : stdout);
     return 0;
   }
   const Options& o = inv->options;
-  absl::StatusOr<health::Settings> health_settings = HealthSettings(o);
-  if (!health_settings.ok()) return Usage(health_settings.status(), personality, args);
-  if (auto targets = WaitForTargets(o); !targets.ok()) {
-    return Usage(targets.status(), personality, args);
+  base::Result<health::Settings> health_settings = HealthSettings(o);
+  if (!health_settings.has_value()) return Usage(health_settings.error(), personality, args);
+  if (auto targets = WaitForTargets(o); !targets.has_value()) {
+    return Usage(targets.error(), personality, args);
   }
   log::Init(name, o.verbosity, o.log_format);
   std::unique_ptr<DumbInitTrace> trace;
@@ -363,8 +362,8 @@ int Main(int argc, char** argv, char** envp) {
   std::vector<config::ServiceSpec> services;
   std::vector<std::string> file_env;
   std::vector<char*> file_envp;
-  if (absl::Status s = ReadInputs(o, services, &envp, file_env, file_envp); !s.ok()) {
-    log::Error("{}", s.message());
+  if (base::Status s = ReadInputs(o, services, &envp, file_env, file_envp); !s.has_value()) {
+    log::Error("{}", s.error().message());
     return exit_codes::kUsage;
   }
   process::SpawnSpec child = ChildSpec(o);
@@ -372,29 +371,29 @@ int Main(int argc, char** argv, char** envp) {
     child.pre_exec.push_back(trace->SessionStep());
   }
   // Owns what the child's pre-exec steps point into, so it lives until berth ends.
-  absl::StatusOr<std::unique_ptr<security::ChildPrivileges>> privileges =
+  base::Result<std::unique_ptr<security::ChildPrivileges>> privileges =
       PreparePrivileges(o, envp, child);
-  if (!privileges.ok()) {
-    log::Error("{}", privileges.status().message());
-    return exit_codes::ForStartupError(privileges.status());
+  if (!privileges.has_value()) {
+    log::Error("{}", privileges.error().message());
+    return exit_codes::ForStartupError(privileges.error());
   }
   if (!o.file_env.empty() && !child.env) child.env = file_env;
-  if (absl::Status s = Setup(o, child); !s.ok()) {
-    log::Error("{}", s.message());
+  if (base::Status s = Setup(o, child); !s.has_value()) {
+    log::Error("{}", s.error().message());
     return kSetupFailure;
   }
   process::ReserveDescriptors();
   // The one loop: --wait-for runs on it first, then the child or the services.
-  absl::StatusOr<loop::Loop> loop = loop::Loop::Create();
-  if (!loop.ok()) {
-    log::Error("{}", loop.status().message());
+  base::Result<loop::Loop> loop = loop::Loop::Create();
+  if (!loop.has_value()) {
+    log::Error("{}", loop.error().message());
     return kSetupFailure;
   }
   const OutputWatch output_watch(*loop);
   process::Reaper reaper;
-  absl::StatusOr<int> stopped_by = WaitForDependencies(o, *loop, reaper);
-  if (!stopped_by.ok()) {
-    log::Error("{}", stopped_by.status().message());
+  base::Result<int> stopped_by = WaitForDependencies(o, *loop, reaper);
+  if (!stopped_by.has_value()) {
+    log::Error("{}", stopped_by.error().message());
     return kSetupFailure;
   }
   if (*stopped_by != 0) {

@@ -8,20 +8,18 @@
 #include <cerrno>
 #include <cstring>
 
-#include "absl/strings/str_cat.h"
+#include "berth/base/text.h"
 #include "berth/log/output.h"
 
 namespace berth {
 namespace {
 
-std::string LineOf(absl::string_view text) { return absl::StrCat("[dumb-init] ", text, "\n"); }
+std::string LineOf(absl::string_view text) { return base::Cat("[dumb-init] ", text, "\n"); }
 
 // One write(2) per line, as dumb-init's fprintf to an unbuffered stderr.
 void Say(absl::string_view text) { log::WriteOutput(STDERR_FILENO, LineOf(text)); }
 
-std::string ErrnoText(int err) {
-  return absl::StrCat("(errno=", err, " ", std::strerror(err), ")");
-}
+std::string ErrnoText(int err) { return base::Cat("(errno=", err, " ", std::strerror(err), ")"); }
 
 constexpr int kMaxErrno = 133;
 
@@ -55,14 +53,14 @@ DumbInitTrace::DumbInitTrace(bool debug_from_env, bool setsid_off) {
   session_lines_.attach_failed.resize(kMaxErrno + 1);
   for (int err = 1; err <= kMaxErrno; ++err) {
     session_lines_.attach_failed[static_cast<size_t>(err)] =
-        LineOf(absl::StrCat("Unable to attach to controlling tty ", ErrnoText(err), "."));
+        LineOf(base::Cat("Unable to attach to controlling tty ", ErrnoText(err), "."));
   }
   session_lines_.setsid_complete = LineOf("setsid complete.");
 }
 
 void DumbInitTrace::TerminalReleased(int err, bool was_leader) {
   if (err != 0) {
-    Say(absl::StrCat("Unable to detach from controlling tty ", ErrnoText(err), "."));
+    Say(base::Cat("Unable to detach from controlling tty ", ErrnoText(err), "."));
   } else if (was_leader) {
     Say("Detached from controlling tty, ignoring the first SIGHUP and SIGCONT we receive.");
   } else {
@@ -74,40 +72,40 @@ process::PreExecStep DumbInitTrace::SessionStep() const {
   return {"report the session", ReportSession, &session_lines_};
 }
 
-void DumbInitTrace::Spawned(pid_t pid) { Say(absl::StrCat("Child spawned with PID ", pid, ".")); }
+void DumbInitTrace::Spawned(pid_t pid) { Say(base::Cat("Child spawned with PID ", pid, ".")); }
 
-void DumbInitTrace::Received(int sig) { Say(absl::StrCat("Received signal ", sig, ".")); }
+void DumbInitTrace::Received(int sig) { Say(base::Cat("Received signal ", sig, ".")); }
 
 void DumbInitTrace::IgnoredHandoff(int sig) {
-  Say(absl::StrCat("Ignoring tty hand-off signal ", sig, "."));
+  Say(base::Cat("Ignoring tty hand-off signal ", sig, "."));
 }
 
 void DumbInitTrace::Translated(int from, int to) {
-  Say(absl::StrCat("Translating signal ", from, " to ", to, "."));
+  Say(base::Cat("Translating signal ", from, " to ", to, "."));
 }
 
 void DumbInitTrace::Forwarded(int sig) {
-  Say(absl::StrCat("Forwarded signal ", sig, " to children."));
+  Say(base::Cat("Forwarded signal ", sig, " to children."));
 }
 
 void DumbInitTrace::NotForwarded(int sig) {
-  Say(absl::StrCat("Not forwarding signal ", sig, " to children (ignored)."));
+  Say(base::Cat("Not forwarding signal ", sig, " to children (ignored)."));
 }
 
 void DumbInitTrace::Suspending() { Say("Suspending self due to TTY signal."); }
 
 void DumbInitTrace::Reaped(pid_t pid, int wait_status) {
   if (WIFEXITED(wait_status)) {
-    Say(absl::StrCat("A child with PID ", pid, " exited with exit status ",
-                     WEXITSTATUS(wait_status), "."));
+    Say(base::Cat("A child with PID ", pid, " exited with exit status ", WEXITSTATUS(wait_status),
+                  "."));
   } else {
-    Say(absl::StrCat("A child with PID ", pid, " was terminated by signal ", WTERMSIG(wait_status),
-                     "."));
+    Say(base::Cat("A child with PID ", pid, " was terminated by signal ", WTERMSIG(wait_status),
+                  "."));
   }
 }
 
 void DumbInitTrace::Goodbye(int exit_code) {
-  Say(absl::StrCat("Child exited with status ", exit_code, ". Goodbye."));
+  Say(base::Cat("Child exited with status ", exit_code, ". Goodbye."));
 }
 
 }  // namespace berth

@@ -1,9 +1,9 @@
 // SPDX-License-Identifier: MIT
 #include "group_health.h"
 
-#include "absl/strings/str_cat.h"
+#include "berth/base/error.h"
 #include "berth/base/exit_codes.h"
-#include "berth/base/status.h"
+#include "berth/base/text.h"
 #include "berth/log/log.h"
 #include "health_wiring.h"
 
@@ -35,20 +35,20 @@ GroupVerdict JudgeGroup(const std::vector<supervisor::ServiceStatus>& statuses) 
     const bool gone = absl::string_view(s.state) == "exited";
     if (s.essential && (gone || !s.healthy)) v.live = false;
     if (v.services_json.size() > 1) v.services_json += ",";
-    absl::StrAppend(&v.services_json, "{\"name\":\"", log::JsonEscape(s.name), "\",\"state\":\"",
-                    s.state, "\",\"ready\":", Bool(s.ready), ",\"healthy\":", Bool(s.healthy),
-                    ",\"restarts\":", s.restarts, ",\"last_exit\":",
-                    s.last_exit ? absl::StrCat(*s.last_exit) : "null", "}");
+    base::Append(&v.services_json, "{\"name\":\"", log::JsonEscape(s.name), "\",\"state\":\"",
+                 s.state, "\",\"ready\":", Bool(s.ready), ",\"healthy\":", Bool(s.healthy),
+                 ",\"restarts\":", s.restarts,
+                 ",\"last_exit\":", s.last_exit ? base::Cat(*s.last_exit) : "null", "}");
   }
   v.services_json += "]";
   return v;
 }
 
-absl::StatusOr<std::unique_ptr<health::Service>> WireGroupHealth(const health::Settings& settings,
-                                                                 loop::Loop& loop,
-                                                                 process::Reaper& reaper,
-                                                                 supervisor::ServiceGroup& group,
-                                                                 const process::SpawnSpec& base) {
+base::Result<std::unique_ptr<health::Service>> WireGroupHealth(const health::Settings& settings,
+                                                               loop::Loop& loop,
+                                                               process::Reaper& reaper,
+                                                               supervisor::ServiceGroup& group,
+                                                               const process::SpawnSpec& base) {
   supervisor::ServiceGroup* g = &group;
   const bool exit_on_unhealthy = settings.exit_on_unhealthy;
   auto on_unhealthy = [g, exit_on_unhealthy] {

@@ -7,7 +7,7 @@
 #include <string>
 #include <vector>
 
-#include "absl/status/statusor.h"
+#include "berth/base/error.h"
 #include "berth/config/options.h"
 #include "berth/health/service.h"
 #include "berth/supervisor/service_group.h"
@@ -26,10 +26,10 @@ GroupVerdict JudgeGroup(const std::vector<supervisor::ServiceStatus>& statuses);
 
 // Creates the health service (binding --healthz) and keeps it current with the group's phase
 // and services. --on-unhealthy exit stops the group, which then exits exit_codes::kUnhealthy.
-absl::StatusOr<std::unique_ptr<health::Service>> WireGroupHealth(const health::Settings& settings,
-                                                                 loop::Loop& loop,
-                                                                 process::Reaper& reaper,
-                                                                 supervisor::ServiceGroup& group,
-                                                                 const process::SpawnSpec& base);
+base::Result<std::unique_ptr<health::Service>> WireGroupHealth(const health::Settings& settings,
+                                                               loop::Loop& loop,
+                                                               process::Reaper& reaper,
+                                                               supervisor::ServiceGroup& group,
+                                                               const process::SpawnSpec& base);
 
 }  // namespace berth

@@ -4,8 +4,8 @@
 #include <signal.h>
 #include <unistd.h>
 
+#include "berth/base/error.h"
 #include "berth/base/exit_codes.h"
-#include "berth/base/status.h"
 #include "berth/log/log.h"
 
 namespace berth {
@@ -32,7 +32,7 @@ int FirstStopSignal(const config::Options& o) {
 
 }  // namespace
 
-absl::StatusOr<health::Settings> HealthSettings(const config::Options& o) {
+base::Result<health::Settings> HealthSettings(const config::Options& o) {
   health::RawSettings raw;
   raw.listen = o.healthz;
   raw.command = o.health_cmd;
@@ -48,9 +48,11 @@ absl::StatusOr<health::Settings> HealthSettings(const config::Options& o) {
   return health::ParseSettings(raw, ::access("/bin/sh", X_OK) == 0);
 }
 
-absl::StatusOr<std::unique_ptr<health::Service>> WireHealth(
-    const health::Settings& settings, const config::Options& o, loop::Loop& loop,
-    process::Reaper& reaper, supervisor::Supervisor& sup, const process::SpawnSpec& child) {
+base::Result<std::unique_ptr<health::Service>> WireHealth(const health::Settings& settings,
+                                                          const config::Options& o,
+                                                          loop::Loop& loop, process::Reaper& reaper,
+                                                          supervisor::Supervisor& sup,
+                                                          const process::SpawnSpec& child) {
   const int stop_signal = FirstStopSignal(o);
   supervisor::Supervisor* s = &sup;
   const bool exit_on_unhealthy = settings.exit_on_unhealthy;

@@ -5,7 +5,7 @@
 
 #include <memory>
 
-#include "absl/status/statusor.h"
+#include "berth/base/error.h"
 #include "berth/config/options.h"
 #include "berth/health/service.h"
 #include "berth/supervisor/supervisor.h"
@@ -13,13 +13,15 @@
 namespace berth {
 
 // The health options of `o`, checked. An error is a usage error.
-absl::StatusOr<health::Settings> HealthSettings(const config::Options& o);
+base::Result<health::Settings> HealthSettings(const config::Options& o);
 
 // Creates the service (binding the endpoint) and subscribes it to the supervisor's phases.
 // `child` is the main child's spawn spec (for the signal mask a command check restores).
 // --on-unhealthy exit stops the child and makes berth exit exit_codes::kUnhealthy.
-absl::StatusOr<std::unique_ptr<health::Service>> WireHealth(
-    const health::Settings& settings, const config::Options& o, loop::Loop& loop,
-    process::Reaper& reaper, supervisor::Supervisor& sup, const process::SpawnSpec& child);
+base::Result<std::unique_ptr<health::Service>> WireHealth(const health::Settings& settings,
+                                                          const config::Options& o,
+                                                          loop::Loop& loop, process::Reaper& reaper,
+                                                          supervisor::Supervisor& sup,
+                                                          const process::SpawnSpec& child);
 
 }  // namespace berth

@@ -22,10 +22,10 @@ std::unique_ptr<security::SelfSandbox> PrepareSelfSandbox(const config::Options&
   if (later_spawns) self.keep = keep;
   self.log_name = std::string(config::PersonalityName(o.personality));
   self.log_json = o.log_format == log::Format::kJson;
-  absl::StatusOr<std::unique_ptr<security::SelfSandbox>> sandbox =
+  base::Result<std::unique_ptr<security::SelfSandbox>> sandbox =
       security::SelfSandbox::Prepare(self);
-  if (!sandbox.ok()) {
-    log::Warn("self-sandbox off: {}", sandbox.status().message());
+  if (!sandbox.has_value()) {
+    log::Warn("self-sandbox off: {}", sandbox.error().message());
     return nullptr;
   }
   return std::move(*sandbox);
@@ -33,8 +33,8 @@ std::unique_ptr<security::SelfSandbox> PrepareSelfSandbox(const config::Options&
 
 void ApplySelfSandbox(const config::Options& o, security::SelfSandbox* sandbox) {
   if (sandbox != nullptr) {
-    if (absl::Status s = sandbox->Apply(); !s.ok()) {
-      log::Warn("self-sandbox not complete: {}", s.message());
+    if (base::Status s = sandbox->Apply(); !s.has_value()) {
+      log::Warn("self-sandbox not complete: {}", s.error().message());
     }
   }
   if (!o.debug_try_syscall.empty()) security::TrySyscall(o.debug_try_syscall);

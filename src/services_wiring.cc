@@ -3,10 +3,10 @@
 
 #include <signal.h>
 
-#include "absl/strings/str_cat.h"
+#include "berth/base/error.h"
 #include "berth/base/exit_codes.h"
 #include "berth/base/file.h"
-#include "berth/base/status.h"
+#include "berth/base/text.h"
 #include "berth/config/service_file.h"
 #include "berth/log/log.h"
 #include "berth/loop/loop.h"
@@ -21,18 +21,19 @@
 
 namespace berth {
 
-absl::StatusOr<std::vector<config::ServiceSpec>> LoadServices(const config::Options& o) {
-  absl::StatusOr<std::string> text = base::ReadSmallRegularFile(o.config_file, kMaxConfigFile);
-  if (!text.ok()) {
-    return absl::InvalidArgumentError(absl::StrCat("--config ", text.status().message()));
+base::Result<std::vector<config::ServiceSpec>> LoadServices(const config::Options& o) {
+  base::Result<std::string> text = base::ReadSmallRegularFile(o.config_file, kMaxConfigFile);
+  if (!text.has_value()) {
+    return base::InvalidArgumentError(base::Cat("--config ", text.error().message()));
   }
   BERTH_ASSIGN_OR_RETURN(std::vector<config::ServiceSpec> specs,
                          config::ParseServiceFile(*text, o.config_file));
   if (!o.command.empty()) {
     for (const config::ServiceSpec& s : specs) {
       if (s.name == "main") {
-        return absl::InvalidArgumentError(absl::StrCat(
-            o.config_file, ":", s.line, ": service name \"main\" is taken by the PROGRAM after --"));
+        return base::InvalidArgumentError(
+            base::Cat(o.config_file, ":", s.line,
+                      ": service name \"main\" is taken by the PROGRAM after --"));
       }
     }
     config::ServiceSpec main;
@@ -41,7 +42,7 @@ absl::StatusOr<std::vector<config::ServiceSpec>> LoadServices(const config::Opti
     main.essential = true;
     specs.push_back(std::move(main));
   }
-  if (specs.empty()) return absl::InvalidArgumentError(absl::StrCat(o.config_file, ": no service"));
+  if (specs.empty()) return base::InvalidArgumentError(base::Cat(o.config_file, ": no service"));
   return specs;
 }
 
@@ -58,18 +59,18 @@ struct ServicePrivileges {
   security::CapSet keep = 0;
 };
 
-absl::StatusOr<ServicePrivileges> PrepareServicePrivileges(
+base::Result<ServicePrivileges> PrepareServicePrivileges(
     const config::Options& o, const std::vector<config::ServiceSpec>& specs,
     const process::SpawnSpec& base, char** envp) {
   ServicePrivileges out;
   for (const config::ServiceSpec& spec : specs) {
     security::ChildRequest request{spec.user.empty() ? o.user : spec.user, o.caps,
                                    o.no_new_privs, o.seccomp_deny, o.seccomp_profile};
-    absl::StatusOr<std::unique_ptr<security::ChildPrivileges>> p =
+    base::Result<std::unique_ptr<security::ChildPrivileges>> p =
         security::ChildPrivileges::Prepare(request, envp);
-    if (!p.ok()) {
-      return absl::Status(p.status().code(),
-                          absl::StrCat("service ", spec.name, ": ", p.status().message()));
+    if (!p.has_value()) {
+      return base::MakeError(p.error().code(),
+                             base::Cat("service ", spec.name, ": ", p.error().message()));
     }
     process::SpawnSpec spawn = base;
     spawn.listen_pid_to_child = false;  // socket-activation fds are meant for one process
@@ -92,24 +93,24 @@ int RunServices(const config::Options& o, std::vector<config::ServiceSpec> servi
                 loop::Loop& loop, process::Reaper& reaper, const process::SpawnSpec& base,
                 char** envp, const health::Settings& health_settings,
                 const std::vector<int>& inherited_fds) {
-  absl::StatusOr<ServicePrivileges> privileges = PrepareServicePrivileges(o, services, base, envp);
-  if (!privileges.ok()) {
-    log::Error("{}", privileges.status().message());
-    return exit_codes::ForStartupError(privileges.status());
+  base::Result<ServicePrivileges> privileges = PrepareServicePrivileges(o, services, base, envp);
+  if (!privileges.has_value()) {
+    log::Error("{}", privileges.error().message());
+    return exit_codes::ForStartupError(privileges.error());
   }
   const bool prefix = o.log_prefix.value_or(services.size() > 1);
   auto group = supervisor::ServiceGroup::Create(o, loop, reaper, std::move(services),
                                                 std::move(privileges->spawns), prefix);
-  if (!group.ok()) {
-    log::Error("{}", group.status().message());
+  if (!group.has_value()) {
+    log::Error("{}", group.error().message());
     return kSetupFailure;
   }
   supervisor::ServiceGroup* g = group->get();
   std::unique_ptr<health::Service> health;
   if (health_settings.Active()) {
     auto h = WireGroupHealth(health_settings, loop, reaper, *g, base);
-    if (!h.ok()) {
-      log::Error("{}", h.status().message());
+    if (!h.has_value()) {
+      log::Error("{}", h.error().message());
       return kSetupFailure;
     }
     health = std::move(*h);
@@ -120,19 +121,19 @@ int RunServices(const config::Options& o, std::vector<config::ServiceSpec> servi
   auto signal_source = loop::SignalSource::Create(
       loop, signals::SignalSet::Handled().ToSigset(),
       [g](const signalfd_siginfo& info) { g->OnSignal(info); });
-  if (!signal_source.ok()) {
-    log::Error("{}", signal_source.status().message());
+  if (!signal_source.has_value()) {
+    log::Error("{}", signal_source.error().message());
     return kSetupFailure;
   }
-  if (absl::Status s = g->Start(); !s.ok()) {
-    log::Error("{}", s.message());
+  if (base::Status s = g->Start(); !s.has_value()) {
+    log::Error("{}", s.error().message());
     return kSetupFailure;
   }
   if (o.close_inherited_fds) process::CloseFds(inherited_fds);
   ApplySelfSandbox(o, sandbox.get());
   if (health) health->Start();
-  if (absl::Status s = loop.Run(); !s.ok()) {
-    log::Error("{}", s.message());
+  if (base::Status s = loop.Run(); !s.has_value()) {
+    log::Error("{}", s.error().message());
     return kSetupFailure;
   }
   return g->ExitCode();

@@ -5,7 +5,7 @@
 
 #include <vector>
 
-#include "absl/status/status.h"
+#include "berth/base/error.h"
 #include "berth/config/options.h"
 #include "berth/config/parse.h"
 #include "berth/config/service_file.h"
@@ -22,7 +22,7 @@ inline constexpr size_t kMaxConfigFile = 1024 * 1024;
 // Reads and parses --config (base::ReadSmallRegularFile, kMaxConfigFile) and adds PROGRAM as
 // service "main". Every error is a usage error naming the file (and the line), found before
 // anything starts.
-absl::StatusOr<std::vector<config::ServiceSpec>> LoadServices(const config::Options& o);
+base::Result<std::vector<config::ServiceSpec>> LoadServices(const config::Options& o);
 
 // Runs `services` (LoadServices') on `loop`; returns berth's exit code. `base` is the main
 // child's spec (signal mask, environment); `envp` the environment --user derives from.

@@ -7,8 +7,8 @@
 #include <string>
 #include <vector>
 
-#include "absl/strings/str_cat.h"
-#include "berth/base/status.h"
+#include "berth/base/error.h"
+#include "berth/base/text.h"
 #include "berth/health/address.h"
 #include "berth/health/checker.h"
 #include "berth/log/log.h"
@@ -30,7 +30,7 @@ class DependencyWait {
                  std::vector<health::Target> targets)
       : o_(o), loop_(loop), reaper_(reaper), targets_(std::move(targets)) {}
 
-  absl::StatusOr<int> Run() {
+  base::Result<int> Run() {
     BERTH_ASSIGN_OR_RETURN(deadline_, loop::Timer::Create(loop_, [this] { OnDeadline(); }));
     BERTH_ASSIGN_OR_RETURN(advance_, loop::Timer::Create(loop_, [this] { CheckNext(); }));
     BERTH_ASSIGN_OR_RETURN(signals_,
@@ -61,7 +61,7 @@ class DependencyWait {
     auto checker = health::Checker::Create(
         loop_, reaper_, std::move(spec), process::SpawnSpec(),
         [this](bool ok, absl::string_view detail) { OnResult(ok, detail); });
-    if (!checker.ok()) return Finish(checker.status());
+    if (!checker.has_value()) return Finish(base::ErrorOf(checker));
     checker_ = std::move(*checker);
     checker_->Start();
   }
@@ -75,17 +75,18 @@ class DependencyWait {
     log::Info("{} answers", Url());
     checker_->Stop();
     ++next_;
-    if (absl::Status s = advance_->Arm(absl::ZeroDuration()); !s.ok()) Finish(s);
+    if (base::Status s = advance_->Arm(absl::ZeroDuration()); !s.has_value())
+      Finish(base::ErrorOf(s));
   }
 
   void OnDeadline() noexcept {
-    std::string why = absl::StrCat("--wait-for ", Url(), " did not answer within ",
-                                   absl::FormatDuration(o_.wait_timeout));
-    if (!last_detail_.empty()) absl::StrAppend(&why, " (last attempt: ", last_detail_, ")");
-    Finish(absl::DeadlineExceededError(why));
+    std::string why = base::Cat("--wait-for ", Url(), " did not answer within ",
+                                absl::FormatDuration(o_.wait_timeout));
+    if (!last_detail_.empty()) base::Append(&why, " (last attempt: ", last_detail_, ")");
+    Finish(base::DeadlineExceededError(why));
   }
 
-  void Finish(absl::StatusOr<int> outcome) {
+  void Finish(base::Result<int> outcome) {
     outcome_ = std::move(outcome);
     loop_.Stop();
   }
@@ -96,7 +97,7 @@ class DependencyWait {
   std::vector<health::Target> targets_;  // index-aligned with o_.wait_for
   size_t next_ = 0;
   std::string last_detail_;
-  absl::StatusOr<int> outcome_ = 0;
+  base::Result<int> outcome_ = 0;
   std::unique_ptr<health::Checker> checker_;
   std::unique_ptr<loop::Timer> deadline_;
   std::unique_ptr<loop::Timer> advance_;
@@ -105,21 +106,21 @@ class DependencyWait {
 
 }  // namespace
 
-absl::StatusOr<std::vector<health::Target>> WaitForTargets(const config::Options& o) {
+base::Result<std::vector<health::Target>> WaitForTargets(const config::Options& o) {
   std::vector<health::Target> targets;
   for (const std::string& url : o.wait_for) {
-    absl::StatusOr<health::Target> target = health::ParseTarget(url);
-    if (!target.ok()) {
-      return absl::InvalidArgumentError(
-          absl::StrCat("--wait-for ", url, ": ", target.status().message()));
+    base::Result<health::Target> target = health::ParseTarget(url);
+    if (!target.has_value()) {
+      return base::InvalidArgumentError(
+          base::Cat("--wait-for ", url, ": ", target.error().message()));
     }
     targets.push_back(std::move(*target));
   }
   return targets;
 }
 
-absl::StatusOr<int> WaitForDependencies(const config::Options& o, loop::Loop& loop,
-                                        process::Reaper& reaper) {
+base::Result<int> WaitForDependencies(const config::Options& o, loop::Loop& loop,
+                                      process::Reaper& reaper) {
   if (o.wait_for.empty()) return 0;
   BERTH_ASSIGN_OR_RETURN(std::vector<health::Target> targets, WaitForTargets(o));
   DependencyWait wait(o, loop, reaper, std::move(targets));

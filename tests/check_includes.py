@@ -27,7 +27,6 @@ ALLOWED = {
 INCLUDE = re.compile(r'#include\s+"(?:berth/)?([a-z_]+)/')
 # A library's header -> the path prefixes that may include it (tests may include anything).
 THIRD_PARTY = {
-    "spdlog/": ("src/log/",),
     "sys/capability.h": ("src/security/",),
     "seccomp.h": ("src/security/",),
     "ares.h": ("src/health/resolver.cc",),

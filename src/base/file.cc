@@ -8,8 +8,8 @@
 #include <algorithm>
 #include <cerrno>
 
-#include "absl/strings/str_cat.h"
-#include "berth/base/status.h"
+#include "berth/base/error.h"
+#include "berth/base/text.h"
 #include "berth/base/unique_fd.h"
 
 namespace berth::base {
@@ -36,28 +36,27 @@ std::string FormatSize(uint64_t bytes) {
                              {uint64_t{1} << 10, "KiB"}};
   for (const Unit& u : kUnits) {
     if (bytes < u.size) continue;
-    if (bytes % u.size == 0) return absl::StrCat(bytes / u.size, " ", u.name);
+    if (bytes % u.size == 0) return base::Cat(bytes / u.size, " ", u.name);
     // To one decimal, as a person would write it; the remainder apart, so nothing overflows.
     const uint64_t tenths = bytes / u.size * 10 + (bytes % u.size * 10 + u.size / 2) / u.size;
-    return absl::StrCat(tenths / 10, ".", tenths % 10, " ", u.name);
+    return base::Cat(tenths / 10, ".", tenths % 10, " ", u.name);
   }
-  return absl::StrCat(bytes, " bytes");
+  return base::Cat(bytes, " bytes");
 }
 
-absl::StatusOr<std::string> ReadSmallRegularFile(const std::string& path, size_t max_bytes) {
+base::Result<std::string> ReadSmallRegularFile(const std::string& path, size_t max_bytes) {
   // O_NOCTTY: a terminal named by mistake must not become berth's controlling terminal.
   UniqueFd fd(::open(path.c_str(), O_RDONLY | O_NOCTTY | O_NONBLOCK | O_CLOEXEC));
   if (!fd.Valid()) return ErrnoError(path);
   struct stat st {};
-  if (::fstat(fd.Get(), &st) < 0) return ErrnoError(absl::StrCat("fstat ", path));
-  if (S_ISDIR(st.st_mode))
-    return absl::InvalidArgumentError(absl::StrCat(path, ": is a directory"));
+  if (::fstat(fd.Get(), &st) < 0) return ErrnoError(base::Cat("fstat ", path));
+  if (S_ISDIR(st.st_mode)) return base::InvalidArgumentError(base::Cat(path, ": is a directory"));
   if (!S_ISREG(st.st_mode)) {
-    return absl::InvalidArgumentError(
-        absl::StrCat(path, ": not a regular file (", KindOf(st.st_mode), ")"));
+    return base::InvalidArgumentError(
+        base::Cat(path, ": not a regular file (", KindOf(st.st_mode), ")"));
   }
   const auto too_large = [&] {
-    return absl::InvalidArgumentError(absl::StrCat(path, ": larger than ", FormatSize(max_bytes)));
+    return base::InvalidArgumentError(base::Cat(path, ": larger than ", FormatSize(max_bytes)));
   };
   if (static_cast<unsigned long long>(st.st_size) > max_bytes) return too_large();
   std::string out;
@@ -68,7 +67,7 @@ absl::StatusOr<std::string> ReadSmallRegularFile(const std::string& path, size_t
     const size_t want = std::min(sizeof buf, max_bytes + 1 - out.size());
     const ssize_t n = ::read(fd.Get(), buf, want);
     if (n < 0 && errno == EINTR) continue;
-    if (n < 0) return ErrnoError(absl::StrCat("read ", path));
+    if (n < 0) return ErrnoError(base::Cat("read ", path));
     if (n == 0) break;
     out.append(buf, static_cast<size_t>(n));
   }

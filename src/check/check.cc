@@ -7,8 +7,8 @@
 #include <string>
 #include <vector>
 
-#include "absl/strings/str_cat.h"
 #include "berth/base/exit_codes.h"
+#include "berth/base/text.h"
 #include "berth/check/options.h"
 #include "berth/check/report.h"
 #include "berth/check/trial.h"
@@ -28,10 +28,9 @@ void Print(FILE* f, const std::string& text) { std::fwrite(text.data(), 1, text.
 
 int Main(int argc, char** argv) {
   std::vector<absl::string_view> args(argv, argv + argc);
-  absl::StatusOr<CheckInvocation> inv = ParseCheckArgs(args);
-  if (!inv.ok()) {
-    Print(stderr,
-          absl::StrCat("berth check: ", inv.status().message(), " (see berth check --help)\n"));
+  base::Result<CheckInvocation> inv = ParseCheckArgs(args);
+  if (!inv.has_value()) {
+    Print(stderr, base::Cat("berth check: ", inv.error().message(), " (see berth check --help)\n"));
     return kUsage;
   }
   if (inv->print) {
@@ -48,21 +47,21 @@ int Main(int argc, char** argv) {
   ::sigprocmask(SIG_BLOCK, &chld, &old_mask);
 
   const Criteria criteria{o.budget, o.expect_codes};
-  absl::StatusOr<Timeline> main = RunTrial(o, false, old_mask);
-  if (!main.ok()) {
-    log::Error("{}", main.status().message());
+  base::Result<Timeline> main = RunTrial(o, false, old_mask);
+  if (!main.has_value()) {
+    log::Error("{}", main.error().message());
     return kFail;
   }
   const Verdict verdict = Judge(*main, criteria);
   std::optional<Timeline> bare;
   Verdict bare_verdict;
   if (o.compare_bare) {
-    absl::StatusOr<Timeline> b = RunTrial(o, true, old_mask);
-    if (b.ok()) {
+    base::Result<Timeline> b = RunTrial(o, true, old_mask);
+    if (b.has_value()) {
       bare = *std::move(b);
       bare_verdict = Judge(*bare, criteria);
     } else {
-      log::Warn("--compare-bare: {}", b.status().message());
+      log::Warn("--compare-bare: {}", b.error().message());
     }
   }
   const Result result{&*main, &verdict};

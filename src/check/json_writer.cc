@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: MIT
 #include "check/json_writer.h"
 
-#include "absl/strings/str_cat.h"
+#include "berth/base/text.h"
 #include "berth/log/log.h"
 
 namespace berth::check {
@@ -39,20 +39,20 @@ JsonWriter& JsonWriter::EndArray() {
 
 JsonWriter& JsonWriter::Key(absl::string_view key) {
   Separate();
-  absl::StrAppend(&out_, "\"", log::JsonEscape(key), "\":");
+  base::Append(&out_, "\"", log::JsonEscape(key), "\":");
   need_comma_ = false;
   return *this;
 }
 
 JsonWriter& JsonWriter::String(absl::string_view s) {
   Separate();
-  absl::StrAppend(&out_, "\"", log::JsonEscape(s), "\"");
+  base::Append(&out_, "\"", log::JsonEscape(s), "\"");
   return *this;
 }
 
 JsonWriter& JsonWriter::Int(long long n) {
   Separate();
-  absl::StrAppend(&out_, n);
+  base::Append(&out_, n);
   return *this;
 }
 

@@ -14,9 +14,9 @@
 #include <cstring>
 
 #include "absl/strings/match.h"
-#include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
-#include "berth/base/status.h"
+#include "berth/base/error.h"
+#include "berth/base/text.h"
 #include "berth/base/unique_fd.h"
 
 extern char** environ;
@@ -70,7 +70,7 @@ std::vector<std::string> Candidates(const std::string& program) {
   const char* path = std::getenv("PATH");
   std::vector<std::string> out;
   for (absl::string_view dir : absl::StrSplit(path ? path : "/usr/local/bin:/usr/bin:/bin", ':')) {
-    out.push_back(absl::StrCat(dir.empty() ? "." : dir, "/", program));
+    out.push_back(base::Cat(dir.empty() ? "." : dir, "/", program));
   }
   return out;
 }
@@ -131,7 +131,7 @@ pid_t CloneProcess(unsigned long flags) {
 }
 
 // Starts the child with `flags`; returns its pid once it has exec'd.
-absl::StatusOr<pid_t> Start(Prepared& p, unsigned long flags) {
+base::Result<pid_t> Start(Prepared& p, unsigned long flags) {
   int report[2];
   if (::pipe2(report, O_CLOEXEC) < 0) return base::ErrnoError("pipe2");
   base::UniqueFd read_end(report[0]);
@@ -149,19 +149,19 @@ absl::StatusOr<pid_t> Start(Prepared& p, unsigned long flags) {
   if (n <= 0) return pid;  // EOF: the exec closed the pipe
   ::waitpid(pid, nullptr, 0);
   std::string what = kStepNames[f.step];
-  if (f.step == kExec) what = absl::StrCat("exec ", p.argv.front());
+  if (f.step == kExec) what = base::Cat("exec ", p.argv.front());
   return base::ErrnoError(what, f.err);
 }
 
 }  // namespace
 
-absl::StatusOr<Launched> Launch(const LaunchRequest& r) {
+base::Result<Launched> Launch(const LaunchRequest& r) {
   Prepared p;
   p.candidates = Candidates(r.program);
   for (const std::string& a : r.argv) p.argv.push_back(const_cast<char*>(a.c_str()));
   p.argv.push_back(nullptr);
-  p.uid_map = absl::StrCat("0 ", ::geteuid(), " 1\n");
-  p.gid_map = absl::StrCat("0 ", ::getegid(), " 1\n");
+  p.uid_map = base::Cat("0 ", ::geteuid(), " 1\n");
+  p.gid_map = base::Cat("0 ", ::getegid(), " 1\n");
   base::UniqueFd null_fd(::open("/dev/null", O_RDONLY | O_CLOEXEC));
   if (!null_fd.Valid()) return base::ErrnoError("open /dev/null");
   p.null_fd = null_fd.Get();
@@ -179,19 +179,19 @@ absl::StatusOr<Launched> Launch(const LaunchRequest& r) {
       if (!user && ::geteuid() != 0) continue;
       p.new_namespace = true;
       p.user_namespace = user;
-      absl::StatusOr<pid_t> pid = Start(p, kBase | (user ? CLONE_NEWUSER : 0));
-      if (pid.ok()) {
+      base::Result<pid_t> pid = Start(p, kBase | (user ? CLONE_NEWUSER : 0));
+      if (pid.has_value()) {
         l.pid = *pid;
         l.mode = r.bare ? Mode::kBare : Mode::kPidNamespace;
         l.user_namespace = user;
         return l;
       }
       // A failed exec is the program's fault, not the namespace's: no point in falling back.
-      if (absl::StartsWith(pid.status().message(), "exec ")) return pid.status();
-      why_not = std::string(pid.status().message());
+      if (absl::StartsWith(pid.error().message(), "exec ")) return base::ErrorOf(pid);
+      why_not = std::string(pid.error().message());
     }
   }
-  if (r.bare) return absl::FailedPreconditionError(absl::StrCat("no PID namespace: ", why_not));
+  if (r.bare) return base::FailedPreconditionError(base::Cat("no PID namespace: ", why_not));
   p.new_namespace = false;
   p.user_namespace = false;
   BERTH_ASSIGN_OR_RETURN(l.pid, Start(p, 0));

@@ -5,9 +5,8 @@
 #include <signal.h>
 
 #include "absl/strings/match.h"
-#include "absl/strings/numbers.h"
-#include "absl/strings/str_cat.h"
-#include "berth/base/status.h"
+#include "berth/base/error.h"
+#include "berth/base/text.h"
 #include "berth/check/options.h"
 #include "berth/config/duration.h"
 #include "berth/health/address.h"
@@ -17,38 +16,38 @@
 namespace berth::check {
 namespace {
 
-using absl::Status;
+using base::Status;
 
 Status Invalid(absl::string_view what, absl::string_view arg) {
-  return absl::InvalidArgumentError(absl::StrCat(what, ": '", arg, "'"));
+  return base::InvalidArgumentError(base::Cat(what, ": '", arg, "'"));
 }
 
 Status SetReady(CheckOptions& o, ReadyKind kind, absl::string_view target) {
   if (o.ready.set_by_user) {
-    return absl::InvalidArgumentError(
+    return base::InvalidArgumentError(
         "give one of --ready-http, --ready-tcp, --ready-log, "
         "--ready-after");
   }
   o.ready.kind = kind;
   o.ready.target = std::string(target);
   o.ready.set_by_user = true;
-  return absl::OkStatus();
+  return base::OkStatus();
 }
 
 Status SetReadyHttp(CheckOptions& o, absl::string_view arg) {
-  absl::StatusOr<health::Target> t = health::ParseTarget(arg);
-  if (t.ok() && t->scheme != health::Target::Scheme::kHttp) {
-    t = absl::InvalidArgumentError(absl::StrCat("want an http:// URL: '", arg, "'"));
+  base::Result<health::Target> t = health::ParseTarget(arg);
+  if (t.has_value() && t->scheme != health::Target::Scheme::kHttp) {
+    t = base::InvalidArgumentError(base::Cat("want an http:// URL: '", arg, "'"));
   }
-  if (!t.ok()) {
-    return absl::InvalidArgumentError(absl::StrCat("--ready-http: ", t.status().message()));
+  if (!t.has_value()) {
+    return base::InvalidArgumentError(base::Cat("--ready-http: ", t.error().message()));
   }
   return SetReady(o, ReadyKind::kHttp, arg);
 }
 
 Status SetReadyTcp(CheckOptions& o, absl::string_view arg) {
-  if (absl::StatusOr<health::Endpoint> e = health::ParseHostPort(arg); !e.ok()) {
-    return absl::InvalidArgumentError(absl::StrCat("--ready-tcp: ", e.status().message()));
+  if (base::Result<health::Endpoint> e = health::ParseHostPort(arg); !e.has_value()) {
+    return base::InvalidArgumentError(base::Cat("--ready-tcp: ", e.error().message()));
   }
   return SetReady(o, ReadyKind::kTcp, arg);
 }
@@ -66,39 +65,39 @@ Status SetReadyAfter(CheckOptions& o, absl::string_view arg) {
   BERTH_ASSIGN_OR_RETURN(absl::Duration d, config::ParseDuration(arg));
   BERTH_RETURN_IF_ERROR(SetReady(o, ReadyKind::kAfter, ""));
   o.ready.after = d;
-  return absl::OkStatus();
+  return base::OkStatus();
 }
 
 Status SetReadyTimeout(CheckOptions& o, absl::string_view arg) {
   BERTH_ASSIGN_OR_RETURN(o.ready_timeout, config::ParseDuration(arg));
-  return absl::OkStatus();
+  return base::OkStatus();
 }
 
 Status AddSignal(CheckOptions& o, absl::string_view arg) {
   std::optional<int> sig = signals::ParseSignal(arg);
   if (!sig) return Invalid("not a valid signal for --signal", arg);
   o.signals.push_back(*sig);
-  return absl::OkStatus();
+  return base::OkStatus();
 }
 
 Status SetSignalGap(CheckOptions& o, absl::string_view arg) {
   BERTH_ASSIGN_OR_RETURN(o.signal_gap, config::ParseDuration(arg));
-  return absl::OkStatus();
+  return base::OkStatus();
 }
 
 Status SetBudget(CheckOptions& o, absl::string_view arg) {
   BERTH_ASSIGN_OR_RETURN(o.budget, config::ParseDuration(arg));
   if (o.budget <= absl::ZeroDuration()) return Invalid("--budget must be more than zero", arg);
-  return absl::OkStatus();
+  return base::OkStatus();
 }
 
 Status AddExpectCode(CheckOptions& o, absl::string_view arg) {
   int code;
-  if (!absl::SimpleAtoi(arg, &code) || code < 0 || code > 255) {
+  if (!base::ParseInt(arg, &code) || code < 0 || code > 255) {
     return Invalid("not a valid exit code for --expect-code (0 to 255)", arg);
   }
   o.expect_codes.push_back(code);
-  return absl::OkStatus();
+  return base::OkStatus();
 }
 
 Status AddBerthArg(CheckOptions& o, absl::string_view arg) {
@@ -106,27 +105,27 @@ Status AddBerthArg(CheckOptions& o, absl::string_view arg) {
     return Invalid("--berth-arg takes one berth option, e.g. --berth-arg=--map=TERM:QUIT", arg);
   }
   o.berth_args.emplace_back(arg);
-  return absl::OkStatus();
+  return base::OkStatus();
 }
 
 Status SetCompareBare(CheckOptions& o, absl::string_view) {
   o.compare_bare = true;
-  return absl::OkStatus();
+  return base::OkStatus();
 }
 
 Status SetJson(CheckOptions& o, absl::string_view) {
   o.json = true;
-  return absl::OkStatus();
+  return base::OkStatus();
 }
 
 Status SetQuietApp(CheckOptions& o, absl::string_view) {
   o.quiet_app = true;
-  return absl::OkStatus();
+  return base::OkStatus();
 }
 
 Status SetNoNamespace(CheckOptions& o, absl::string_view) {
   o.no_namespace = true;
-  return absl::OkStatus();
+  return base::OkStatus();
 }
 
 constexpr absl::string_view kReady = "Readiness (one of)";
@@ -182,7 +181,7 @@ constexpr Row kOptions[] = {
 
 }  // namespace
 
-absl::StatusOr<CheckInvocation> ParseCheckArgs(const std::vector<absl::string_view>& args) {
+base::Result<CheckInvocation> ParseCheckArgs(const std::vector<absl::string_view>& args) {
   CheckInvocation inv;
   CheckOptions& o = inv.options;
   BERTH_ASSIGN_OR_RETURN(options::Parsed parsed, options::Apply(kOptions, args, o));
@@ -193,7 +192,7 @@ absl::StatusOr<CheckInvocation> ParseCheckArgs(const std::vector<absl::string_vi
   }
   for (absl::string_view arg : parsed.operands) o.command.emplace_back(arg);
   if (o.command.empty() || o.command.front().empty()) {
-    return absl::InvalidArgumentError("no program given");
+    return base::InvalidArgumentError("no program given");
   }
   if (o.signals.empty()) o.signals.push_back(SIGTERM);
   if (o.expect_codes.empty()) o.expect_codes = {0, 128 + SIGTERM};
@@ -201,7 +200,7 @@ absl::StatusOr<CheckInvocation> ParseCheckArgs(const std::vector<absl::string_vi
 }
 
 std::string CheckHelpText() {
-  return absl::StrCat(
+  return base::Cat(
       "Usage: berth check [OPTIONS] [--] PROGRAM [ARGS...]\n\n"
       "Runs PROGRAM under berth as PID 1 of a new PID namespace (or as a subreaper when no\n"
       "namespace can be made), waits until it is ready, sends the stop signal and reports how\n"
@@ -212,16 +211,16 @@ std::string CheckHelpText() {
 std::string DescribeReady(const ReadySpec& ready) {
   switch (ready.kind) {
     case ReadyKind::kHttp:
-      return absl::StrCat("http ", ready.target);
+      return base::Cat("http ", ready.target);
     case ReadyKind::kTcp:
-      return absl::StrCat("tcp ", ready.target);
+      return base::Cat("tcp ", ready.target);
     case ReadyKind::kLog:
-      return absl::StrCat("log /", ready.target, "/");
+      return base::Cat("log /", ready.target, "/");
     case ReadyKind::kAfter:
       break;
   }
-  return absl::StrCat("after ", absl::FormatDuration(ready.after),
-                      ready.set_by_user ? "" : " (default)");
+  return base::Cat("after ", absl::FormatDuration(ready.after),
+                   ready.set_by_user ? "" : " (default)");
 }
 
 }  // namespace berth::check

@@ -4,8 +4,8 @@
 #include <algorithm>
 #include <cstdio>
 
-#include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
+#include "berth/base/text.h"
 #include "berth/signals/signal.h"
 #include "check/json_writer.h"
 
@@ -30,11 +30,11 @@ long long Ms(absl::Duration d) { return absl::ToInt64Milliseconds(d); }
 std::string ModeText(const Timeline& t) {
   switch (t.mode) {
     case Mode::kPidNamespace:
-      return absl::StrCat("berth as PID 1 in a new PID namespace",
-                          t.user_namespace ? " (inside a user namespace)" : "");
+      return base::Cat("berth as PID 1 in a new PID namespace",
+                       t.user_namespace ? " (inside a user namespace)" : "");
     case Mode::kSubreaper:
-      return absl::StrCat("berth as a child subreaper, no PID namespace",
-                          t.mode_note.empty() ? "" : absl::StrCat(" (", t.mode_note, ")"));
+      return base::Cat("berth as a child subreaper, no PID namespace",
+                       t.mode_note.empty() ? "" : base::Cat(" (", t.mode_note, ")"));
     case Mode::kBare:
       return "the program itself as PID 1 in a new PID namespace, no berth";
   }
@@ -58,30 +58,30 @@ std::vector<Row> Events(const Timeline& t) {
   std::vector<Row> rows;
   rows.push_back({absl::ZeroDuration(), t.mode == Mode::kBare ? "started the program as PID 1"
                                                               : "started berth and the program"});
-  if (t.ready_at) rows.push_back({*t.ready_at, absl::StrCat("ready: ", t.ready_how)});
+  if (t.ready_at) rows.push_back({*t.ready_at, base::Cat("ready: ", t.ready_how)});
   if (t.ready_timed_out) {
     rows.push_back({t.ready_timeout,
-                    absl::StrCat("not ready after ", FormatShort(t.ready_timeout), ": giving up")});
+                    base::Cat("not ready after ", FormatShort(t.ready_timeout), ": giving up")});
   }
   for (const SignalSent& s : t.signals) {
-    rows.push_back({s.at, absl::StrCat("sent ", signals::SignalName(s.sig), " to ", Pid1Name(t))});
+    rows.push_back({s.at, base::Cat("sent ", signals::SignalName(s.sig), " to ", Pid1Name(t))});
   }
   // Bare, the main process is PID 1: its one exit is told once.
   if (t.main_exit && t.mode != Mode::kBare) rows.push_back({*t.main_exit, "main process exited"});
   for (const ProcessSeen& p : t.leftovers) {
-    rows.push_back({p.seen, absl::StrCat("still running: ", p.command)});
-    if (p.gone) rows.push_back({*p.gone, absl::StrCat("gone: ", p.command)});
+    rows.push_back({p.seen, base::Cat("still running: ", p.command)});
+    if (p.gone) rows.push_back({*p.gone, base::Cat("gone: ", p.command)});
   }
   for (const ProcessSeen& z : t.zombies) {
     // A zombie seen once, between a process's exit and its parent's wait, is how exits look.
     if (z.gone && *z.gone - z.seen < kZombieWarnAfter) continue;
-    rows.push_back({z.seen, absl::StrCat("zombie: ", z.command)});
-    if (z.gone) rows.push_back({*z.gone, absl::StrCat("reaped: ", z.command)});
+    rows.push_back({z.seen, base::Cat("zombie: ", z.command)});
+    if (z.gone) rows.push_back({*z.gone, base::Cat("reaped: ", z.command)});
   }
   if (t.budget_kill_at) {
     rows.push_back({*t.budget_kill_at, "budget spent: SIGKILL to everything left"});
   }
-  if (t.container_exit) rows.push_back({*t.container_exit, absl::StrCat(Pid1Name(t), " exited")});
+  if (t.container_exit) rows.push_back({*t.container_exit, base::Cat(Pid1Name(t), " exited")});
   std::stable_sort(rows.begin(), rows.end(),
                    [](const Row& a, const Row& b) { return a.at < b.at; });
   return rows;
@@ -92,24 +92,24 @@ std::string TimelineTable(const Timeline& t) {
   const std::optional<absl::Duration> first =
       t.signals.empty() ? std::nullopt : std::optional(t.signals.front().at);
   for (const Row& r : Events(t)) {
-    std::string since = first && r.at >= *first ? absl::StrCat("+", Seconds(r.at - *first)) : "";
+    std::string since = first && r.at >= *first ? base::Cat("+", Seconds(r.at - *first)) : "";
     char line[64];
     std::snprintf(line, sizeof line, "  %8s  %12s  ", Seconds(r.at).c_str(), since.c_str());
-    absl::StrAppend(&out, line, r.event, "\n");
+    base::Append(&out, line, r.event, "\n");
   }
   return out;
 }
 
 std::string ReactionText(const Reaction& r) {
-  return r.exit_after ? absl::StrCat("exited ", FormatShort(*r.exit_after), " after ",
-                                     signals::SignalName(r.sig))
-                      : absl::StrCat("no exit on ", signals::SignalName(r.sig));
+  return r.exit_after ? base::Cat("exited ", FormatShort(*r.exit_after), " after ",
+                                  signals::SignalName(r.sig))
+                      : base::Cat("no exit on ", signals::SignalName(r.sig));
 }
 
 std::string Field(absl::string_view name, absl::string_view value) {
   std::string n(name);
   n.resize(12, ' ');
-  return absl::StrCat(n, value, "\n");
+  return base::Cat(n, value, "\n");
 }
 
 std::string ProcessList(const std::vector<ProcessSeen>& ps, std::optional<absl::Duration> from) {
@@ -117,8 +117,8 @@ std::string ProcessList(const std::vector<ProcessSeen>& ps, std::optional<absl::
   std::vector<std::string> parts;
   for (const ProcessSeen& p : ps) {
     parts.push_back(p.gone && from
-                        ? absl::StrCat(p.command, " (gone +", FormatShort(*p.gone - *from), ")")
-                        : absl::StrCat(p.command, " (never went)"));
+                        ? base::Cat(p.command, " (gone +", FormatShort(*p.gone - *from), ")")
+                        : base::Cat(p.command, " (never went)"));
   }
   return absl::StrJoin(parts, ", ");
 }
@@ -127,10 +127,10 @@ std::string ZombieText(const Timeline& t) {
   if (t.zombies.empty()) return "none";
   absl::Duration longest;
   for (const ProcessSeen& z : t.zombies) {
-    if (!z.gone) return absl::StrCat(t.zombies.size(), " seen, some never reaped");
+    if (!z.gone) return base::Cat(t.zombies.size(), " seen, some never reaped");
     longest = std::max(longest, *z.gone - z.seen);
   }
-  return absl::StrCat(t.zombies.size(), " seen, each reaped within ", FormatShort(longest));
+  return base::Cat(t.zombies.size(), " seen, each reaped within ", FormatShort(longest));
 }
 
 std::string Summary(const Result& r, const Criteria& c) {
@@ -142,16 +142,16 @@ std::string Summary(const Result& r, const Criteria& c) {
   if (!reactions.empty()) out += Field("reaction", absl::StrJoin(reactions, "; "));
   if (v.shutdown) {
     out += Field("stop took",
-                 absl::StrCat(FormatShort(*v.shutdown), " (budget ", FormatShort(c.budget), ")"));
+                 base::Cat(FormatShort(*v.shutdown), " (budget ", FormatShort(c.budget), ")"));
   }
-  if (v.exit_code) out += Field("exit code", absl::StrCat(*v.exit_code, " (", v.exit_meaning, ")"));
+  if (v.exit_code) out += Field("exit code", base::Cat(*v.exit_code, " (", v.exit_meaning, ")"));
   if (t.ready_at) {
     out += Field("leftovers", ProcessList(t.leftovers, t.main_exit));
     out += Field("zombies", ZombieText(t));
   }
   out += Field("verdict", v.pass ? "PASS" : "FAIL");
-  for (const std::string& f : v.failures) absl::StrAppend(&out, "  fail: ", f, "\n");
-  for (const std::string& w : v.warnings) absl::StrAppend(&out, "  warn: ", w, "\n");
+  for (const std::string& f : v.failures) base::Append(&out, "  fail: ", f, "\n");
+  for (const std::string& w : v.warnings) base::Append(&out, "  warn: ", w, "\n");
   return out;
 }
 
@@ -161,11 +161,11 @@ std::string Cell(const Result& r, absl::string_view what, const Criteria& c) {
     return v.reactions.empty() ? "-" : ReactionText(v.reactions.front());
   }
   if (what == "stop took") {
-    if (r.timeline->budget_kill_at) return absl::StrCat("killed at ", FormatShort(c.budget));
+    if (r.timeline->budget_kill_at) return base::Cat("killed at ", FormatShort(c.budget));
     return v.shutdown ? FormatShort(*v.shutdown) : "-";
   }
-  if (what == "exit code") return v.exit_code ? absl::StrCat(*v.exit_code) : "-";
-  if (what == "leftovers") return absl::StrCat(r.timeline->leftovers.size());
+  if (what == "exit code") return v.exit_code ? base::Cat(*v.exit_code) : "-";
+  if (what == "leftovers") return base::Cat(r.timeline->leftovers.size());
   return v.pass ? "PASS" : "FAIL";
 }
 
@@ -282,8 +282,8 @@ absl::string_view ModeName(Mode mode) {
 }
 
 std::string FormatShort(absl::Duration d) {
-  if (d < absl::Seconds(1)) return absl::StrCat(absl::ToInt64Milliseconds(d), "ms");
-  if (d == absl::Trunc(d, absl::Seconds(1))) return absl::StrCat(absl::ToInt64Seconds(d), "s");
+  if (d < absl::Seconds(1)) return base::Cat(absl::ToInt64Milliseconds(d), "ms");
+  if (d == absl::Trunc(d, absl::Seconds(1))) return base::Cat(absl::ToInt64Seconds(d), "s");
   char buf[32];
   std::snprintf(buf, sizeof buf, "%.2fs", absl::ToDoubleSeconds(d));
   return buf;
@@ -291,7 +291,7 @@ std::string FormatShort(absl::Duration d) {
 
 std::string RenderText(const Result& main, const Result* bare, const Criteria& c) {
   const Timeline& t = *main.timeline;
-  std::string out = absl::StrCat("berth check: ", absl::StrJoin(t.command, " "), "\n");
+  std::string out = base::Cat("berth check: ", absl::StrJoin(t.command, " "), "\n");
   out += Field("mode", ModeText(t));
   out += Field("ready by", t.ready_how);
   out += "\n" + TimelineTable(t) + "\n" + Summary(main, c);

@@ -19,8 +19,8 @@
 #include <map>
 
 #include "absl/strings/match.h"
-#include "absl/strings/str_cat.h"
-#include "berth/base/status.h"
+#include "berth/base/error.h"
+#include "berth/base/text.h"
 #include "berth/base/unique_fd.h"
 #include "berth/check/launch.h"
 #include "berth/check/proc_scan.h"
@@ -88,12 +88,12 @@ class Trial {
     if (regex_ok_) ::regfree(&regex_);
   }
 
-  absl::StatusOr<Timeline> Run(const sigset_t& child_mask);
+  base::Result<Timeline> Run(const sigset_t& child_mask);
 
  private:
   absl::Duration Now() const { return MonotonicNow() - start_; }
-  absl::Status MakeTimers();
-  absl::Status OpenPipe(base::UniqueFd& read_end, base::UniqueFd& write_end, bool is_err);
+  base::Status MakeTimers();
+  base::Status OpenPipe(base::UniqueFd& read_end, base::UniqueFd& write_end, bool is_err);
   void OnReadable(int fd, bool is_err) noexcept;
   void OnLine(absl::string_view line, bool is_err);
   void OnScan() noexcept;
@@ -103,7 +103,7 @@ class Trial {
   void OnProcessExit(pid_t pid) noexcept;
   void OnMainExit() noexcept;
   void MarkMainExit();
-  absl::Status MakeReadyCheck();
+  base::Status MakeReadyCheck();
   void OnProbe() noexcept;
   void BecomeReady() noexcept;
   void SendNextSignal() noexcept;
@@ -136,7 +136,7 @@ class Trial {
   bool finished_ = false;
 };
 
-absl::Status Trial::MakeTimers() {
+base::Status Trial::MakeTimers() {
   BERTH_ASSIGN_OR_RETURN(scan_, loop::Timer::Create(loop_, [this] { OnScan(); }));
   BERTH_ASSIGN_OR_RETURN(probe_, loop::Timer::Create(loop_, [this] { OnProbe(); }));
   BERTH_ASSIGN_OR_RETURN(ready_timeout_, loop::Timer::Create(loop_, [this] {
@@ -145,10 +145,10 @@ absl::Status Trial::MakeTimers() {
                          }));
   BERTH_ASSIGN_OR_RETURN(signal_, loop::Timer::Create(loop_, [this] { SendNextSignal(); }));
   BERTH_ASSIGN_OR_RETURN(budget_, loop::Timer::Create(loop_, [this] { KillAll(true); }));
-  return absl::OkStatus();
+  return base::OkStatus();
 }
 
-absl::Status Trial::OpenPipe(base::UniqueFd& read_end, base::UniqueFd& write_end, bool is_err) {
+base::Status Trial::OpenPipe(base::UniqueFd& read_end, base::UniqueFd& write_end, bool is_err) {
   int fds[2];
   if (::pipe2(fds, O_CLOEXEC) < 0) return base::ErrnoError("pipe2");
   read_end.Reset(fds[0]);
@@ -158,7 +158,7 @@ absl::Status Trial::OpenPipe(base::UniqueFd& read_end, base::UniqueFd& write_end
                    [this, fd = fds[0], is_err](uint32_t) { OnReadable(fd, is_err); });
 }
 
-absl::StatusOr<Timeline> Trial::Run(const sigset_t& child_mask) {
+base::Result<Timeline> Trial::Run(const sigset_t& child_mask) {
   t_.command = o_.command;
   t_.ready_how = DescribeReady(o_.ready);
   t_.ready_timeout = o_.ready_timeout;
@@ -166,7 +166,7 @@ absl::StatusOr<Timeline> Trial::Run(const sigset_t& child_mask) {
     BERTH_RETURN_IF_ERROR(MakeReadyCheck());
   } else if (o_.ready.kind == ReadyKind::kLog) {
     regex_ok_ = ::regcomp(&regex_, o_.ready.target.c_str(), REG_EXTENDED | REG_NOSUB) == 0;
-    if (!regex_ok_) return absl::InvalidArgumentError("bad --ready-log expression");
+    if (!regex_ok_) return base::InvalidArgumentError("bad --ready-log expression");
   }
   BERTH_RETURN_IF_ERROR(MakeTimers());
   base::UniqueFd out_w, err_w;
@@ -174,7 +174,7 @@ absl::StatusOr<Timeline> Trial::Run(const sigset_t& child_mask) {
   BERTH_RETURN_IF_ERROR(OpenPipe(err_, err_w, true));
   auto sigchld = loop::SignalSource::Create(loop_, signals::SignalSet{SIGCHLD}.ToSigset(),
                                             [this](const signalfd_siginfo&) { OnChildSignal(); });
-  if (!sigchld.ok()) return sigchld.status();
+  if (!sigchld.has_value()) return base::ErrorOf(sigchld);
 
   LaunchRequest req;
   req.bare = bare_;
@@ -250,7 +250,7 @@ void Trial::OnLine(absl::string_view line, bool is_err) {
   }
   if (o_.quiet_app) return;
   const absl::string_view prefix = bare_ ? "bare | " : from_berth ? "berth| " : "app  | ";
-  std::string out = absl::StrCat(prefix, line, "\n");
+  std::string out = base::Cat(prefix, line, "\n");
   std::fwrite(out.data(), 1, out.size(), stderr);
 }
 
@@ -290,7 +290,8 @@ void Trial::FindMain(const std::vector<ProcEntry>& below) {
   base::UniqueFd fd = PidFd(pid);
   if (!fd.Valid()) return;  // no pidfd (old kernel, or gone already): the scan notices the exit
   const int raw = fd.Get();
-  if (loop_.Add(raw, EPOLLIN, [this](uint32_t) { OnMainExit(); }).ok()) main_pidfd_ = std::move(fd);
+  if (loop_.Add(raw, EPOLLIN, [this](uint32_t) { OnMainExit(); }).has_value())
+    main_pidfd_ = std::move(fd);
 }
 
 // Watches a process below PID 1 for its exit, to time a leftover's end exactly.
@@ -299,7 +300,7 @@ void Trial::Watch(pid_t pid) {
   base::UniqueFd fd = PidFd(pid);
   if (!fd.Valid()) return;
   const int raw = fd.Get();
-  if (!loop_.Add(raw, EPOLLIN, [this, pid](uint32_t) { OnProcessExit(pid); }).ok()) return;
+  if (!loop_.Add(raw, EPOLLIN, [this, pid](uint32_t) { OnProcessExit(pid); }).has_value()) return;
   watched_.emplace(pid, std::move(fd));
 }
 
@@ -329,11 +330,11 @@ void Trial::MarkMainExit() {
   (void)signal_->Disarm();
 }
 
-absl::Status Trial::MakeReadyCheck() {
+base::Status Trial::MakeReadyCheck() {
   const bool http = o_.ready.kind == ReadyKind::kHttp;
   BERTH_ASSIGN_OR_RETURN(
       health::Target target,
-      health::ParseTarget(http ? o_.ready.target : absl::StrCat("tcp://", o_.ready.target)));
+      health::ParseTarget(http ? o_.ready.target : base::Cat("tcp://", o_.ready.target)));
   health::CheckSpec spec;
   spec.kind = http ? health::CheckKind::kHttp : health::CheckKind::kTcp;
   spec.target = std::move(target);
@@ -344,7 +345,7 @@ absl::Status Trial::MakeReadyCheck() {
                                                                [this](bool ok, absl::string_view) {
                                                                  if (ok) BecomeReady();
                                                                }));
-  return absl::OkStatus();
+  return base::OkStatus();
 }
 
 // --ready-after: the timer firing is the readiness.
@@ -431,8 +432,8 @@ void Trial::Finish() {
 
 }  // namespace
 
-absl::StatusOr<Timeline> RunTrial(const CheckOptions& options, bool bare,
-                                  const sigset_t& child_mask) {
+base::Result<Timeline> RunTrial(const CheckOptions& options, bool bare,
+                                const sigset_t& child_mask) {
   BERTH_ASSIGN_OR_RETURN(loop::Loop loop, loop::Loop::Create());
   Trial trial(options, bare, loop);
   return trial.Run(child_mask);

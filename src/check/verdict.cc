@@ -5,8 +5,8 @@
 
 #include <algorithm>
 
-#include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
+#include "berth/base/text.h"
 #include "berth/check/report.h"
 #include "berth/process/exit_status.h"
 #include "berth/signals/signal.h"
@@ -37,8 +37,8 @@ void JudgeReactions(const Timeline& t, Verdict& v) {
     }
     v.reactions.push_back(r);
     if (r.exit_after || (t.main_exit && *t.main_exit < s.at)) continue;
-    std::string what = absl::StrCat("the main process did not exit on ", Name(s.sig),
-                                    " (ignored, or handled without exiting)");
+    std::string what = base::Cat("the main process did not exit on ", Name(s.sig),
+                                 " (ignored, or handled without exiting)");
     if (i + 1 == t.signals.size()) {
       v.failures.push_back(what);
     } else {
@@ -52,13 +52,12 @@ void JudgeProcesses(const Timeline& t, Verdict& v) {
     std::vector<std::string> which;
     for (const ProcessSeen& p : t.leftovers) {
       which.push_back(p.gone && t.main_exit
-                          ? absl::StrCat(p.command, " (gone ", FormatShort(*p.gone - *t.main_exit),
-                                         " after the main process)")
-                          : absl::StrCat(p.command, " (still there at the end)"));
+                          ? base::Cat(p.command, " (gone ", FormatShort(*p.gone - *t.main_exit),
+                                      " after the main process)")
+                          : base::Cat(p.command, " (still there at the end)"));
     }
-    v.warnings.push_back(
-        absl::StrCat(t.leftovers.size(),
-                     " process(es) outlived the main process: ", absl::StrJoin(which, ", ")));
+    v.warnings.push_back(base::Cat(t.leftovers.size(), " process(es) outlived the main process: ",
+                                   absl::StrJoin(which, ", ")));
   }
   size_t lasting = 0;
   for (const ProcessSeen& z : t.zombies) {
@@ -66,12 +65,12 @@ void JudgeProcesses(const Timeline& t, Verdict& v) {
     if (!z.gone || until - z.seen >= kZombieWarnAfter) ++lasting;
   }
   if (lasting > 0) {
-    v.warnings.push_back(absl::StrCat(lasting, " zombie(s) left unreaped for ",
-                                      FormatShort(kZombieWarnAfter), " or more"));
+    v.warnings.push_back(base::Cat(lasting, " zombie(s) left unreaped for ",
+                                   FormatShort(kZombieWarnAfter), " or more"));
   }
   if (!t.killed_by_berth.empty()) {
     v.failures.push_back(
-        absl::StrCat("berth had to SIGKILL at its deadline: ", Commands(t.killed_by_berth)));
+        base::Cat("berth had to SIGKILL at its deadline: ", Commands(t.killed_by_berth)));
   }
 }
 
@@ -82,11 +81,11 @@ void JudgeTimes(const Timeline& t, const Criteria& c, Verdict& v) {
   if (t.container_exit) v.shutdown = *t.container_exit - first;
   if (t.budget_kill_at) {
     v.failures.push_back(
-        absl::StrCat("still running at the ", FormatShort(c.budget), " budget; SIGKILLed: ",
-                     t.killed_at_budget.empty() ? "PID 1" : Commands(t.killed_at_budget)));
+        base::Cat("still running at the ", FormatShort(c.budget), " budget; SIGKILLed: ",
+                  t.killed_at_budget.empty() ? "PID 1" : Commands(t.killed_at_budget)));
   } else if (v.shutdown && *v.shutdown > c.budget) {
-    v.failures.push_back(absl::StrCat("the stop took ", FormatShort(*v.shutdown), ", over the ",
-                                      FormatShort(c.budget), " budget"));
+    v.failures.push_back(base::Cat("the stop took ", FormatShort(*v.shutdown), ", over the ",
+                                   FormatShort(c.budget), " budget"));
   }
 }
 
@@ -98,9 +97,9 @@ void JudgeExitCode(const Timeline& t, const Criteria& c, Verdict& v) {
   if (t.budget_kill_at) return;  // the budget failure says it already
   if (std::find(c.expect_codes.begin(), c.expect_codes.end(), code) == c.expect_codes.end()) {
     std::vector<std::string> want;
-    for (int e : c.expect_codes) want.push_back(absl::StrCat(e));
-    v.failures.push_back(absl::StrCat("exit code ", code, " (", v.exit_meaning, ") is not ",
-                                      absl::StrJoin(want, " or ")));
+    for (int e : c.expect_codes) want.push_back(base::Cat(e));
+    v.failures.push_back(base::Cat("exit code ", code, " (", v.exit_meaning, ") is not ",
+                                   absl::StrJoin(want, " or ")));
   }
 }
 
@@ -109,18 +108,18 @@ void JudgeExitCode(const Timeline& t, const Criteria& c, Verdict& v) {
 std::string ExitMeaning(const Timeline& t, int exit_code) {
   if (t.budget_kill_at) return "SIGKILLed by berth check at the budget";
   if (exit_code == 0) return "clean exit";
-  if (WIFSIGNALED(t.wait_status)) return absl::StrCat("killed by ", Name(WTERMSIG(t.wait_status)));
+  if (WIFSIGNALED(t.wait_status)) return base::Cat("killed by ", Name(WTERMSIG(t.wait_status)));
   if (exit_code > 128 && exit_code - 128 <= signals::kMaxSignal) {
-    return absl::StrCat("128+", exit_code - 128, ": ended by ", Name(exit_code - 128));
+    return base::Cat("128+", exit_code - 128, ": ended by ", Name(exit_code - 128));
   }
-  return absl::StrCat("exit code ", exit_code, ": an error");
+  return base::Cat("exit code ", exit_code, ": an error");
 }
 
 Verdict Judge(const Timeline& t, const Criteria& c) {
   Verdict v;
   if (t.ready_timed_out) {
     v.failures.push_back(
-        absl::StrCat("not ready within ", FormatShort(t.ready_timeout), " (", t.ready_how, ")"));
+        base::Cat("not ready within ", FormatShort(t.ready_timeout), " (", t.ready_how, ")"));
     return v;
   }
   if (!t.ready_at) {
@@ -128,7 +127,7 @@ Verdict Judge(const Timeline& t, const Criteria& c) {
     v.exit_code = code;
     v.exit_meaning = ExitMeaning(t, code);
     v.failures.push_back(
-        absl::StrCat("exited before it was ready (", t.ready_how, "): ", v.exit_meaning));
+        base::Cat("exited before it was ready (", t.ready_how, "): ", v.exit_meaning));
     return v;
   }
   if (!t.signals.empty() && t.main_exit && *t.main_exit < t.signals.front().at) {

@@ -3,7 +3,7 @@
 
 #include <unistd.h>
 
-#include "absl/strings/str_cat.h"
+#include "berth/base/text.h"
 #include "berth/config/version.h"
 
 namespace berth::config {
@@ -19,27 +19,27 @@ std::string GetoptWording(absl::string_view name, options::Problem problem,
   absl::string_view letter = option.substr(1, 1);
   switch (problem) {
     case options::Problem::kUnknownOption:
-      return is_long ? absl::StrCat(name, ": unrecognized option '", option, "'\n")
-                     : absl::StrCat(name, ": invalid option -- '", letter, "'\n");
+      return is_long ? base::Cat(name, ": unrecognized option '", option, "'\n")
+                     : base::Cat(name, ": invalid option -- '", letter, "'\n");
     case options::Problem::kMissingValue:
-      return is_long ? absl::StrCat(name, ": option '", option, "' requires an argument\n")
-                     : absl::StrCat(name, ": option requires an argument -- '", letter, "'\n");
+      return is_long ? base::Cat(name, ": option '", option, "' requires an argument\n")
+                     : base::Cat(name, ": option requires an argument -- '", letter, "'\n");
     case options::Problem::kValueNotAllowed:
       break;
   }
-  return absl::StrCat(name, ": option '", option, "' doesn't allow an argument\n");
+  return base::Cat(name, ": option '", option, "' doesn't allow an argument\n");
 }
 
 }  // namespace
 
-absl::Status UsageError(Personality personality, options::Problem problem,
-                        absl::string_view option) {
+base::Failure UsageError(Personality personality, options::Problem problem,
+                         absl::string_view option) {
   switch (personality) {
     case Personality::kDumbInit:
-      return absl::InvalidArgumentError(GetoptWording("dumb-init", problem, option));
+      return base::InvalidArgumentError(GetoptWording("dumb-init", problem, option));
     case Personality::kCatatonit:
-      return absl::InvalidArgumentError(
-          absl::StrCat(GetoptWording("catatonit", problem, option), kCatatonitUsage));
+      return base::InvalidArgumentError(
+          base::Cat(GetoptWording("catatonit", problem, option), kCatatonitUsage));
     case Personality::kBerth:
     case Personality::kTini:
       break;
@@ -47,24 +47,24 @@ absl::Status UsageError(Personality personality, options::Problem problem,
   return options::BerthWording(problem, option);
 }
 
-absl::Status NoProgramError(Personality personality) {
+base::Failure NoProgramError(Personality personality) {
   switch (personality) {
     case Personality::kDumbInit:
-      return absl::InvalidArgumentError(
+      return base::InvalidArgumentError(
           "Usage: dumb-init [option] program [args]\nTry dumb-init --help for full usage.\n");
     case Personality::kCatatonit:
       // catatonit's error lines carry its pid: "ERROR (catatonit:42): ...".
-      return absl::InvalidArgumentError(absl::StrCat("ERROR (catatonit:", ::getpid(),
-                                                     "): missing program name\n", kCatatonitUsage));
+      return base::InvalidArgumentError(
+          base::Cat("ERROR (catatonit:", ::getpid(), "): missing program name\n", kCatatonitUsage));
     case Personality::kBerth:
     case Personality::kTini:
       break;
   }
-  return absl::InvalidArgumentError("no program given");
+  return base::InvalidArgumentError("no program given");
 }
 
-absl::Status DumbInitRewriteError() {
-  return absl::InvalidArgumentError(
+base::Failure DumbInitRewriteError() {
+  return base::InvalidArgumentError(
       "Usage: -r option takes <signum>:<signum>, where <signum> is between 1 and 31.\n"
       "This option can be specified multiple times.\n"
       "Use --help for full usage.\n");
@@ -72,7 +72,7 @@ absl::Status DumbInitRewriteError() {
 
 std::string PeerHelpText(Personality personality) {
   if (personality == Personality::kDumbInit) {
-    return absl::StrCat(
+    return base::Cat(
         VersionText(personality),
         "Usage: dumb-init [option] command [[arg] ...]\n"
         "\n"
@@ -93,18 +93,19 @@ std::string PeerHelpText(Personality personality) {
         "Full help is available online at https://github.com/Yelp/dumb-init\n");
   }
   if (personality == Personality::kCatatonit) {
-    return absl::StrCat(
-        kCatatonitUsage,
-        "\n"
-        "options:\n"
-        "  -g              Forward signals to pid1's process group.\n"
-        "  -h              Print this help page.\n"
-        "  -L              Print license information.\n"
-        "  -P              Run in pause mode (no program is run and quit on SIGINT).\n"
-        "  -V, --version   Print version information.\n"
-        "\n"
-        "This is berth ", Version(), " answering to the name catatonit; run it as berth for its "
-        "own options.\n");
+    return base::Cat(kCatatonitUsage,
+                     "\n"
+                     "options:\n"
+                     "  -g              Forward signals to pid1's process group.\n"
+                     "  -h              Print this help page.\n"
+                     "  -L              Print license information.\n"
+                     "  -P              Run in pause mode (no program is run and quit on SIGINT).\n"
+                     "  -V, --version   Print version information.\n"
+                     "\n"
+                     "This is berth ",
+                     Version(),
+                     " answering to the name catatonit; run it as berth for its "
+                     "own options.\n");
   }
   return "";
 }

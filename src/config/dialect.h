@@ -5,8 +5,8 @@
 
 #include <string>
 
-#include "absl/status/status.h"
 #include "absl/strings/string_view.h"
+#include "berth/base/error.h"
 #include "berth/config/options.h"
 #include "berth/options/table.h"
 
@@ -15,14 +15,14 @@ namespace berth::config {
 // An InvalidArgument status whose message is berth's one-line wording (berth, tini; Main adds the
 // name and a pointer to --help) or the peer's complete text, newline included (dumb-init,
 // catatonit; printed as is). `option` is as written: "-x" or "--name".
-absl::Status UsageError(Personality personality, options::Problem problem,
-                        absl::string_view option);
+base::Failure UsageError(Personality personality, options::Problem problem,
+                         absl::string_view option);
 
 // The same for a command line without a program to run.
-absl::Status NoProgramError(Personality personality);
+base::Failure NoProgramError(Personality personality);
 
 // dumb-init's complaint about a bad -r value (it accepts only numbers 1..31, 0 to drop).
-absl::Status DumbInitRewriteError();
+base::Failure DumbInitRewriteError();
 
 // The help screen dumb-init or catatonit prints; empty for berth and tini (generated instead).
 std::string PeerHelpText(Personality personality);

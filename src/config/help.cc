@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: MIT
 // --help, generated from the option table so it can never miss an option.
-#include "absl/strings/str_cat.h"
+#include "berth/base/text.h"
 #include "berth/config/parse.h"
 #include "berth/options/table.h"
 #include "config/option_table.h"
@@ -16,32 +16,32 @@ constexpr absl::string_view kGroups[] = {"Running", "Signals", "Shutdown", "Heal
 std::string HelpText(Personality personality) {
   const unsigned who = WhoBit(personality);
   const absl::string_view name = PersonalityName(personality);
-  std::string out = absl::StrCat("Usage: ", name, " [OPTIONS] [--] PROGRAM [ARGS...]\n\n",
-                                 "Runs PROGRAM as the only child of an init: forwards signals, ",
-                                 "reaps zombies, exits with PROGRAM's status.\n");
+  std::string out = base::Cat("Usage: ", name, " [OPTIONS] [--] PROGRAM [ARGS...]\n\n",
+                              "Runs PROGRAM as the only child of an init: forwards signals, ",
+                              "reaps zombies, exits with PROGRAM's status.\n");
   if (personality == Personality::kBerth) {
-    absl::StrAppend(&out, "\nCommands:\n",
-                    options::HelpLine("probe TARGET",
-                                      "check TARGET once, for HEALTHCHECK (berth probe --help)"),
-                    options::HelpLine("check PROGRAM",
-                                      "show how PROGRAM stops under berth (berth check --help)"));
+    base::Append(&out, "\nCommands:\n",
+                 options::HelpLine("probe TARGET",
+                                   "check TARGET once, for HEALTHCHECK (berth probe --help)"),
+                 options::HelpLine("check PROGRAM",
+                                   "show how PROGRAM stops under berth (berth check --help)"));
   }
-  absl::StrAppend(&out, options::Table(OptionTable(), who).Help(kGroups));
+  base::Append(&out, options::Table(OptionTable(), who).Help(kGroups));
   std::string env;
   for (const EnvSpec& e : EnvTable()) {
     // berth's help also lists the variables its other names read (their help says which name).
     if ((e.who & who) || personality == Personality::kBerth) {
-      absl::StrAppend(&env, options::HelpLine(e.name, e.help));
+      base::Append(&env, options::HelpLine(e.name, e.help));
     }
   }
-  if (!env.empty()) absl::StrAppend(&out, "\nEnvironment:\n", env);
-  absl::StrAppend(&out,
-                  "\nExit status: PROGRAM's, or 128+N when a signal N killed it; 126 when "
-                  "PROGRAM is not executable, 127 when it is not found; ",
-                  UsageExitCode(personality), " for a usage error",
-                  personality == Personality::kBerth
-                      ? "; 1 when set-up fails; 69 after --on-unhealthy exit.\n"
-                      : ".\n");
+  if (!env.empty()) base::Append(&out, "\nEnvironment:\n", env);
+  base::Append(&out,
+               "\nExit status: PROGRAM's, or 128+N when a signal N killed it; 126 when "
+               "PROGRAM is not executable, 127 when it is not found; ",
+               UsageExitCode(personality), " for a usage error",
+               personality == Personality::kBerth
+                   ? "; 1 when set-up fails; 69 after --on-unhealthy exit.\n"
+                   : ".\n");
   return out;
 }
 

@@ -4,46 +4,45 @@
 #include <algorithm>
 
 #include "absl/strings/ascii.h"
-#include "absl/strings/numbers.h"
-#include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
 #include "absl/strings/strip.h"
-#include "berth/base/status.h"
+#include "berth/base/error.h"
+#include "berth/base/text.h"
 #include "berth/config/duration.h"
 #include "config/dialect.h"
 
 namespace berth::config {
 namespace {
 
-using absl::Status;
+using base::Status;
 
-Status Invalid(absl::string_view what, absl::string_view arg) {
-  return absl::InvalidArgumentError(absl::StrCat(what, ": '", arg, "'"));
+base::Failure Invalid(absl::string_view what, absl::string_view arg) {
+  return base::InvalidArgumentError(base::Cat(what, ": '", arg, "'"));
 }
 
 // The setters that only store their argument (or a constant) in one field.
 template <auto Field>
 Status SetText(Options& o, absl::string_view arg) {
   o.*Field = std::string(arg);
-  return absl::OkStatus();
+  return base::OkStatus();
 }
 
 template <auto Field>
 Status SetDuration(Options& o, absl::string_view arg) {
   BERTH_ASSIGN_OR_RETURN(o.*Field, ParseDuration(arg));
-  return absl::OkStatus();
+  return base::OkStatus();
 }
 
 template <auto Field, auto Value>
 Status Assign(Options& o, absl::string_view) {
   o.*Field = Value;
-  return absl::OkStatus();
+  return base::OkStatus();
 }
 
 template <auto Field>
 Status Append(Options& o, absl::string_view arg) {
   (o.*Field).emplace_back(arg);
-  return absl::OkStatus();
+  return base::OkStatus();
 }
 
 Status SetVerbose(Options& o, absl::string_view) {
@@ -53,35 +52,35 @@ Status SetVerbose(Options& o, absl::string_view) {
   } else {
     o.verbosity = o.personality == Personality::kCatatonit ? 3 : o.verbosity + 1;
   }
-  return absl::OkStatus();
+  return base::OkStatus();
 }
 
 Status SetGroup(Options& o, absl::string_view) {
   o.target = SignalTarget::kProcessGroup;
-  return absl::OkStatus();
+  return base::OkStatus();
 }
 
 Status SetSingleChild(Options& o, absl::string_view) {
   o.target = SignalTarget::kChild;
   // dumb-init's single-child mode is also its no-setsid mode: the child stays in its group.
   if (o.personality == Personality::kDumbInit) o.session = ChildSession::kInherit;
-  return absl::OkStatus();
+  return base::OkStatus();
 }
 
 Status SetParentDeathSignal(Options& o, absl::string_view arg) {
   std::optional<int> sig = signals::ParseSignal(arg);
   if (!sig) return Invalid("not a valid signal for -p", arg);
   o.parent_death_signal = *sig;
-  return absl::OkStatus();
+  return base::OkStatus();
 }
 
 Status AddExitToZero(Options& o, absl::string_view arg) {
   int code;
-  if (!absl::SimpleAtoi(arg, &code) || code < 0 || code > 255) {
+  if (!base::ParseInt(arg, &code) || code < 0 || code > 255) {
     return Invalid("not a valid exit code for -e (0 to 255)", arg);
   }
   o.exit_to_zero.set(code);
-  return absl::OkStatus();
+  return base::OkStatus();
 }
 
 Status AddMapRules(Options& o, absl::string_view list) {
@@ -91,7 +90,7 @@ Status AddMapRules(Options& o, absl::string_view list) {
                            signals::ParseMapRule(absl::StripAsciiWhitespace(rule)));
     o.map.Set(r.from, r.to);
   }
-  return absl::OkStatus();
+  return base::OkStatus();
 }
 
 // --file-env DB_PASSWORD,API_KEY: the variables to fill, never a pattern (a bare --file-env
@@ -107,7 +106,7 @@ Status AddFileEnvNames(Options& o, absl::string_view list) {
     }
     o.file_env.emplace_back(name);
   }
-  return absl::OkStatus();
+  return base::OkStatus();
 }
 
 // dumb-init's -r: numbers only, FROM 1..31, TO 0..31 (0 drops), nothing else on the line.
@@ -115,15 +114,15 @@ Status AddDumbInitRewrite(Options& o, absl::string_view arg) {
   std::vector<absl::string_view> parts = absl::StrSplit(arg, ':');
   int from;
   int to;
-  if (parts.size() != 2 || !absl::SimpleAtoi(parts[0], &from) || !absl::SimpleAtoi(parts[1], &to) ||
+  if (parts.size() != 2 || !base::ParseInt(parts[0], &from) || !base::ParseInt(parts[1], &to) ||
       from < 1 || from > 31 || to < 0 || to > 31) {
     return DumbInitRewriteError();
   }
   o.map.Set(from, to);
-  return absl::OkStatus();
+  return base::OkStatus();
 }
 
-absl::StatusOr<int> ParseStopSignal(absl::string_view arg) {
+base::Result<int> ParseStopSignal(absl::string_view arg) {
   std::optional<int> sig = signals::ParseSignal(arg);
   if (!sig || !signals::IsForwardable(*sig)) return Invalid("not a valid stop signal", arg);
   return *sig;
@@ -136,7 +135,7 @@ Status AddStopSignal(Options& o, absl::string_view arg) {
   if (!o.stop_signals_set_by_flag) o.stop_signals = {};
   o.stop_signals_set_by_flag = true;
   o.stop_signals.Add(sig);
-  return absl::OkStatus();
+  return base::OkStatus();
 }
 
 // BERTH_STOP_SIGNAL=QUIT,TERM: the whole set, replacing the default.
@@ -150,13 +149,13 @@ Status SetStopSignals(Options& o, absl::string_view list) {
   }
   if (!any) return Invalid("not a valid stop signal", list);
   o.stop_signals = set;
-  return absl::OkStatus();
+  return base::OkStatus();
 }
 
 Status SetGrace(Options& o, absl::string_view arg) {
   BERTH_ASSIGN_OR_RETURN(absl::Duration grace, ParseDuration(arg));
   o.grace = grace;
-  return absl::OkStatus();
+  return base::OkStatus();
 }
 
 Status SetLogFormat(Options& o, absl::string_view arg) {
@@ -167,56 +166,56 @@ Status SetLogFormat(Options& o, absl::string_view arg) {
   } else {
     return Invalid("--log-format takes text or json", arg);
   }
-  return absl::OkStatus();
+  return base::OkStatus();
 }
 
 Status SetHealthRetries(Options& o, absl::string_view arg) {
-  if (!absl::SimpleAtoi(arg, &o.health_retries) || o.health_retries < 1) {
+  if (!base::ParseInt(arg, &o.health_retries) || o.health_retries < 1) {
     return Invalid("--health-retries takes a number from 1", arg);
   }
-  return absl::OkStatus();
+  return base::OkStatus();
 }
 
 Status SetOnUnhealthy(Options& o, absl::string_view arg) {
   if (arg != "ignore" && arg != "exit") return Invalid("--on-unhealthy takes ignore or exit", arg);
   o.exit_on_unhealthy = arg == "exit";
-  return absl::OkStatus();
+  return base::OkStatus();
 }
 
 Status SetUser(Options& o, absl::string_view arg) {
   if (arg.empty()) return Invalid("--user needs USER[:GROUP]", arg);
   o.user = std::string(arg);
-  return absl::OkStatus();
+  return base::OkStatus();
 }
 
 Status SetSeccompProfile(Options& o, absl::string_view arg) {
   if (arg.empty()) return Invalid("--seccomp needs a file", arg);
   o.seccomp_profile = std::string(arg);
-  return absl::OkStatus();
+  return base::OkStatus();
 }
 
 Status EnvVerbosity(Options& o, absl::string_view value) {
   int v;
-  if (!absl::SimpleAtoi(value, &v) || v < 0) return Invalid("bad verbosity", value);
+  if (!base::ParseInt(value, &v) || v < 0) return Invalid("bad verbosity", value);
   o.verbosity = v;
-  return absl::OkStatus();
+  return base::OkStatus();
 }
 
 // dumb-init looks for exactly "0"; any other value leaves setsid mode on.
 Status EnvSetsid(Options& o, absl::string_view value) {
   if (value == "0") return SetSingleChild(o, value);
-  return absl::OkStatus();
+  return base::OkStatus();
 }
 
 Status EnvDumbInitDebug(Options& o, absl::string_view value) {
   if (value == "1") o.dumb_init_debug = true;
-  return absl::OkStatus();
+  return base::OkStatus();
 }
 
 // catatonit turns debugging on when CATATONIT_DEBUG is set at all.
 Status EnvCatatonitDebug(Options& o, absl::string_view) {
   o.verbosity = 3;
-  return absl::OkStatus();
+  return base::OkStatus();
 }
 
 constexpr absl::string_view kRunning = "Running";

@@ -3,9 +3,9 @@
 #pragma once
 
 #include <span>
-#include "absl/strings/string_view.h"
 
-#include "absl/status/status.h"
+#include "absl/strings/string_view.h"
+#include "berth/base/error.h"
 #include "berth/config/options.h"
 
 namespace berth::config {
@@ -33,14 +33,14 @@ struct OptionSpec {
   absl::string_view help;
   Action action;
   // nullptr for a row with an action: the reading ends there.
-  absl::Status (*apply)(Options&, absl::string_view arg);
+  base::Status (*apply)(Options&, absl::string_view arg);
 };
 
 struct EnvSpec {
   absl::string_view name;
   unsigned who;
   absl::string_view help;
-  absl::Status (*apply)(Options&, absl::string_view value);
+  base::Status (*apply)(Options&, absl::string_view value);
 };
 
 std::span<const OptionSpec> OptionTable();

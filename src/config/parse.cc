@@ -5,9 +5,9 @@
 #include <cstdlib>
 #include <string>
 
-#include "absl/strings/str_cat.h"
+#include "berth/base/error.h"
 #include "berth/base/exit_codes.h"
-#include "berth/base/status.h"
+#include "berth/base/text.h"
 #include "berth/config/version.h"
 #include "berth/options/table.h"
 #include "config/dialect.h"
@@ -66,25 +66,25 @@ void ApplyTiniVerbosity(Options& o, const Environment& env) {
   o.verbosity = std::max(0, std::atoi(std::string(it->second).c_str()));
 }
 
-absl::Status ApplyEnv(Options& o, const Environment& env) {
+base::Status ApplyEnv(Options& o, const Environment& env) {
   for (const EnvSpec& spec : EnvTable()) {
     if (!(spec.who & WhoBit(o.personality))) continue;
     if (o.personality == Personality::kTini && spec.name == kTiniVerbosity) continue;
     auto it = env.find(spec.name);
     if (it == env.end()) continue;
-    absl::Status status = spec.apply(o, it->second);
-    if (!status.ok()) {
-      return absl::InvalidArgumentError(absl::StrCat(spec.name, ": ", status.message()));
+    base::Status status = spec.apply(o, it->second);
+    if (!status.has_value()) {
+      return base::InvalidArgumentError(base::Cat(spec.name, ": ", status.error().message()));
     }
   }
-  return absl::OkStatus();
+  return base::OkStatus();
 }
 
-absl::Status Validate(Options& o) {
+base::Status Validate(Options& o) {
   // catatonit -P runs nothing whatever follows; berth says so instead.
   if (o.pause && o.personality == Personality::kCatatonit) o.command.clear();
   if (o.pause && !o.command.empty()) {
-    return absl::InvalidArgumentError("--pause runs no program, but one was given");
+    return base::InvalidArgumentError("--pause runs no program, but one was given");
   }
   if (o.pause) o.chdir_root = true;  // catatonit 0.2.1: a pause container pins no directory
   // With --config the services come from the file; a PROGRAM is then optional.
@@ -92,19 +92,19 @@ absl::Status Validate(Options& o) {
     return NoProgramError(o.personality);
   }
   if (!o.pause && !o.command.empty() && o.command.front().empty()) {
-    return absl::InvalidArgumentError("the program name is empty");
+    return base::InvalidArgumentError("the program name is empty");
   }
   if (o.grace && *o.grace == absl::ZeroDuration()) {
-    return absl::InvalidArgumentError(
+    return base::InvalidArgumentError(
         "--grace 0 leaves the app no time to stop: give it more than 0, or leave --grace out to "
         "wait as long as the child takes");
   }
   if (o.grace && o.drain >= *o.grace) {
-    return absl::InvalidArgumentError(
-        absl::StrCat("--drain (", absl::FormatDuration(o.drain), ") must be shorter than --grace (",
-                     absl::FormatDuration(*o.grace), ")"));
+    return base::InvalidArgumentError(base::Cat("--drain (", absl::FormatDuration(o.drain),
+                                                ") must be shorter than --grace (",
+                                                absl::FormatDuration(*o.grace), ")"));
   }
-  return absl::OkStatus();
+  return base::OkStatus();
 }
 
 Invocation Print(std::string text, bool to_stderr) {
@@ -135,8 +135,8 @@ std::string ActionText(Action action, Personality personality) {
 
 }  // namespace
 
-absl::StatusOr<Invocation> Parse(Personality personality, const std::vector<absl::string_view>& args,
-                                 const Environment& env) {
+base::Result<Invocation> Parse(Personality personality, const std::vector<absl::string_view>& args,
+                               const Environment& env) {
   Invocation inv;
   Options& o = inv.options;
   o.personality = personality;
@@ -167,10 +167,10 @@ log::Format RequestedLogFormat(Personality personality,
   const options::Table table(OptionTable(), WhoBit(personality));
   options::Reader reader(table, args);
   for (;;) {
-    absl::StatusOr<options::Found> f = reader.Next();
-    if (f.ok() && f->entry == nullptr) return o.log_format;
-    const auto* row = f.ok() ? static_cast<const OptionSpec*>(f->entry->row) : nullptr;
-    if (row != nullptr && row->apply != nullptr) row->apply(o, f->value).IgnoreError();
+    base::Result<options::Found> f = reader.Next();
+    if (f.has_value() && f->entry == nullptr) return o.log_format;
+    const auto* row = f.has_value() ? static_cast<const OptionSpec*>(f->entry->row) : nullptr;
+    if (row != nullptr && row->apply != nullptr) (void)row->apply(o, f->value);
   }
 }
 
@@ -184,12 +184,12 @@ Personality PersonalityFromArgv0(absl::string_view argv0) {
   return Personality::kBerth;
 }
 
-std::string UsageErrorText(Personality personality, const absl::Status& error) {
+std::string UsageErrorText(Personality personality, const base::Error& error) {
   if (personality == Personality::kDumbInit || personality == Personality::kCatatonit) {
     return std::string(error.message());
   }
   const absl::string_view name = PersonalityName(personality);
-  return absl::StrCat(name, ": ", error.message(), " (see ", name, " --help)\n");
+  return base::Cat(name, ": ", error.message(), " (see ", name, " --help)\n");
 }
 
 int UsageExitCode(Personality personality) {

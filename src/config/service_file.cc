@@ -3,6 +3,8 @@
 
 #include <regex.h>
 
+#include "berth/base/text.h"
+
 #define TOML_EXCEPTIONS 0
 // toml++ 3.3 asserts on some malformed input that its parser goes on to report as an error
 // anyway ("[ = x", "[[[service]]": found by tests/fuzz/service_file_fuzz.cc); berth wants that
@@ -20,15 +22,14 @@
 
 #include "absl/strings/ascii.h"
 #include "absl/strings/match.h"
-#include "absl/strings/str_cat.h"
-#include "berth/base/status.h"
+#include "berth/base/error.h"
 #include "berth/config/duration.h"
 #include "berth/signals/signal.h"
 
 namespace berth::config {
 namespace {
 
-using absl::Status;
+using base::Status;
 
 // Where a node stands, for "PATH:LINE: key: message".
 struct Where {
@@ -40,17 +41,17 @@ struct Where {
 // toml++ speaks std::string_view; Debian's abseil has its own string_view.
 absl::string_view Key(const toml::key& k) { return {k.str().data(), k.str().size()}; }
 
-Status Error(const Where& w, absl::string_view msg) {
-  return absl::InvalidArgumentError(absl::StrCat(w.path, ":", w.line, ": ", w.key, ": ", msg));
+base::Failure Error(const Where& w, absl::string_view msg) {
+  return base::InvalidArgumentError(base::Cat(w.path, ":", w.line, ": ", w.key, ": ", msg));
 }
 
-absl::StatusOr<std::string> String(const toml::node& n, const Where& w) {
+base::Result<std::string> String(const toml::node& n, const Where& w) {
   const std::optional<std::string> s = n.value<std::string>();
   if (!n.is_string() || !s) return Error(w, "want a string");
   return *s;
 }
 
-absl::StatusOr<std::vector<std::string>> Strings(const toml::node& n, const Where& w) {
+base::Result<std::vector<std::string>> Strings(const toml::node& n, const Where& w) {
   const toml::array* a = n.as_array();
   if (a == nullptr) return Error(w, "want an array of strings");
   std::vector<std::string> out;
@@ -61,19 +62,19 @@ absl::StatusOr<std::vector<std::string>> Strings(const toml::node& n, const Wher
   return out;
 }
 
-absl::StatusOr<absl::Duration> Duration(const toml::node& n, const Where& w) {
+base::Result<absl::Duration> Duration(const toml::node& n, const Where& w) {
   if (n.is_integer()) {
     const int64_t seconds = *n.value<int64_t>();
     if (seconds < 0) return Error(w, "want a duration such as \"10s\" or 10");
     return absl::Seconds(seconds);
   }
   if (!n.is_string()) return Error(w, "want a duration such as \"10s\" or 10");
-  absl::StatusOr<absl::Duration> d = ParseDuration(*n.value<std::string>());
-  if (!d.ok()) return Error(w, d.status().message());
+  base::Result<absl::Duration> d = ParseDuration(*n.value<std::string>());
+  if (!d.has_value()) return Error(w, d.error().message());
   return d;
 }
 
-absl::StatusOr<int> Count(const toml::node& n, const Where& w) {
+base::Result<int> Count(const toml::node& n, const Where& w) {
   if (!n.is_integer() || *n.value<int64_t>() < 0 || *n.value<int64_t>() > 1'000'000) {
     return Error(w, "want a whole number from 0");
   }
@@ -86,10 +87,10 @@ Status CheckRegex(const std::string& pattern, const Where& w) {
   if (rc != 0) {
     char buf[128];
     regerror(rc, &rx, buf, sizeof buf);
-    return Error(w, absl::StrCat("bad regular expression: ", buf));
+    return Error(w, base::Cat("bad regular expression: ", buf));
   }
   regfree(&rx);
-  return absl::OkStatus();
+  return base::OkStatus();
 }
 
 // One key of a [[service]] table.
@@ -107,7 +108,7 @@ Status SetName(ServiceSpec& s, const toml::node& n, const Where& w) {
       return Error(w, "use letters, digits, '-', '_' and '.'");
     }
   }
-  return absl::OkStatus();
+  return base::OkStatus();
 }
 
 Status SetCommand(ServiceSpec& s, const toml::node& n, const Where& w) {
@@ -120,45 +121,45 @@ Status SetCommand(ServiceSpec& s, const toml::node& n, const Where& w) {
     BERTH_ASSIGN_OR_RETURN(s.command, Strings(n, w));
   }
   if (s.command.empty() || s.command.front().empty()) return Error(w, "must not be empty");
-  return absl::OkStatus();
+  return base::OkStatus();
 }
 
 Status SetEnv(ServiceSpec& s, const toml::node& n, const Where& w) {
   const toml::table* t = n.as_table();
   if (t == nullptr) return Error(w, "want a table of NAME = \"value\"");
   for (const auto& [k, v] : *t) {
-    if (!v.is_string()) return Error(w, absl::StrCat("'", Key(k), "' wants a string value"));
+    if (!v.is_string()) return Error(w, base::Cat("'", Key(k), "' wants a string value"));
     s.env.emplace_back(std::string(Key(k)), *v.value<std::string>());
   }
-  return absl::OkStatus();
+  return base::OkStatus();
 }
 
 Status SetUser(ServiceSpec& s, const toml::node& n, const Where& w) {
   BERTH_ASSIGN_OR_RETURN(s.user, String(n, w));
-  return absl::OkStatus();
+  return base::OkStatus();
 }
 
 Status SetWorkdir(ServiceSpec& s, const toml::node& n, const Where& w) {
   BERTH_ASSIGN_OR_RETURN(s.workdir, String(n, w));
-  return absl::OkStatus();
+  return base::OkStatus();
 }
 
 Status SetStopSignal(ServiceSpec& s, const toml::node& n, const Where& w) {
   std::optional<int> sig;
   if (n.is_integer()) {
-    sig = signals::ParseSignal(absl::StrCat(*n.value<int64_t>()));
+    sig = signals::ParseSignal(base::Cat(*n.value<int64_t>()));
   } else if (n.is_string()) {
     sig = signals::ParseSignal(*n.value<std::string>());
   }
   if (!sig || !signals::IsForwardable(*sig)) return Error(w, "want a signal such as \"TERM\"");
   s.stop_signal = *sig;
-  return absl::OkStatus();
+  return base::OkStatus();
 }
 
 Status SetEssential(ServiceSpec& s, const toml::node& n, const Where& w) {
   if (!n.is_boolean()) return Error(w, "want true or false");
   s.essential = *n.value<bool>();
-  return absl::OkStatus();
+  return base::OkStatus();
 }
 
 Status SetRestart(ServiceSpec& s, const toml::node& n, const Where& w) {
@@ -170,38 +171,38 @@ Status SetRestart(ServiceSpec& s, const toml::node& n, const Where& w) {
   auto it = kPolicies.find(v);
   if (it == kPolicies.end()) return Error(w, "want \"never\", \"on-failure\" or \"always\"");
   s.restart = it->second;
-  return absl::OkStatus();
+  return base::OkStatus();
 }
 
 Status SetRestartDelay(ServiceSpec& s, const toml::node& n, const Where& w) {
   BERTH_ASSIGN_OR_RETURN(s.restart_delay, Duration(n, w));
   // A crash loop with no delay restarts about a thousand times a second.
   if (s.restart_delay < kMinRestartDelay) {
-    return Error(w, absl::StrCat("must be at least ", absl::FormatDuration(kMinRestartDelay),
-                                 " (a crash loop needs a pause)"));
+    return Error(w, base::Cat("must be at least ", absl::FormatDuration(kMinRestartDelay),
+                              " (a crash loop needs a pause)"));
   }
-  return absl::OkStatus();
+  return base::OkStatus();
 }
 
 Status SetRestartMaxDelay(ServiceSpec& s, const toml::node& n, const Where& w) {
   BERTH_ASSIGN_OR_RETURN(s.restart_max_delay, Duration(n, w));
-  return absl::OkStatus();
+  return base::OkStatus();
 }
 
 Status SetRestartWindow(ServiceSpec& s, const toml::node& n, const Where& w) {
   BERTH_ASSIGN_OR_RETURN(s.restart_window, Duration(n, w));
-  return absl::OkStatus();
+  return base::OkStatus();
 }
 
 Status SetMaxRestarts(ServiceSpec& s, const toml::node& n, const Where& w) {
   BERTH_ASSIGN_OR_RETURN(s.max_restarts, Count(n, w));
-  return absl::OkStatus();
+  return base::OkStatus();
 }
 
 Status SetAfter(ServiceSpec& s, const toml::node& n, const Where& w) {
   BERTH_ASSIGN_OR_RETURN(s.after, Strings(n, w));
   s.after_line = w.line;
-  return absl::OkStatus();
+  return base::OkStatus();
 }
 
 // `ready = { http = URL }`, `{ tcp = "HOST:PORT" }`, `{ log = "REGEX" }` or `{ exit = 0 }`,
@@ -224,18 +225,18 @@ Status SetReady(ServiceSpec& s, const toml::node& n, const Where& w) {
   if (Key(k) == "exit") {
     if (!v.is_integer() || *v.value<int64_t>() != 0) return Error(w, "exit: only 0 is supported");
     s.ready.kind = ReadySpec::Kind::kExitZero;
-    return absl::OkStatus();
+    return base::OkStatus();
   }
   static const std::map<std::string, ReadySpec::Kind, std::less<>> kKinds = {
       {"http", ReadySpec::Kind::kHttp},
       {"tcp", ReadySpec::Kind::kTcp},
       {"log", ReadySpec::Kind::kLog}};
   auto it = kKinds.find(Key(k));
-  if (it == kKinds.end()) return Error(w, absl::StrCat("unknown readiness kind '", Key(k), "'"));
+  if (it == kKinds.end()) return Error(w, base::Cat("unknown readiness kind '", Key(k), "'"));
   BERTH_ASSIGN_OR_RETURN(s.ready.target, String(v, w));
   s.ready.kind = it->second;
   if (s.ready.kind == ReadySpec::Kind::kLog) return CheckRegex(s.ready.target, w);
-  return absl::OkStatus();
+  return base::OkStatus();
 }
 
 Status ApplyHealthKey(HealthSpec& h, absl::string_view key, const toml::node& v, const Where& w) {
@@ -258,21 +259,21 @@ Status ApplyHealthKey(HealthSpec& h, absl::string_view key, const toml::node& v,
   } else if (key == "status") {
     BERTH_ASSIGN_OR_RETURN(h.status, String(v, w));
   } else {
-    return Error(w, absl::StrCat("unknown key '", key, "'"));
+    return Error(w, base::Cat("unknown key '", key, "'"));
   }
-  return absl::OkStatus();
+  return base::OkStatus();
 }
 
 Status SetHealth(ServiceSpec& s, const toml::node& n, const Where& w) {
   const toml::table* t = n.as_table();
   if (t == nullptr) return Error(w, "want a table such as { http = URL, interval = \"5s\" }");
   for (const auto& [k, v] : *t) {
-    const std::string key = absl::StrCat(w.key, ".", Key(k));
+    const std::string key = base::Cat(w.key, ".", Key(k));
     const Where inner{w.path, static_cast<int>(v.source().begin.line), key};
     BERTH_RETURN_IF_ERROR(ApplyHealthKey(s.health, Key(k), v, inner));
   }
   if (s.health.kind == HealthSpec::Kind::kNone) return Error(w, "give one of cmd, http or tcp");
-  return absl::OkStatus();
+  return base::OkStatus();
 }
 
 constexpr Field kFields[] = {
@@ -293,7 +294,7 @@ constexpr Field kFields[] = {
     {"health", SetHealth},
 };
 
-absl::StatusOr<ServiceSpec> ParseService(const toml::table& t, absl::string_view path) {
+base::Result<ServiceSpec> ParseService(const toml::table& t, absl::string_view path) {
   ServiceSpec s;
   s.line = static_cast<int>(t.source().begin.line);
   for (const auto& [k, v] : t) {
@@ -307,7 +308,7 @@ absl::StatusOr<ServiceSpec> ParseService(const toml::table& t, absl::string_view
   }
   const Where here{path, s.line, "[[service]]"};
   if (s.name.empty()) return Error(here, "a service needs a name");
-  if (s.command.empty()) return Error(here, absl::StrCat("service '", s.name, "' needs a command"));
+  if (s.command.empty()) return Error(here, base::Cat("service '", s.name, "' needs a command"));
   return s;
 }
 
@@ -317,14 +318,14 @@ Status CheckGraph(const std::vector<ServiceSpec>& services, absl::string_view pa
   for (size_t i = 0; i < services.size(); ++i) {
     const Where w{path, services[i].name_line, "name"};
     if (!index.emplace(services[i].name, i).second) {
-      return Error(w, absl::StrCat("duplicate service name '", services[i].name, "'"));
+      return Error(w, base::Cat("duplicate service name '", services[i].name, "'"));
     }
   }
   for (const ServiceSpec& s : services) {
     for (const std::string& dep : s.after) {
       const Where w{path, s.after_line, "after"};
-      if (!index.count(dep)) return Error(w, absl::StrCat("unknown service '", dep, "'"));
-      if (dep == s.name) return Error(w, absl::StrCat("'", s.name, "' waits for itself"));
+      if (!index.count(dep)) return Error(w, base::Cat("unknown service '", dep, "'"));
+      if (dep == s.name) return Error(w, base::Cat("'", s.name, "' waits for itself"));
     }
   }
   if (StartOrder(services).size() != services.size()) {
@@ -333,11 +334,11 @@ Status CheckGraph(const std::vector<ServiceSpec>& services, absl::string_view pa
     for (size_t i = 0; i < services.size(); ++i) {
       if (!placed.count(i)) {
         return Error(Where{path, services[i].after_line, "after"},
-                     absl::StrCat("dependency cycle through '", services[i].name, "'"));
+                     base::Cat("dependency cycle through '", services[i].name, "'"));
       }
     }
   }
-  return absl::OkStatus();
+  return base::OkStatus();
 }
 
 // TOML allows non-ASCII only inside strings and comments. toml++ 3.3 checks a stray byte
@@ -348,7 +349,7 @@ Status CheckGraph(const std::vector<ServiceSpec>& services, absl::string_view pa
 // after the one '=' of a key (the first of a line, or after '{' or an inline table's ','); after an
 // array's '[' or ','; after a '[' or '{' that itself stands there; blanks between. toml++ scans a
 // stray quote in a bad value ("01"x", "--{", "b=") as part of that value, through the check.
-absl::Status CheckAsciiOutsideStrings(absl::string_view text, absl::string_view path) {
+base::Status CheckAsciiOutsideStrings(absl::string_view text, absl::string_view path) {
   enum class In { kCode, kComment, kBasic, kLiteral, kMultiBasic, kMultiLiteral } in = In::kCode;
   int line = 1;
   bool may_open = true;  // at a place where a value or a key starts
@@ -367,8 +368,8 @@ absl::Status CheckAsciiOutsideStrings(absl::string_view text, absl::string_view 
     switch (in) {
       case In::kCode: {
         if (static_cast<unsigned char>(c) >= 0x80) {
-          return absl::InvalidArgumentError(
-              absl::StrCat(path, ":", line, ": a non-ASCII character outside a string or comment"));
+          return base::InvalidArgumentError(
+              base::Cat(path, ":", line, ": a non-ASCII character outside a string or comment"));
         }
         if (c == '#') in = In::kComment;
         const bool opens = may_open;
@@ -412,8 +413,8 @@ absl::Status CheckAsciiOutsideStrings(absl::string_view text, absl::string_view 
             if (text[j++] == '\n') ++line;
           }
           if (j < text.size() && static_cast<unsigned char>(text[j]) >= 0x80) {
-            return absl::InvalidArgumentError(
-                absl::StrCat(path, ":", line, ": a non-ASCII character right after a backslash"));
+            return base::InvalidArgumentError(
+                base::Cat(path, ":", line, ": a non-ASCII character right after a backslash"));
           }
           i = j == i + 1 ? j : j - 1;
         } else if (in == In::kBasic && c == '"') {
@@ -442,20 +443,20 @@ absl::Status CheckAsciiOutsideStrings(absl::string_view text, absl::string_view 
         break;
     }
   }
-  return absl::OkStatus();
+  return base::OkStatus();
 }
 
 }  // namespace
 
-absl::StatusOr<std::vector<ServiceSpec>> ParseServiceFile(absl::string_view text,
-                                                          absl::string_view path) {
+base::Result<std::vector<ServiceSpec>> ParseServiceFile(absl::string_view text,
+                                                        absl::string_view path) {
   BERTH_RETURN_IF_ERROR(CheckAsciiOutsideStrings(text, path));
   toml::parse_result parsed = toml::parse(std::string_view(text.data(), text.size()),
                                           std::string_view(path.data(), path.size()));
   if (!parsed) {
     const toml::parse_error& e = parsed.error();
-    return absl::InvalidArgumentError(
-        absl::StrCat(path, ":", e.source().begin.line, ": ", std::string(e.description())));
+    return base::InvalidArgumentError(
+        base::Cat(path, ":", e.source().begin.line, ": ", std::string(e.description())));
   }
   const toml::table& root = parsed.table();
   std::vector<ServiceSpec> services;

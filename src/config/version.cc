@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: MIT
 #include "berth/config/version.h"
 
-#include "absl/strings/str_cat.h"
+#include "berth/base/text.h"
 #include "berth_commit.h"
 
 namespace berth::config {
@@ -19,16 +19,16 @@ constexpr absl::string_view kDumbInitVersion = "1.2.5";
 std::string VersionText(Personality personality) {
   switch (personality) {
     case Personality::kTini:
-      return absl::StrCat("tini version ", kTiniVersion, " - git.", Commit(), "\n");
+      return base::Cat("tini version ", kTiniVersion, " - git.", Commit(), "\n");
     case Personality::kCatatonit:
       // catatonit prints tini's format too, so `docker info` accepts it as an init.
-      return absl::StrCat("tini version ", kCatatonitVersion, "_catatonit\n");
+      return base::Cat("tini version ", kCatatonitVersion, "_catatonit\n");
     case Personality::kDumbInit:
-      return absl::StrCat("dumb-init v", kDumbInitVersion, "\n");
+      return base::Cat("dumb-init v", kDumbInitVersion, "\n");
     case Personality::kBerth:
       break;
   }
-  return absl::StrCat("berth ", Version(), " (git ", Commit(), ")\n");
+  return base::Cat("berth ", Version(), " (git ", Commit(), ")\n");
 }
 
 absl::string_view LicenseText() {

@@ -8,20 +8,19 @@
 
 #include "absl/strings/ascii.h"
 #include "absl/strings/match.h"
-#include "absl/strings/numbers.h"
-#include "absl/strings/str_cat.h"
 #include "absl/strings/strip.h"
+#include "berth/base/text.h"
 
 namespace berth::health {
 namespace {
 
-absl::Status Bad(absl::string_view what, absl::string_view text) {
-  return absl::InvalidArgumentError(absl::StrCat("bad ", what, " '", text, "'"));
+base::Failure Bad(absl::string_view what, absl::string_view text) {
+  return base::InvalidArgumentError(base::Cat("bad ", what, " '", text, "'"));
 }
 
 bool ParsePort(absl::string_view text, uint16_t* port) {
   uint32_t p = 0;
-  if (text.empty() || text.size() > 5 || !absl::SimpleAtoi(text, &p) || p == 0 || p > 65535) {
+  if (text.empty() || text.size() > 5 || !base::ParseInt(text, &p) || p == 0 || p > 65535) {
     return false;
   }
   *port = static_cast<uint16_t>(p);
@@ -75,8 +74,8 @@ bool IsHostName(absl::string_view host) {
   return label != 0 && !all_digits;
 }
 
-absl::StatusOr<Endpoint> Parse(absl::string_view text, bool allow_empty_host, bool allow_name,
-                               absl::string_view what) {
+base::Result<Endpoint> Parse(absl::string_view text, bool allow_empty_host, bool allow_name,
+                             absl::string_view what) {
   absl::string_view host;
   absl::string_view port_text;
   bool bracketed = false;
@@ -94,11 +93,11 @@ absl::StatusOr<Endpoint> Parse(absl::string_view text, bool allow_empty_host, bo
   }
   Endpoint e;
   uint16_t port = 0;
-  if (!ParsePort(port_text, &port)) return Bad(absl::StrCat(what, " (port 1-65535)"), text);
+  if (!ParsePort(port_text, &port)) return Bad(base::Cat(what, " (port 1-65535)"), text);
   e.text = std::string(text);
   e.port = port;
   if (host.empty() && (!allow_empty_host || bracketed))
-    return Bad(absl::StrCat(what, " (no host)"), text);
+    return Bad(base::Cat(what, " (no host)"), text);
   if (Fill(host, bracketed, port, e)) return e;
   if (allow_name && !bracketed && IsHostName(host)) {
     e.addr = {};
@@ -106,33 +105,33 @@ absl::StatusOr<Endpoint> Parse(absl::string_view text, bool allow_empty_host, bo
     e.name = std::string(host);
     return e;
   }
-  return Bad(absl::StrCat(what, allow_name ? " (host: an IP address or a DNS name)"
-                                           : " (host: an IP address or localhost)"),
+  return Bad(base::Cat(what, allow_name ? " (host: an IP address or a DNS name)"
+                                        : " (host: an IP address or localhost)"),
              text);
 }
 
 }  // namespace
 
-absl::StatusOr<Endpoint> ParseListenAddress(absl::string_view text) {
+base::Result<Endpoint> ParseListenAddress(absl::string_view text) {
   return Parse(text, /*allow_empty_host=*/true, /*allow_name=*/false, "listen address");
 }
 
-absl::StatusOr<Endpoint> ParseHostPort(absl::string_view text) {
+base::Result<Endpoint> ParseHostPort(absl::string_view text) {
   return Parse(text, /*allow_empty_host=*/false, /*allow_name=*/true, "HOST:PORT");
 }
 
-absl::StatusOr<Target> ParseTarget(absl::string_view url) {
+base::Result<Target> ParseTarget(absl::string_view url) {
   Target t;
   absl::string_view rest = url;
   if (absl::ConsumePrefix(&rest, "tcp://")) {
     t.scheme = Target::Scheme::kTcp;
     auto e = ParseHostPort(rest);
-    if (!e.ok()) return Bad("target (want tcp://HOST:PORT)", url);
+    if (!e.has_value()) return Bad("target (want tcp://HOST:PORT)", url);
     t.endpoint = std::move(*e);
     return t;
   }
   if (absl::StartsWith(url, "https://")) {
-    return absl::InvalidArgumentError(absl::StrCat("https is not supported: '", url, "'"));
+    return base::InvalidArgumentError(base::Cat("https is not supported: '", url, "'"));
   }
   if (!absl::ConsumePrefix(&rest, "http://")) {
     return Bad("target (want http://HOST:PORT/PATH or tcp://HOST:PORT)", url);
@@ -147,9 +146,9 @@ absl::StatusOr<Target> ParseTarget(absl::string_view url) {
   const bool has_port = absl::StartsWith(authority, "[")
                             ? authority.find("]:") != absl::string_view::npos
                             : authority.find(':') != absl::string_view::npos;
-  const std::string with_port = has_port ? std::string(authority) : absl::StrCat(authority, ":80");
+  const std::string with_port = has_port ? std::string(authority) : base::Cat(authority, ":80");
   auto e = ParseHostPort(with_port);
-  if (!e.ok()) return Bad("target (want http://HOST:PORT/PATH)", url);
+  if (!e.has_value()) return Bad("target (want http://HOST:PORT/PATH)", url);
   t.endpoint = std::move(*e);
   t.endpoint.text = std::string(authority);
   return t;

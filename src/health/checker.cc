@@ -9,9 +9,9 @@
 #include <cerrno>
 #include <cstring>
 
-#include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
-#include "berth/base/status.h"
+#include "berth/base/error.h"
+#include "berth/base/text.h"
 #include "berth/log/log.h"
 #include "berth/process/exit_status.h"
 
@@ -36,10 +36,10 @@ std::vector<std::string> CommandArgv(absl::string_view command, bool have_shell)
   return absl::StrSplit(command, absl::ByAnyChar(" \t"), absl::SkipEmpty());
 }
 
-absl::StatusOr<std::unique_ptr<Checker>> Checker::Create(loop::Loop& loop, process::Reaper& reaper,
-                                                         CheckSpec spec,
-                                                         process::SpawnSpec spawn_template,
-                                                         ResultHandler on_result) {
+base::Result<std::unique_ptr<Checker>> Checker::Create(loop::Loop& loop, process::Reaper& reaper,
+                                                       CheckSpec spec,
+                                                       process::SpawnSpec spawn_template,
+                                                       ResultHandler on_result) {
   std::unique_ptr<Checker> c(new Checker(loop, reaper, std::move(spec), std::move(on_result)));
   Checker* raw = c.get();
   BERTH_ASSIGN_OR_RETURN(c->next_, loop::Timer::Create(loop, [raw] { raw->Begin(); }));
@@ -66,8 +66,8 @@ Checker::~Checker() {
 
 void Checker::Start() {
   stopped_ = false;
-  if (absl::Status s = next_->Arm(absl::ZeroDuration()); !s.ok()) {
-    log::Error("health check: {}", s.message());
+  if (base::Status s = next_->Arm(absl::ZeroDuration()); !s.has_value()) {
+    log::Error("health check: {}", s.error().message());
   }
 }
 
@@ -80,8 +80,8 @@ void Checker::Stop() {
 
 void Checker::Begin() noexcept {
   if (stopped_) return;
-  if (absl::Status s = deadline_->Arm(spec_.timeout); !s.ok()) {
-    log::Error("health check: {}", s.message());
+  if (base::Status s = deadline_->Arm(spec_.timeout); !s.has_value()) {
+    log::Error("health check: {}", s.error().message());
   }
   if (spec_.kind == CheckKind::kCommand) {
     BeginCommand();
@@ -91,8 +91,8 @@ void Checker::Begin() noexcept {
 }
 
 void Checker::BeginCommand() {
-  absl::StatusOr<pid_t> pid = process::Spawn(spawn_);
-  if (!pid.ok()) return Done(false, pid.status().message());
+  base::Result<pid_t> pid = process::Spawn(spawn_);
+  if (!pid.has_value()) return Done(false, pid.error().message());
   pid_ = *pid;
   reaper_.Watch(pid_, [this](pid_t p, int status) { OnCommandExit(p, status); });
 }
@@ -101,9 +101,9 @@ void Checker::BeginCommand() {
 void Checker::BeginConnection() {
   if (!resolver_) return Connect(spec_.target);
   resolving_ = true;
-  resolver_->Lookup(spec_.target.endpoint, [this](absl::StatusOr<Endpoint> endpoint) {
+  resolver_->Lookup(spec_.target.endpoint, [this](base::Result<Endpoint> endpoint) {
     resolving_ = false;
-    if (!endpoint.ok()) return Done(false, endpoint.status().message());
+    if (!endpoint.has_value()) return Done(false, endpoint.error().message());
     Target resolved = spec_.target;
     resolved.endpoint = std::move(*endpoint);
     Connect(resolved);
@@ -118,12 +118,12 @@ void Checker::Connect(const Target& target) {
     return Done(o.healthy, o.detail);
   }
   exchange_fd_ = exchange_->fd();
-  if (absl::Status s =
+  if (base::Status s =
           loop_.Add(exchange_fd_, exchange_->Interest(), [this](uint32_t) { OnSocketReady(); });
-      !s.ok()) {
+      !s.has_value()) {
     exchange_.reset();
     exchange_fd_ = -1;
-    Done(false, s.message());
+    Done(false, s.error().message());
   }
 }
 
@@ -149,7 +149,7 @@ void Checker::OnCommandExit(pid_t pid, int wait_status) noexcept {
 void Checker::OnTimeout() noexcept {
   if (pid_ == 0 && !exchange_ && !resolving_) return;
   Abandon();
-  Done(false, absl::StrCat("timed out after ", absl::FormatDuration(spec_.timeout)));
+  Done(false, base::Cat("timed out after ", absl::FormatDuration(spec_.timeout)));
 }
 
 // Drops the running check: closes its socket, or kills its process group (its exit is still
@@ -177,8 +177,8 @@ void Checker::Done(bool ok, absl::string_view detail) {
   // The detail ends up in every /healthz answer: keep it short.
   on_result_(ok, detail.substr(0, 200));
   if (stopped_) return;
-  if (absl::Status s = next_->Arm(spec_.interval); !s.ok()) {
-    log::Error("health check: {}", s.message());
+  if (base::Status s = next_->Arm(spec_.interval); !s.has_value()) {
+    log::Error("health check: {}", s.error().message());
   }
 }
 

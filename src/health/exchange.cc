@@ -8,17 +8,17 @@
 #include <cerrno>
 #include <cstring>
 
-#include "absl/strings/str_cat.h"
+#include "berth/base/text.h"
 #include "berth/health/http_response.h"
 
 namespace berth::health {
 
 std::string BuildRequest(const Target& target, const std::vector<std::string>& headers) {
-  std::string r = absl::StrCat("GET ", target.path, " HTTP/1.1\r\nHost: ", target.endpoint.text,
-                               "\r\nUser-Agent: berth-probe\r\nAccept: */*\r\n",
-                               "Connection: close\r\n");
-  for (const std::string& h : headers) absl::StrAppend(&r, h, "\r\n");
-  absl::StrAppend(&r, "\r\n");
+  std::string r =
+      base::Cat("GET ", target.path, " HTTP/1.1\r\nHost: ", target.endpoint.text,
+                "\r\nUser-Agent: berth-probe\r\nAccept: */*\r\n", "Connection: close\r\n");
+  for (const std::string& h : headers) base::Append(&r, h, "\r\n");
+  base::Append(&r, "\r\n");
   return r;
 }
 
@@ -27,13 +27,13 @@ Exchange Exchange::Begin(const Target& target, StatusList healthy, std::string r
   const int fd = ::socket(e.addr.ss_family, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
   Exchange x(base::UniqueFd(fd), healthy, std::move(request));
   if (fd < 0) {
-    x.Finish(false, absl::StrCat("socket: ", std::strerror(errno)));
+    x.Finish(false, base::Cat("socket: ", std::strerror(errno)));
     return x;
   }
   if (::connect(fd, reinterpret_cast<const sockaddr*>(&e.addr), e.len) == 0) {
     x.Connected();
   } else if (errno != EINPROGRESS) {
-    x.Finish(false, absl::StrCat("connect: ", std::strerror(errno)));
+    x.Finish(false, base::Cat("connect: ", std::strerror(errno)));
   }
   return x;
 }
@@ -61,7 +61,7 @@ void Exchange::OnReady() noexcept {
       int err = 0;
       socklen_t len = sizeof err;
       if (::getsockopt(fd_.Get(), SOL_SOCKET, SO_ERROR, &err, &len) < 0) err = errno;
-      if (err != 0) return Finish(false, absl::StrCat("connect: ", std::strerror(err)));
+      if (err != 0) return Finish(false, base::Cat("connect: ", std::strerror(err)));
       return Connected();
     }
     case State::kSending: return Send();
@@ -82,7 +82,7 @@ void Exchange::Send() {
                              MSG_NOSIGNAL);
     if (n < 0) {
       if (errno == EAGAIN || errno == EINTR) return;
-      return Finish(false, absl::StrCat("send: ", std::strerror(errno)));
+      return Finish(false, base::Cat("send: ", std::strerror(errno)));
     }
     sent_ += static_cast<size_t>(n);
   }
@@ -94,12 +94,12 @@ void Exchange::Read() {
     const ssize_t n = ::recv(fd_.Get(), reply_ + received_, sizeof reply_ - received_, 0);
     if (n < 0) {
       if (errno == EAGAIN || errno == EINTR) return;
-      return Finish(false, absl::StrCat("recv: ", std::strerror(errno)));
+      return Finish(false, base::Cat("recv: ", std::strerror(errno)));
     }
     received_ += static_cast<size_t>(n);
     const StatusLine line = ParseStatusLine(absl::string_view(reply_, received_));
     if (line.code) {
-      return Finish(healthy_.Contains(*line.code), absl::StrCat("status ", *line.code));
+      return Finish(healthy_.Contains(*line.code), base::Cat("status ", *line.code));
     }
     if (!line.need_more || received_ == sizeof reply_) return Finish(false, "not an HTTP response");
     if (n == 0) return Finish(false, "connection closed before a status line");

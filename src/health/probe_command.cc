@@ -6,9 +6,8 @@
 #include <string>
 #include <vector>
 
-#include "absl/strings/numbers.h"
-#include "absl/strings/str_cat.h"
-#include "berth/base/status.h"
+#include "berth/base/error.h"
+#include "berth/base/text.h"
 #include "berth/health/checker.h"
 #include "berth/health/exchange.h"
 #include "berth/loop/loop.h"
@@ -30,7 +29,7 @@ struct ProbeArgs {
 std::optional<absl::Duration> ParseTimeout(absl::string_view text) {
   absl::Duration d;
   int64_t seconds = 0;
-  if (absl::SimpleAtoi(text, &seconds)) {
+  if (base::ParseInt(text, &seconds)) {
     d = absl::Seconds(seconds);
   } else if (!absl::ParseDuration(text, &d)) {
     return std::nullopt;
@@ -39,28 +38,28 @@ std::optional<absl::Duration> ParseTimeout(absl::string_view text) {
   return d;
 }
 
-absl::Status Bad(absl::string_view what) { return absl::InvalidArgumentError(what); }
+base::Failure Bad(absl::string_view what) { return base::InvalidArgumentError(what); }
 
-absl::Status SetTimeout(ProbeArgs& a, absl::string_view value) {
+base::Status SetTimeout(ProbeArgs& a, absl::string_view value) {
   std::optional<absl::Duration> d = ParseTimeout(value);
-  if (!d) return Bad(absl::StrCat("bad --timeout '", value, "': want e.g. 500ms, 5s or 5"));
+  if (!d) return Bad(base::Cat("bad --timeout '", value, "': want e.g. 500ms, 5s or 5"));
   a.timeout = *d;
-  return absl::OkStatus();
+  return base::OkStatus();
 }
 
-absl::Status SetStatus(ProbeArgs& a, absl::string_view value) {
+base::Status SetStatus(ProbeArgs& a, absl::string_view value) {
   BERTH_ASSIGN_OR_RETURN(a.healthy, StatusList::Parse(value));
-  return absl::OkStatus();
+  return base::OkStatus();
 }
 
-absl::Status AddHeader(ProbeArgs& a, absl::string_view value) {
+base::Status AddHeader(ProbeArgs& a, absl::string_view value) {
   const size_t colon = value.find(':');
   if (colon == 0 || colon == absl::string_view::npos ||
       value.find_first_of("\r\n") != absl::string_view::npos) {
-    return Bad(absl::StrCat("bad header '", value, "': want 'Name: value'"));
+    return Bad(base::Cat("bad header '", value, "': want 'Name: value'"));
   }
   a.headers.emplace_back(value);
-  return absl::OkStatus();
+  return base::OkStatus();
 }
 
 constexpr absl::string_view kOptionsGroup = "Options";
@@ -78,7 +77,7 @@ constexpr options::Option<ProbeArgs> kOptions[] = {
 };
 
 std::string HelpText() {
-  return absl::StrCat(
+  return base::Cat(
       "Usage: berth probe [OPTIONS] TARGET\n"
       "\n"
       "Checks TARGET once, for Docker's HEALTHCHECK in images without curl or a shell:\n"
@@ -92,7 +91,7 @@ std::string HelpText() {
 }
 
 // Reads the arguments after "probe"; nullopt for --help.
-absl::StatusOr<std::optional<ProbeArgs>> ParseArgs(int argc, char** argv) {
+base::Result<std::optional<ProbeArgs>> ParseArgs(int argc, char** argv) {
   ProbeArgs a;
   const std::vector<absl::string_view> args(argv + 1, argv + argc);
   BERTH_ASSIGN_OR_RETURN(options::Parsed parsed,
@@ -101,7 +100,7 @@ absl::StatusOr<std::optional<ProbeArgs>> ParseArgs(int argc, char** argv) {
   const std::vector<absl::string_view>& targets = parsed.operands;
   if (targets.empty()) return Bad("no TARGET given");
   if (targets.size() > 1) {
-    return Bad(absl::StrCat("one TARGET only, got '", targets[0], "' and '", targets[1], "'"));
+    return Bad(base::Cat("one TARGET only, got '", targets[0], "' and '", targets[1], "'"));
   }
   BERTH_ASSIGN_OR_RETURN(a.target, ParseTarget(targets[0]));
   a.url = std::string(targets[0]);
@@ -110,8 +109,8 @@ absl::StatusOr<std::optional<ProbeArgs>> ParseArgs(int argc, char** argv) {
 
 // One check on a loop of its own: the same code as berth's checks, DNS lookup included.
 Outcome Probe(const ProbeArgs& a) {
-  absl::StatusOr<loop::Loop> loop = loop::Loop::Create();
-  if (!loop.ok()) return {false, std::string(loop.status().message())};
+  base::Result<loop::Loop> loop = loop::Loop::Create();
+  if (!loop.has_value()) return {false, std::string(loop.error().message())};
   process::Reaper reaper;  // never used: a probe runs no command
   CheckSpec spec;
   spec.kind = a.target.scheme == Target::Scheme::kTcp ? CheckKind::kTcp : CheckKind::kHttp;
@@ -125,19 +124,20 @@ Outcome Probe(const ProbeArgs& a) {
                                    outcome = {ok, std::string(detail)};
                                    loop->Stop();
                                  });
-  if (!checker.ok()) return {false, std::string(checker.status().message())};
+  if (!checker.has_value()) return {false, std::string(checker.error().message())};
   (*checker)->Start();
-  if (absl::Status s = loop->Run(); !s.ok()) return {false, std::string(s.message())};
+  if (base::Status s = loop->Run(); !s.has_value())
+    return {false, std::string(s.error().message())};
   return outcome;
 }
 
 }  // namespace
 
 int ProbeMain(int argc, char** argv) {
-  absl::StatusOr<std::optional<ProbeArgs>> args = ParseArgs(argc, argv);
-  if (!args.ok()) {
+  base::Result<std::optional<ProbeArgs>> args = ParseArgs(argc, argv);
+  if (!args.has_value()) {
     std::fprintf(stderr, "berth probe: %.*s (see berth probe --help)\n",
-                 static_cast<int>(args.status().message().size()), args.status().message().data());
+                 static_cast<int>(args.error().message().size()), args.error().message().data());
     return kProbeUsage;
   }
   if (!*args) {

@@ -7,8 +7,8 @@
 
 #include <cstring>
 
-#include "absl/strings/str_cat.h"
-#include "berth/base/status.h"
+#include "berth/base/error.h"
+#include "berth/base/text.h"
 #include "berth/log/log.h"
 
 namespace berth::health {
@@ -29,10 +29,10 @@ int KeepFromChildren(ares_socket_t fd, int, void*) {
 
 }  // namespace
 
-absl::StatusOr<std::unique_ptr<Resolver>> Resolver::Create(loop::Loop& loop) {
+base::Result<std::unique_ptr<Resolver>> Resolver::Create(loop::Loop& loop) {
   // A no-op on Linux, but c-ares asks for it before the first channel.
   if (int rc = ares_library_init(ARES_LIB_INIT_ALL); rc != ARES_SUCCESS) {
-    return absl::InternalError(absl::StrCat("c-ares: ", ares_strerror(rc)));
+    return base::InternalError(base::Cat("c-ares: ", ares_strerror(rc)));
   }
   std::unique_ptr<Resolver> r(new Resolver(loop));
   Resolver* raw = r.get();
@@ -44,7 +44,7 @@ absl::StatusOr<std::unique_ptr<Resolver>> Resolver::Create(loop::Loop& loop) {
   options.sock_state_cb_data = raw;
   if (int rc = ares_init_options(&r->channel_, &options, ARES_OPT_SOCK_STATE_CB);
       rc != ARES_SUCCESS) {
-    return absl::InternalError(absl::StrCat("DNS resolver: ", ares_strerror(rc)));
+    return base::InternalError(base::Cat("DNS resolver: ", ares_strerror(rc)));
   }
   ares_set_socket_configure_callback(r->channel_, &KeepFromChildren, nullptr);
   return r;
@@ -76,9 +76,9 @@ void Resolver::Cancel() {
 void Resolver::OnResult(void* arg, int status, int, ares_addrinfo* result) {
   std::unique_ptr<Request> request(static_cast<Request*>(arg));
   const ares_addrinfo_node* node = result != nullptr ? result->nodes : nullptr;
-  absl::StatusOr<Endpoint> outcome = absl::UnavailableError(
-      absl::StrCat("resolve ", request->endpoint.name, ": ",
-                   status == ARES_SUCCESS ? "no address" : ares_strerror(status)));
+  base::Result<Endpoint> outcome = base::UnavailableError(
+      base::Cat("resolve ", request->endpoint.name, ": ",
+                status == ARES_SUCCESS ? "no address" : ares_strerror(status)));
   if (status == ARES_SUCCESS && node != nullptr && node->ai_addrlen <= sizeof(sockaddr_storage)) {
     Endpoint e = request->endpoint;
     std::memcpy(&e.addr, node->ai_addr, node->ai_addrlen);
@@ -104,7 +104,7 @@ void Resolver::OnSocketState(void* self, int fd, int readable, int writable) {
     r->fds_.erase(fd);
     return;
   }
-  absl::Status s;
+  base::Status s;
   if (r->fds_.count(fd) != 0) {
     s = r->loop_.Modify(fd, events);
   } else {
@@ -112,10 +112,10 @@ void Resolver::OnSocketState(void* self, int fd, int readable, int writable) {
       const bool in = (ev & (EPOLLIN | EPOLLERR | EPOLLHUP)) != 0;
       r->Process(in ? fd : ARES_SOCKET_BAD, (ev & EPOLLOUT) != 0 ? fd : ARES_SOCKET_BAD);
     });
-    if (s.ok()) r->fds_.insert(fd);
+    if (s.has_value()) r->fds_.insert(fd);
   }
   // The lookup then ends by c-ares' own timeout, with an error the check reports.
-  if (!s.ok()) log::Warn("DNS resolver: {}", s.message());
+  if (!s.has_value()) log::Warn("DNS resolver: {}", s.error().message());
 }
 
 void Resolver::Process(int read_fd, int write_fd) noexcept {
@@ -129,8 +129,8 @@ void Resolver::ArmTimeout() {
     (void)timeout_->Disarm();
     return;
   }
-  if (absl::Status s = timeout_->Arm(absl::DurationFromTimeval(tv)); !s.ok()) {
-    log::Warn("DNS resolver: {}", s.message());
+  if (base::Status s = timeout_->Arm(absl::DurationFromTimeval(tv)); !s.has_value()) {
+    log::Warn("DNS resolver: {}", s.error().message());
   }
 }
 

@@ -10,9 +10,9 @@
 #include <cerrno>
 #include <cstring>
 
-#include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
-#include "berth/base/status.h"
+#include "berth/base/error.h"
+#include "berth/base/text.h"
 #include "berth/health/http_request.h"
 #include "berth/health/http_response.h"
 #include "berth/log/log.h"
@@ -39,7 +39,7 @@ Endpoint Ipv4Any(const Endpoint& address) {
   return four;
 }
 
-absl::StatusOr<base::UniqueFd> Listen(const Endpoint& address) {
+base::Result<base::UniqueFd> Listen(const Endpoint& address) {
   constexpr int kType = SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC;
   Endpoint at = address;
   base::UniqueFd fd(::socket(at.addr.ss_family, kType, 0));
@@ -47,7 +47,7 @@ absl::StatusOr<base::UniqueFd> Listen(const Endpoint& address) {
     at = Ipv4Any(address);  // a kernel booted with ipv6.disable=1
     fd.Reset(::socket(AF_INET, kType, 0));
   }
-  if (!fd.Valid()) return base::ErrnoError(absl::StrCat("socket for ", address.text));
+  if (!fd.Valid()) return base::ErrnoError(base::Cat("socket for ", address.text));
   // A restarted berth rebinds at once instead of waiting out TIME_WAIT.
   const int one = 1;
   ::setsockopt(fd.Get(), SOL_SOCKET, SO_REUSEADDR, &one, sizeof one);
@@ -56,16 +56,16 @@ absl::StatusOr<base::UniqueFd> Listen(const Endpoint& address) {
     ::setsockopt(fd.Get(), IPPROTO_IPV6, IPV6_V6ONLY, &zero, sizeof zero);
   }
   if (::bind(fd.Get(), reinterpret_cast<const sockaddr*>(&at.addr), at.len) < 0) {
-    return base::ErrnoError(absl::StrCat("bind ", address.text));
+    return base::ErrnoError(base::Cat("bind ", address.text));
   }
-  if (::listen(fd.Get(), 64) < 0) return base::ErrnoError(absl::StrCat("listen ", address.text));
+  if (::listen(fd.Get(), 64) < 0) return base::ErrnoError(base::Cat("listen ", address.text));
   return fd;
 }
 
 }  // namespace
 
-absl::StatusOr<std::unique_ptr<Server>> Server::Create(loop::Loop& loop, const Endpoint& address,
-                                                       const State& state, ServerLimits limits) {
+base::Result<std::unique_ptr<Server>> Server::Create(loop::Loop& loop, const Endpoint& address,
+                                                     const State& state, ServerLimits limits) {
   std::unique_ptr<Server> s(new Server(loop, state, limits));
   s->where_ = address.text;
   BERTH_ASSIGN_OR_RETURN(s->listener_, Listen(address));
@@ -136,9 +136,9 @@ void Server::Open(int fd) {
   c->in_len = c->out_len = c->out_sent = 0;
   c->body = {};
   c->body_owner.reset();
-  if (absl::Status s = loop_.Add(fd, kReadEvents, [this, c](uint32_t ev) { OnEvents(*c, ev); });
-      !s.ok()) {
-    log::Warn("health endpoint: {}", s.message());
+  if (base::Status s = loop_.Add(fd, kReadEvents, [this, c](uint32_t ev) { OnEvents(*c, ev); });
+      !s.has_value()) {
+    log::Warn("health endpoint: {}", s.error().message());
     c->fd.Reset();
     return;
   }
@@ -329,8 +329,9 @@ void Server::ArmTimer() {
     if (c.fd.Valid() && c.deadline < next) next = c.deadline;
   }
   if (accept_paused_) next = std::min(next, absl::Now() + kAcceptRetry);
-  absl::Status s = next == absl::InfiniteFuture() ? timer_->Disarm() : timer_->Arm(next - absl::Now());
-  if (!s.ok()) log::Error("health endpoint: {}", s.message());
+  base::Status s =
+      next == absl::InfiniteFuture() ? timer_->Disarm() : timer_->Arm(next - absl::Now());
+  if (!s.has_value()) log::Error("health endpoint: {}", s.error().message());
 }
 
 }  // namespace berth::health

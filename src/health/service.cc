@@ -1,69 +1,70 @@
 // SPDX-License-Identifier: MIT
 #include "berth/health/service.h"
 
-#include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
-#include "berth/base/status.h"
+#include "berth/base/error.h"
+#include "berth/base/text.h"
 #include "berth/log/log.h"
 
 namespace berth::health {
 namespace {
 
-absl::Status Prefix(absl::string_view option, const absl::Status& s) {
-  return absl::InvalidArgumentError(absl::StrCat(option, ": ", s.message()));
+base::Failure Prefix(absl::string_view option, const base::Error& s) {
+  return base::InvalidArgumentError(base::Cat(option, ": ", s.message()));
 }
 
-absl::Status ParseCheck(const RawSettings& raw, bool have_shell, CheckSpec& check) {
+base::Status ParseCheck(const RawSettings& raw, bool have_shell, CheckSpec& check) {
   const int given = !raw.command.empty() + !raw.http.empty() + !raw.tcp.empty();
   if (given > 1) {
-    return absl::InvalidArgumentError("give one of --health-cmd, --health-http, --health-tcp");
+    return base::InvalidArgumentError("give one of --health-cmd, --health-http, --health-tcp");
   }
   if (!raw.command.empty()) {
     check.kind = CheckKind::kCommand;
     check.argv = CommandArgv(raw.command, have_shell);
-    if (check.argv.empty()) return absl::InvalidArgumentError("--health-cmd: empty command");
+    if (check.argv.empty()) return base::InvalidArgumentError("--health-cmd: empty command");
   } else if (!raw.http.empty()) {
     check.kind = CheckKind::kHttp;
-    absl::StatusOr<Target> t = ParseTarget(raw.http);
-    if (!t.ok() || t->scheme != Target::Scheme::kHttp) {
-      return Prefix("--health-http", t.ok() ? absl::InvalidArgumentError("want http://HOST:PORT/PATH")
-                                            : t.status());
+    base::Result<Target> t = ParseTarget(raw.http);
+    if (!t.has_value() || t->scheme != Target::Scheme::kHttp) {
+      return Prefix("--health-http",
+                    t.has_value() ? base::InvalidArgumentError("want http://HOST:PORT/PATH").error()
+                                  : t.error());
     }
     check.target = std::move(*t);
   } else if (!raw.tcp.empty()) {
     check.kind = CheckKind::kTcp;
-    absl::StatusOr<Endpoint> e = ParseHostPort(raw.tcp);
-    if (!e.ok()) return Prefix("--health-tcp", e.status());
+    base::Result<Endpoint> e = ParseHostPort(raw.tcp);
+    if (!e.has_value()) return Prefix("--health-tcp", e.error());
     check.target.scheme = Target::Scheme::kTcp;
     check.target.endpoint = std::move(*e);
   }
   if (!raw.statuses.empty()) {
-    absl::StatusOr<StatusList> list = StatusList::Parse(raw.statuses);
-    if (!list.ok()) return Prefix("--health-status", list.status());
+    base::Result<StatusList> list = StatusList::Parse(raw.statuses);
+    if (!list.has_value()) return Prefix("--health-status", list.error());
     check.healthy = *list;
   }
-  return absl::OkStatus();
+  return base::OkStatus();
 }
 
 }  // namespace
 
-absl::StatusOr<Settings> ParseSettings(const RawSettings& raw, bool have_shell) {
+base::Result<Settings> ParseSettings(const RawSettings& raw, bool have_shell) {
   Settings s;
   if (!raw.listen.empty()) {
-    absl::StatusOr<Endpoint> e = ParseListenAddress(raw.listen);
-    if (!e.ok()) return Prefix("--healthz", e.status());
+    base::Result<Endpoint> e = ParseListenAddress(raw.listen);
+    if (!e.has_value()) return Prefix("--healthz", e.error());
     s.listen = std::move(*e);
   }
   BERTH_RETURN_IF_ERROR(ParseCheck(raw, have_shell, s.check));
   if (raw.interval <= absl::ZeroDuration()) {
-    return absl::InvalidArgumentError("--health-interval must be more than 0");
+    return base::InvalidArgumentError("--health-interval must be more than 0");
   }
   if (raw.timeout <= absl::ZeroDuration()) {
-    return absl::InvalidArgumentError("--health-timeout must be more than 0");
+    return base::InvalidArgumentError("--health-timeout must be more than 0");
   }
-  if (raw.retries < 1) return absl::InvalidArgumentError("--health-retries must be 1 or more");
+  if (raw.retries < 1) return base::InvalidArgumentError("--health-retries must be 1 or more");
   if (raw.exit_on_unhealthy && s.check.kind == CheckKind::kNone) {
-    return absl::InvalidArgumentError(
+    return base::InvalidArgumentError(
         "--on-unhealthy exit needs a check (--health-cmd, --health-http or --health-tcp)");
   }
   s.check.interval = raw.interval;
@@ -73,10 +74,10 @@ absl::StatusOr<Settings> ParseSettings(const RawSettings& raw, bool have_shell) 
   return s;
 }
 
-absl::StatusOr<std::unique_ptr<Service>> Service::Create(const Settings& settings,
-                                                         loop::Loop& loop, process::Reaper& reaper,
-                                                         process::SpawnSpec spawn_template,
-                                                         std::function<void()> on_unhealthy) {
+base::Result<std::unique_ptr<Service>> Service::Create(const Settings& settings, loop::Loop& loop,
+                                                       process::Reaper& reaper,
+                                                       process::SpawnSpec spawn_template,
+                                                       std::function<void()> on_unhealthy) {
   std::unique_ptr<Service> s(new Service(settings, std::move(on_unhealthy)));
   if (settings.listen) {
     BERTH_ASSIGN_OR_RETURN(s->server_,

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: MIT
 #include "berth/health/state.h"
 
-#include "absl/strings/str_cat.h"
+#include "berth/base/text.h"
 #include "berth/log/log.h"
 
 namespace berth::health {
@@ -67,20 +67,18 @@ absl::string_view State::ReadyWord() const {
 void State::Render() {
   std::string check;
   if (have_result_) {
-    check = absl::StrCat(",\"check\":{\"ok\":", last_ok_ ? "true" : "false", ",\"detail\":\"",
-                         last_detail_, "\",\"at\":\"", last_at_, "\",\"failures\":", failures_,
-                         "}");
+    check = base::Cat(",\"check\":{\"ok\":", last_ok_ ? "true" : "false", ",\"detail\":\"",
+                      last_detail_, "\",\"at\":\"", last_at_, "\",\"failures\":", failures_, "}");
   }
   const std::string services =
-      services_json_.empty() ? "" : absl::StrCat(",\"services\":", services_json_);
+      services_json_.empty() ? "" : base::Cat(",\"services\":", services_json_);
   const absl::string_view live_word =
       life_ == Life::kExited ? "exited" : Unhealthy() || !group_live_ ? "unhealthy" : "ok";
   // Both answers end alike: the phase, the check and the services.
   const std::string rest =
-      absl::StrCat("\",\"phase\":\"", LifeName(life_), "\"", check, services, "}\n");
-  live_body_ = std::make_shared<const std::string>(absl::StrCat("{\"status\":\"", live_word, rest));
-  ready_body_ =
-      std::make_shared<const std::string>(absl::StrCat("{\"status\":\"", ReadyWord(), rest));
+      base::Cat("\",\"phase\":\"", LifeName(life_), "\"", check, services, "}\n");
+  live_body_ = std::make_shared<const std::string>(base::Cat("{\"status\":\"", live_word, rest));
+  ready_body_ = std::make_shared<const std::string>(base::Cat("{\"status\":\"", ReadyWord(), rest));
 }
 
 }  // namespace berth::health

@@ -2,9 +2,8 @@
 #include "berth/health/status_list.h"
 
 #include "absl/strings/ascii.h"
-#include "absl/strings/numbers.h"
-#include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
+#include "berth/base/text.h"
 
 namespace berth::health {
 namespace {
@@ -12,7 +11,7 @@ namespace {
 bool ParseCode(absl::string_view text, int* code) {
   text = absl::StripAsciiWhitespace(text);
   if (text.size() != 3) return false;
-  return absl::SimpleAtoi(text, code) && *code >= 100 && *code <= 599;
+  return base::ParseInt(text, code) && *code >= 100 && *code <= 599;
 }
 
 }  // namespace
@@ -23,11 +22,11 @@ StatusList StatusList::Default() {
   return list;
 }
 
-absl::StatusOr<StatusList> StatusList::Parse(absl::string_view text) {
+base::Result<StatusList> StatusList::Parse(absl::string_view text) {
   StatusList list;
   for (absl::string_view item : absl::StrSplit(text, ',')) {
     auto bad = [&] {
-      return absl::InvalidArgumentError(absl::StrCat(
+      return base::InvalidArgumentError(base::Cat(
           "bad status list item '", item, "': want codes 100-599 or ranges, e.g. 200-299,401"));
     };
     std::pair<absl::string_view, absl::string_view> range = absl::StrSplit(item, absl::MaxSplits('-', 1));

@@ -1,8 +1,6 @@
 // SPDX-License-Identifier: MIT
 #include "berth/log/log.h"
 
-#include <spdlog/logger.h>
-#include <spdlog/sinks/sink.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -18,22 +16,7 @@ struct State {
   std::string name = "berth";
   int verbosity = 1;
   Format format = Format::kText;
-  std::shared_ptr<spdlog::logger> logger;
-};
-
-// spdlog's own stderr sinks build a pattern_formatter (strftime, every flag, fmt's chrono) even
-// for "%v": about 60 KB of a static berth for a line already composed here. This sink hands the
-// line as it is to output.h, which writes it whole and never blocks PID 1 on a stalled reader.
-class StderrSink final : public spdlog::sinks::sink {
- public:
-  void log(const spdlog::details::log_msg& msg) override {
-    std::string line(msg.payload.data(), msg.payload.size());
-    line += '\n';
-    WriteOutput(STDERR_FILENO, line);
-  }
-  void flush() override {}
-  void set_pattern(const std::string&) override {}
-  void set_formatter(std::unique_ptr<spdlog::formatter>) override {}
+  bool initialized = false;
 };
 
 State& GetState() {
@@ -44,14 +27,11 @@ State& GetState() {
 struct LevelInfo {
   absl::string_view name;
   int verbosity;  // the lowest verbosity that shows the level
-  spdlog::level::level_enum spdlog_level;
 };
 
 // Indexed by Level.
 constexpr LevelInfo kLevels[] = {
-    {"error", 0, spdlog::level::err},   {"warning", 1, spdlog::level::warn},
-    {"notice", 1, spdlog::level::info}, {"info", 2, spdlog::level::info},
-    {"debug", 3, spdlog::level::debug}, {"trace", 4, spdlog::level::trace},
+    {"error", 0}, {"warning", 1}, {"notice", 1}, {"info", 2}, {"debug", 3}, {"trace", 4},
 };
 
 const LevelInfo& Describe(Level level) { return kLevels[static_cast<int>(level)]; }
@@ -118,19 +98,21 @@ void Init(absl::string_view name, int verbosity, Format format) {
   s.verbosity = verbosity;
   s.format = format;
   PrepareOutput();
-  // berth has one thread; the line is composed here, so the sink adds nothing to it.
-  s.logger = std::make_shared<spdlog::logger>(s.name, std::make_shared<StderrSink>());
-  s.logger->set_level(spdlog::level::trace);
+  s.initialized = true;
 }
 
 bool Enabled(Level level) { return Describe(level).verbosity <= GetState().verbosity; }
 
 void Write(Level level, absl::string_view msg, std::initializer_list<Field> fields) {
   State& s = GetState();
-  if (!s.logger) Init(s.name, s.verbosity, s.format);
+  if (!s.initialized) Init(s.name, s.verbosity, s.format);
+  // The line is composed here and written whole by output.h, which never blocks PID 1 on a
+  // stalled reader. No logging library in between: spdlog's logger would link its
+  // pattern_formatter, and with it glibc's time-zone code, to pass the line on unchanged.
   std::string line = s.format == Format::kJson ? FormatJson(s, level, msg, fields)
                                                : FormatText(s, level, msg, fields);
-  s.logger->log(Describe(level).spdlog_level, spdlog::string_view_t(line.data(), line.size()));
+  line += '\n';
+  WriteOutput(STDERR_FILENO, line);
 }
 
 std::string JsonEscape(absl::string_view in) {

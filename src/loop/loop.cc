@@ -3,7 +3,7 @@
 
 #include <cerrno>
 
-#include "berth/base/status.h"
+#include "berth/base/error.h"
 
 namespace berth::loop {
 namespace {
@@ -14,30 +14,30 @@ uint64_t Pack(int fd, uint32_t generation) {
 
 }  // namespace
 
-absl::StatusOr<Loop> Loop::Create() {
+base::Result<Loop> Loop::Create() {
   int fd = ::epoll_create1(EPOLL_CLOEXEC);
   if (fd < 0) return base::ErrnoError("epoll_create1");
   return Loop(base::UniqueFd(fd));
 }
 
-absl::Status Loop::Add(int fd, uint32_t events, Handler handler) {
+base::Status Loop::Add(int fd, uint32_t events, Handler handler) {
   auto entry = std::make_shared<Entry>(Entry{next_generation_++, std::move(handler)});
   epoll_event ev{};
   ev.events = events;
   ev.data.u64 = Pack(fd, entry->generation);
   if (::epoll_ctl(epoll_.Get(), EPOLL_CTL_ADD, fd, &ev) < 0) return base::ErrnoError("epoll_ctl(ADD)");
   entries_[fd] = std::move(entry);
-  return absl::OkStatus();
+  return base::OkStatus();
 }
 
-absl::Status Loop::Modify(int fd, uint32_t events) {
+base::Status Loop::Modify(int fd, uint32_t events) {
   auto it = entries_.find(fd);
-  if (it == entries_.end()) return absl::NotFoundError("epoll_ctl(MOD): fd not in the loop");
+  if (it == entries_.end()) return base::NotFoundError("epoll_ctl(MOD): fd not in the loop");
   epoll_event ev{};
   ev.events = events;
   ev.data.u64 = Pack(fd, it->second->generation);
   if (::epoll_ctl(epoll_.Get(), EPOLL_CTL_MOD, fd, &ev) < 0) return base::ErrnoError("epoll_ctl(MOD)");
-  return absl::OkStatus();
+  return base::OkStatus();
 }
 
 void Loop::Remove(int fd) {
@@ -46,7 +46,7 @@ void Loop::Remove(int fd) {
   ::epoll_ctl(epoll_.Get(), EPOLL_CTL_DEL, fd, nullptr);
 }
 
-absl::Status Loop::Run() {
+base::Status Loop::Run() {
   running_ = true;
   epoll_event events[16];
   while (running_) {
@@ -65,7 +65,7 @@ absl::Status Loop::Run() {
       entry->handler(events[i].events);
     }
   }
-  return absl::OkStatus();
+  return base::OkStatus();
 }
 
 }  // namespace berth::loop

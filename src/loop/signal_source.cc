@@ -5,14 +5,13 @@
 
 #include <cerrno>
 
-#include "berth/base/status.h"
+#include "berth/base/error.h"
 #include "berth/log/log.h"
 
 namespace berth::loop {
 
-absl::StatusOr<std::unique_ptr<SignalSource>> SignalSource::Create(Loop& loop,
-                                                                   const sigset_t& set,
-                                                                   Handler handler) {
+base::Result<std::unique_ptr<SignalSource>> SignalSource::Create(Loop& loop, const sigset_t& set,
+                                                                 Handler handler) {
   int fd = ::signalfd(-1, &set, SFD_NONBLOCK | SFD_CLOEXEC);
   if (fd < 0) return base::ErrnoError("signalfd");
   std::unique_ptr<SignalSource> source(new SignalSource(loop, base::UniqueFd(fd), std::move(handler)));

@@ -7,12 +7,12 @@
 #include <cerrno>
 #include <cstdint>
 
-#include "berth/base/status.h"
+#include "berth/base/error.h"
 #include "berth/log/log.h"
 
 namespace berth::loop {
 
-absl::StatusOr<std::unique_ptr<Timer>> Timer::Create(Loop& loop, std::function<void()> on_fire) {
+base::Result<std::unique_ptr<Timer>> Timer::Create(Loop& loop, std::function<void()> on_fire) {
   int fd = ::timerfd_create(CLOCK_MONOTONIC, TFD_NONBLOCK | TFD_CLOEXEC);
   if (fd < 0) return base::ErrnoError("timerfd_create");
   std::unique_ptr<Timer> timer(new Timer(loop, base::UniqueFd(fd), std::move(on_fire)));
@@ -23,21 +23,21 @@ absl::StatusOr<std::unique_ptr<Timer>> Timer::Create(Loop& loop, std::function<v
 
 Timer::~Timer() { loop_.Remove(fd_.Get()); }
 
-absl::Status Timer::Arm(absl::Duration after) {
+base::Status Timer::Arm(absl::Duration after) {
   // An all-zero it_value disarms a timerfd, so "now" is one nanosecond.
   if (after <= absl::ZeroDuration()) after = absl::Nanoseconds(1);
   itimerspec spec{};
   spec.it_value = absl::ToTimespec(after);
   if (::timerfd_settime(fd_.Get(), 0, &spec, nullptr) < 0) return base::ErrnoError("timerfd_settime");
   armed_ = true;
-  return absl::OkStatus();
+  return base::OkStatus();
 }
 
-absl::Status Timer::Disarm() {
+base::Status Timer::Disarm() {
   itimerspec spec{};
   if (::timerfd_settime(fd_.Get(), 0, &spec, nullptr) < 0) return base::ErrnoError("timerfd_settime");
   armed_ = false;
-  return absl::OkStatus();
+  return base::OkStatus();
 }
 
 void Timer::OnReady() noexcept {

@@ -4,7 +4,7 @@
 #include <algorithm>
 #include <utility>
 
-#include "absl/strings/str_cat.h"
+#include "berth/base/text.h"
 
 namespace berth::options {
 namespace {
@@ -14,10 +14,10 @@ constexpr size_t kSynopsisWidth = 28;
 
 // "-e, --remap-exit CODE", "    --map FROM:TO", "-L": long-only options line up with the others.
 std::string Synopsis(const Spec& s) {
-  std::string out = s.short_name ? absl::StrCat("-", std::string(1, s.short_name)) : "    ";
-  if (s.short_name && !s.long_name.empty()) absl::StrAppend(&out, ", ");
-  if (!s.long_name.empty()) absl::StrAppend(&out, "--", s.long_name);
-  if (!s.arg_name.empty()) absl::StrAppend(&out, " ", s.arg_name);
+  std::string out = s.short_name ? base::Cat("-", std::string(1, s.short_name)) : "    ";
+  if (s.short_name && !s.long_name.empty()) base::Append(&out, ", ");
+  if (!s.long_name.empty()) base::Append(&out, "--", s.long_name);
+  if (!s.arg_name.empty()) base::Append(&out, " ", s.arg_name);
   return out;
 }
 
@@ -42,9 +42,9 @@ std::string Table::Help(std::span<const absl::string_view> groups) const {
   for (absl::string_view group : groups) {
     std::string section;
     for (const Entry& e : entries_) {
-      if (e.spec.group == group) absl::StrAppend(&section, HelpLine(Synopsis(e.spec), e.spec.help));
+      if (e.spec.group == group) base::Append(&section, HelpLine(Synopsis(e.spec), e.spec.help));
     }
-    if (!section.empty()) absl::StrAppend(&out, "\n", group, ":\n", section);
+    if (!section.empty()) base::Append(&out, "\n", group, ":\n", section);
   }
   return out;
 }
@@ -52,26 +52,26 @@ std::string Table::Help(std::span<const absl::string_view> groups) const {
 std::string HelpLine(absl::string_view synopsis, absl::string_view help) {
   std::string padded(synopsis);
   padded.resize(std::max(padded.size() + 2, kSynopsisWidth), ' ');
-  return absl::StrCat("  ", padded, help, "\n");
+  return base::Cat("  ", padded, help, "\n");
 }
 
-absl::Status BerthWording(Problem problem, absl::string_view option) {
+base::Failure BerthWording(Problem problem, absl::string_view option) {
   switch (problem) {
     case Problem::kUnknownOption:
-      return absl::InvalidArgumentError(absl::StrCat("unknown option '", option, "'"));
+      return base::InvalidArgumentError(base::Cat("unknown option '", option, "'"));
     case Problem::kMissingValue:
-      return absl::InvalidArgumentError(absl::StrCat("option '", option, "' needs a value"));
+      return base::InvalidArgumentError(base::Cat("option '", option, "' needs a value"));
     case Problem::kValueNotAllowed:
       break;
   }
-  return absl::InvalidArgumentError(absl::StrCat("option '", option, "' takes no value"));
+  return base::InvalidArgumentError(base::Cat("option '", option, "' takes no value"));
 }
 
 Reader::Reader(const Table& table, std::span<const absl::string_view> args, Operands operands,
                Wording wording)
     : table_(table), args_(args), mode_(operands), wording_(std::move(wording)) {}
 
-absl::StatusOr<Found> Reader::Next() {
+base::Result<Found> Reader::Next() {
   if (j_ > 0) return NextShort();
   while (i_ < args_.size()) {
     const absl::string_view arg = args_[i_];
@@ -95,11 +95,11 @@ absl::StatusOr<Found> Reader::Next() {
   return Found{};
 }
 
-absl::StatusOr<Found> Reader::NextLong() {
+base::Result<Found> Reader::NextLong() {
   const absl::string_view body = args_[i_++].substr(2);
   const size_t eq = body.find('=');
   const absl::string_view name = body.substr(0, eq);
-  const std::string option = absl::StrCat("--", name);
+  const std::string option = base::Cat("--", name);
   const Table::Entry* entry = table_.Long(name);
   if (entry == nullptr) return wording_(Problem::kUnknownOption, option);
   const bool flag = entry->spec.arg_name.empty();
@@ -111,9 +111,9 @@ absl::StatusOr<Found> Reader::NextLong() {
   return ValueFromNext(entry, option);
 }
 
-absl::StatusOr<Found> Reader::NextShort() {
+base::Result<Found> Reader::NextShort() {
   const absl::string_view bundle = args_[i_];
-  const std::string option = absl::StrCat("-", bundle.substr(j_, 1));
+  const std::string option = base::Cat("-", bundle.substr(j_, 1));
   const Table::Entry* entry = table_.Short(bundle[j_]);
   const bool flag = entry == nullptr || entry->spec.arg_name.empty();
   const absl::string_view rest = bundle.substr(++j_);
@@ -127,7 +127,7 @@ absl::StatusOr<Found> Reader::NextShort() {
   return ValueFromNext(entry, option);
 }
 
-absl::StatusOr<Found> Reader::ValueFromNext(const Table::Entry* entry, absl::string_view option) {
+base::Result<Found> Reader::ValueFromNext(const Table::Entry* entry, absl::string_view option) {
   if (i_ >= args_.size()) return wording_(Problem::kMissingValue, option);
   return Found{entry, args_[i_++]};
 }

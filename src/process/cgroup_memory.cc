@@ -6,11 +6,10 @@
 
 #include <utility>
 
-#include "absl/strings/numbers.h"
-#include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
 #include "absl/strings/strip.h"
 #include "berth/base/file.h"
+#include "berth/base/text.h"
 #include "berth/process/descriptor_reserve.h"
 
 namespace berth::process {
@@ -25,8 +24,8 @@ constexpr uint64_t kUnlimited = uint64_t{1} << 62;
 // Read at the child's death, when clients may hold every other descriptor: from the reserve.
 std::optional<std::string> ReadBounded(const std::string& path) {
   UsingReserve reserve;
-  absl::StatusOr<std::string> text = base::ReadSmallRegularFile(path, kMaxFile);
-  if (!text.ok()) return std::nullopt;
+  base::Result<std::string> text = base::ReadSmallRegularFile(path, kMaxFile);
+  if (!text.has_value()) return std::nullopt;
   return *std::move(text);
 }
 
@@ -38,7 +37,7 @@ std::optional<uint64_t> KeyIn(const std::string& path, absl::string_view key) {
 // v2 says "max" for none, which SimpleAtoi refuses: no limit either way.
 std::optional<uint64_t> ParseLimit(const std::string& text) {
   uint64_t bytes = 0;
-  if (!absl::SimpleAtoi(absl::StripAsciiWhitespace(text), &bytes) || bytes >= kUnlimited) {
+  if (!base::ParseInt(absl::StripAsciiWhitespace(text), &bytes) || bytes >= kUnlimited) {
     return std::nullopt;
   }
   return bytes;
@@ -51,7 +50,7 @@ std::optional<uint64_t> FlatKeyedValue(absl::string_view text, absl::string_view
     absl::string_view value = line;
     uint64_t n = 0;
     if (absl::ConsumePrefix(&value, key) && absl::ConsumePrefix(&value, " ") &&
-        absl::SimpleAtoi(value, &n)) {
+        base::ParseInt(value, &n)) {
       return n;
     }
   }
@@ -82,8 +81,8 @@ bool OomWatch::Claim(int wait_status) {
 std::string OomWatch::Describe() const {
   std::optional<uint64_t> limit = ReadMemoryLimit(root_);
   if (!limit) return "killed by the kernel's OOM killer: the container's memory limit was reached";
-  return absl::StrCat("killed by the kernel's OOM killer: the container's memory limit (",
-                      base::FormatSize(*limit), ") was reached");
+  return base::Cat("killed by the kernel's OOM killer: the container's memory limit (",
+                   base::FormatSize(*limit), ") was reached");
 }
 
 }  // namespace berth::process

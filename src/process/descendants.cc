@@ -6,7 +6,7 @@
 
 #include <map>
 
-#include "absl/strings/numbers.h"
+#include "berth/base/text.h"
 #include "berth/process/descriptor_reserve.h"
 #include "berth/process/proc_state.h"
 
@@ -22,7 +22,7 @@ std::map<pid_t, ProcStat> LiveProcesses() {
   if (dir == nullptr) return live;
   while (dirent* d = ::readdir(dir)) {
     pid_t pid;
-    if (!absl::SimpleAtoi(d->d_name, &pid)) continue;
+    if (!base::ParseInt(d->d_name, &pid)) continue;
     std::optional<ProcStat> s = ReadProcStat(pid);
     if (s && s->state != 'Z' && s->state != 'X') live.emplace(pid, std::move(*s));
   }

@@ -3,7 +3,7 @@
 
 #include <sys/wait.h>
 
-#include "absl/strings/str_cat.h"
+#include "berth/base/text.h"
 #include "berth/signals/signal.h"
 
 namespace berth::process {
@@ -16,12 +16,12 @@ int ExitCodeFromWaitStatus(int wait_status) {
 }
 
 std::string DescribeWaitStatus(int wait_status) {
-  if (WIFEXITED(wait_status)) return absl::StrCat("exited with code ", WEXITSTATUS(wait_status));
+  if (WIFEXITED(wait_status)) return base::Cat("exited with code ", WEXITSTATUS(wait_status));
   if (WIFSIGNALED(wait_status)) {
-    return absl::StrCat("killed by ", signals::SignalName(WTERMSIG(wait_status)),
-                        WCOREDUMP(wait_status) ? " (core dumped)" : "");
+    return base::Cat("killed by ", signals::SignalName(WTERMSIG(wait_status)),
+                     WCOREDUMP(wait_status) ? " (core dumped)" : "");
   }
-  return absl::StrCat("ended with wait status ", wait_status);
+  return base::Cat("ended with wait status ", wait_status);
 }
 
 }  // namespace berth::process

@@ -5,10 +5,9 @@
 #include <fcntl.h>
 #include <unistd.h>
 
-#include "absl/strings/numbers.h"
-#include "absl/strings/str_cat.h"
-#include "absl/strings/str_split.h"
 #include "absl/strings/ascii.h"
+#include "absl/strings/str_split.h"
+#include "berth/base/text.h"
 #include "berth/base/unique_fd.h"
 #include "berth/process/descriptor_reserve.h"
 
@@ -41,7 +40,7 @@ bool ParseStat(const std::string& stat, ProcStat* s) {
   s->comm = stat.substr(open + 1, close - open - 1);
   s->state = stat[close + 2];
   absl::string_view rest(stat.data() + close + 4, stat.size() - close - 4);
-  return absl::SimpleAtoi(rest.substr(0, rest.find(' ')), &s->ppid);
+  return base::ParseInt(rest.substr(0, rest.find(' ')), &s->ppid);
 }
 
 }  // namespace
@@ -49,14 +48,14 @@ bool ParseStat(const std::string& stat, ProcStat* s) {
 std::optional<ProcStat> ReadProcStat(pid_t pid) {
   ProcStat s;
   s.pid = pid;
-  if (!ParseStat(ReadSmallFile(absl::StrCat("/proc/", pid, "/stat")), &s)) return std::nullopt;
+  if (!ParseStat(ReadSmallFile(base::Cat("/proc/", pid, "/stat")), &s)) return std::nullopt;
   return s;
 }
 
 std::string CommandLine(pid_t pid, const std::string& comm) {
-  std::string cmdline = ReadSmallFile(absl::StrCat("/proc/", pid, "/cmdline"));
+  std::string cmdline = ReadSmallFile(base::Cat("/proc/", pid, "/cmdline"));
   while (!cmdline.empty() && cmdline.back() == '\0') cmdline.pop_back();
-  if (cmdline.empty()) return absl::StrCat("[", comm, "]");
+  if (cmdline.empty()) return base::Cat("[", comm, "]");
   for (char& c : cmdline) {
     if (c == '\0') c = ' ';
   }
@@ -66,14 +65,14 @@ std::string CommandLine(pid_t pid, const std::string& comm) {
 std::vector<pid_t> ChildrenOf(pid_t pid) {
   std::vector<pid_t> out;
   UsingReserve reserve;
-  DIR* dir = ::opendir(absl::StrCat("/proc/", pid, "/task").c_str());
+  DIR* dir = ::opendir(base::Cat("/proc/", pid, "/task").c_str());
   if (dir == nullptr) return out;
   while (dirent* d = ::readdir(dir)) {
     if (d->d_name[0] == '.') continue;
-    std::string text = ReadSmallFile(absl::StrCat("/proc/", pid, "/task/", d->d_name, "/children"));
+    std::string text = ReadSmallFile(base::Cat("/proc/", pid, "/task/", d->d_name, "/children"));
     for (absl::string_view word : absl::StrSplit(text, ' ', absl::SkipWhitespace())) {
       pid_t child;
-      if (absl::SimpleAtoi(word, &child)) out.push_back(child);
+      if (base::ParseInt(word, &child)) out.push_back(child);
     }
   }
   ::closedir(dir);
@@ -81,13 +80,13 @@ std::vector<pid_t> ChildrenOf(pid_t pid) {
 }
 
 bool BlocksSignal(pid_t pid, int sig) {
-  const std::string status = ReadSmallFile(absl::StrCat("/proc/", pid, "/status"));
+  const std::string status = ReadSmallFile(base::Cat("/proc/", pid, "/status"));
   const size_t at = status.find("\nSigBlk:");
   if (at == std::string::npos || sig < 1 || sig > 64) return false;
   absl::string_view hex = absl::StripLeadingAsciiWhitespace(
       absl::string_view(status).substr(at + 8, status.find('\n', at + 1) - at - 8));
   uint64_t mask = 0;
-  if (!absl::SimpleHexAtoi(hex, &mask)) return false;
+  if (!base::ParseInt(hex, &mask, 16)) return false;
   return (mask >> (sig - 1)) & 1;
 }
 

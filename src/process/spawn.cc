@@ -12,10 +12,10 @@
 #include <cstring>
 
 #include "absl/strings/match.h"
-#include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
+#include "berth/base/error.h"
 #include "berth/base/exit_codes.h"
-#include "berth/base/status.h"
+#include "berth/base/text.h"
 #include "berth/base/unique_fd.h"
 #include "berth/process/descriptor_reserve.h"
 
@@ -61,7 +61,7 @@ void PrepareEnvironment(Prepared& p, const SpawnSpec& spec) {
   } else {
     for (char** e = environ; e != nullptr && *e != nullptr; ++e) source.push_back(*e);
   }
-  const std::string self = absl::StrCat(::getpid());
+  const std::string self = base::Cat(::getpid());
   for (char* e : source) {
     absl::string_view kv(e);
     if (spec.listen_pid_to_child && absl::StartsWith(kv, kListenPid) &&
@@ -95,7 +95,7 @@ std::vector<std::string> Candidates(const std::string& program) {
   absl::string_view dirs = path != nullptr ? path : "/usr/local/bin:/usr/bin:/bin";
   std::vector<std::string> out;
   for (absl::string_view dir : absl::StrSplit(dirs, ':')) {
-    out.push_back(absl::StrCat(dir.empty() ? "." : dir, "/", program));
+    out.push_back(base::Cat(dir.empty() ? "." : dir, "/", program));
   }
   return out;
 }
@@ -183,16 +183,18 @@ std::string StepName(const SpawnSpec& spec, int step) {
     case kStepSession: return spec.session == Session::kNewSession ? "setsid" : "setpgid";
     case kStepTerminal: return "tcsetpgrp";
     case kStepSignals: return "restore signal mask";
-    case kStepExec: return absl::StrCat("exec ", spec.argv.front());
+    case kStepExec:
+      return base::Cat("exec ", spec.argv.front());
     case kStepOutput: return "dup2 (output)";
-    case kStepWorkdir: return absl::StrCat("chdir ", spec.workdir);
+    case kStepWorkdir:
+      return base::Cat("chdir ", spec.workdir);
     default: return spec.pre_exec[step].name;
   }
 }
 
 }  // namespace
 
-absl::StatusOr<pid_t> Spawn(const SpawnSpec& spec) {
+base::Result<pid_t> Spawn(const SpawnSpec& spec) {
   Prepared p;
   p.candidates = Candidates(spec.argv.front());
   for (const std::string& c : p.candidates) p.candidate_ptrs.push_back(c.c_str());
@@ -221,16 +223,16 @@ absl::StatusOr<pid_t> Spawn(const SpawnSpec& spec) {
   // The child is exiting; collect it here so the reaper never sees a child berth did not start.
   while (::waitpid(pid, nullptr, 0) < 0 && errno == EINTR) {
   }
-  absl::Status error = base::ErrnoError(StepName(spec, failure.step), failure.err);
+  base::Failure error = base::ErrnoError(StepName(spec, failure.step), failure.err);
   // Only the exec's own errno says "not found" or "not executable" (127, 126); a step before it
   // failing (setuid without the privilege: EPERM) is a set-up failure.
   if (failure.step == kStepExec) return error;
-  return absl::FailedPreconditionError(error.message());
+  return base::FailedPreconditionError(error.error().message());
 }
 
-int ExitCodeForSpawnError(const absl::Status& status) {
-  if (absl::IsNotFound(status)) return exit_codes::kNotFound;
-  if (absl::IsPermissionDenied(status)) return exit_codes::kCannotExecute;
+int ExitCodeForSpawnError(const base::Error& status) {
+  if (base::IsNotFound(status)) return exit_codes::kNotFound;
+  if (base::IsPermissionDenied(status)) return exit_codes::kCannotExecute;
   return exit_codes::kSetupFailure;
 }
 

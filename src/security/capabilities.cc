@@ -8,13 +8,13 @@
 
 #include "absl/strings/ascii.h"
 #include "absl/strings/match.h"
-#include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
 #include "absl/strings/strip.h"
+#include "berth/base/text.h"
 
 namespace berth::security {
 
-absl::StatusOr<CapSet> ParseCapList(absl::string_view list) {
+base::Result<CapSet> ParseCapList(absl::string_view list) {
   list = absl::StripAsciiWhitespace(list);
   if (absl::AsciiStrToLower(list) == "none" || list.empty()) return CapSet{0};
   CapSet out = 0;
@@ -22,14 +22,13 @@ absl::StatusOr<CapSet> ParseCapList(absl::string_view list) {
   for (absl::string_view raw : absl::StrSplit(list, ',')) {
     ++item;
     std::string name = absl::AsciiStrToLower(absl::StripAsciiWhitespace(raw));
-    if (!absl::StartsWith(name, "cap_")) name = absl::StrCat("cap_", name);
+    if (!absl::StartsWith(name, "cap_")) name = base::Cat("cap_", name);
     cap_value_t value;
     // cap_from_name also takes numbers; a name must be a name.
     const bool numeric = name.find_first_not_of("0123456789", 4) == std::string::npos;
     if (numeric || cap_from_name(name.c_str(), &value) != 0 || value < 0 || value > LastCap()) {
-      return absl::InvalidArgumentError(
-          absl::StrCat("--caps: unknown capability '", absl::StripAsciiWhitespace(raw),
-                       "' (item ", item, ")"));
+      return base::InvalidArgumentError(base::Cat(
+          "--caps: unknown capability '", absl::StripAsciiWhitespace(raw), "' (item ", item, ")"));
     }
     out |= CapBit(value);
   }
@@ -41,7 +40,7 @@ std::string CapListText(CapSet caps) {
   for (int c = 0; c < 64; ++c) {
     if (!(caps & CapBit(c))) continue;
     char* name = cap_to_name(c);
-    absl::StrAppend(&out, out.empty() ? "" : ",", name != nullptr ? absl::AsciiStrToUpper(name) : "?");
+    base::Append(&out, out.empty() ? "" : ",", name != nullptr ? absl::AsciiStrToUpper(name) : "?");
     cap_free(name);
   }
   return out.empty() ? "none" : out;

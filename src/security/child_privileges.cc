@@ -7,9 +7,9 @@
 #include <cstring>
 
 #include "absl/strings/match.h"
-#include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
-#include "berth/base/status.h"
+#include "berth/base/error.h"
+#include "berth/base/text.h"
 #include "berth/security/seccomp_profile.h"
 #include "security/child_steps.h"
 
@@ -37,7 +37,7 @@ std::vector<std::string> WithHome(char** envp, const std::string& home) {
   for (char** e = envp; e != nullptr && *e != nullptr; ++e) {
     if (!absl::StartsWith(*e, "HOME=")) out.emplace_back(*e);
   }
-  out.push_back(absl::StrCat("HOME=", home));
+  out.push_back(base::Cat("HOME=", home));
   return out;
 }
 
@@ -54,18 +54,18 @@ const char* FindEnv(char** envp, absl::string_view key) {
 // The child's setgroups(2), setgid(2) and setuid(2) need CAP_SETGID and CAP_SETUID: without
 // them the switch would fail after fork, where it can only be an exec failure. Said here, before
 // anything starts, as what it is: berth cannot do what --user asks (a set-up failure).
-absl::Status CheckCanSwitch(absl::string_view spec, const Credentials& c) {
+base::Status CheckCanSwitch(absl::string_view spec, const Credentials& c) {
   const CapSet need = CapBit(CAP_SETUID) | CapBit(CAP_SETGID);
-  if ((EffectiveSet() & need) == need) return absl::OkStatus();
-  return absl::FailedPreconditionError(
-      absl::StrCat("--user ", spec, ": berth cannot switch to uid ", c.uid, " gid ", c.gid,
-                   ": it lacks CAP_SETUID/CAP_SETGID (run berth as root, or leave --user out)"));
+  if ((EffectiveSet() & need) == need) return base::OkStatus();
+  return base::FailedPreconditionError(
+      base::Cat("--user ", spec, ": berth cannot switch to uid ", c.uid, " gid ", c.gid,
+                ": it lacks CAP_SETUID/CAP_SETGID (run berth as root, or leave --user out)"));
 }
 
 }  // namespace
 
-absl::StatusOr<std::unique_ptr<ChildPrivileges>> ChildPrivileges::Prepare(
-    const ChildRequest& request, char** envp) {
+base::Result<std::unique_ptr<ChildPrivileges>> ChildPrivileges::Prepare(const ChildRequest& request,
+                                                                        char** envp) {
   std::unique_ptr<ChildPrivileges> p(new ChildPrivileges());
   if (request.caps) {
     BERTH_ASSIGN_OR_RETURN(CapSet caps, ParseCapList(*request.caps));
@@ -78,7 +78,7 @@ absl::StatusOr<std::unique_ptr<ChildPrivileges>> ChildPrivileges::Prepare(
   return p;
 }
 
-absl::Status ChildPrivileges::PrepareUser(const std::string& spec, char** envp) {
+base::Status ChildPrivileges::PrepareUser(const std::string& spec, char** envp) {
   BERTH_ASSIGN_OR_RETURN(const std::string passwd, ReadAccountFile("/etc/passwd"));
   BERTH_ASSIGN_OR_RETURN(const std::string group, ReadAccountFile("/etc/group"));
   BERTH_ASSIGN_OR_RETURN(Credentials c, ResolveUser(spec, passwd, group));
@@ -87,10 +87,10 @@ absl::Status ChildPrivileges::PrepareUser(const std::string& spec, char** envp) 
   const char* current = FindEnv(envp, "HOME");
   if (current == nullptr || home != current) environment_ = WithHome(envp, home);
   creds_ = std::move(c);
-  return absl::OkStatus();
+  return base::OkStatus();
 }
 
-absl::Status ChildPrivileges::PrepareSeccomp(const ChildRequest& request) {
+base::Status ChildPrivileges::PrepareSeccomp(const ChildRequest& request) {
   // Each source becomes its own filter; the kernel runs them all and the strictest answer wins,
   // so a deny list on top of a profile needs no merging.
   std::vector<SeccompFilter> filters;
@@ -112,19 +112,19 @@ absl::Status ChildPrivileges::PrepareSeccomp(const ChildRequest& request) {
     if (!MayAllow(filters[i], *execve)) {
       const std::string source =
           i == 0 && !request.seccomp_profile.empty() ? request.seccomp_profile : "--seccomp-deny";
-      return absl::InvalidArgumentError(absl::StrCat(
-          "seccomp: ", source, " never allows execve, so the program could not start"));
+      return base::InvalidArgumentError(
+          base::Cat("seccomp: ", source, " never allows execve, so the program could not start"));
     }
   }
   for (const SeccompFilter& f : filters) {
-    absl::StatusOr<BpfProgram> prog = Compile(f);
-    if (!prog.ok()) {
-      return absl::InvalidArgumentError(absl::StrCat("seccomp: ", prog.status().message()));
+    base::Result<BpfProgram> prog = Compile(f);
+    if (!prog.has_value()) {
+      return base::InvalidArgumentError(base::Cat("seccomp: ", prog.error().message()));
     }
     filters_.push_back(std::move(*prog));
   }
   for (const BpfProgram& prog : filters_) fprogs_.push_back(prog.Fprog());
-  return absl::OkStatus();
+  return base::OkStatus();
 }
 
 void ChildPrivileges::BuildSteps(bool no_new_privs) {
@@ -166,12 +166,12 @@ CapSet ChildPrivileges::NeededToRespawn() const {
 std::string ChildPrivileges::Describe() const {
   std::vector<std::string> parts;
   if (creds_) {
-    parts.push_back(absl::StrCat("user ", creds_->uid, ":", creds_->gid, " groups ",
-                                 absl::StrJoin(creds_->groups, ",")));
+    parts.push_back(base::Cat("user ", creds_->uid, ":", creds_->gid, " groups ",
+                              fmt::format("{}", fmt::join(creds_->groups, ","))));
   }
-  if (caps_) parts.push_back(absl::StrCat("caps ", CapListText(*caps_)));
+  if (caps_) parts.push_back(base::Cat("caps ", CapListText(*caps_)));
   if (no_new_privs_) parts.push_back("no_new_privs");
-  if (!filters_.empty()) parts.push_back(absl::StrCat("seccomp filters ", filters_.size()));
+  if (!filters_.empty()) parts.push_back(base::Cat("seccomp filters ", filters_.size()));
   return parts.empty() ? "unchanged" : absl::StrJoin(parts, ", ");
 }
 

@@ -8,15 +8,15 @@
 #include <unistd.h>
 
 #include <algorithm>
-#include <cstddef>
 #include <cerrno>
+#include <cstddef>
 #include <cstdlib>
 #include <memory>
 
-#include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
 #include "absl/strings/strip.h"
-#include "berth/base/status.h"
+#include "berth/base/error.h"
+#include "berth/base/text.h"
 #include "berth/base/unique_fd.h"
 
 namespace berth::security {
@@ -55,7 +55,7 @@ bool IndexRepeats(const std::vector<ArgCondition>& args) {
   return false;
 }
 
-absl::Status AddRule(scmp_filter_ctx ctx, const SyscallRule& rule) {
+base::Status AddRule(scmp_filter_ctx ctx, const SyscallRule& rule) {
   std::vector<scmp_arg_cmp> cmps;
   for (const ArgCondition& c : rule.args) cmps.push_back(ToScmp(c));
   const uint32_t action = ToScmp(rule.action);
@@ -63,20 +63,20 @@ absl::Status AddRule(scmp_filter_ctx ctx, const SyscallRule& rule) {
   if (IndexRepeats(rule.args)) {
     for (const scmp_arg_cmp& c : cmps) {
       if (int rc = seccomp_rule_add_array(ctx, action, rule.number, 1, &c); rc < 0) {
-        return base::ErrnoError(absl::StrCat("seccomp_rule_add(", rule.name, ")"), -rc);
+        return base::ErrnoError(base::Cat("seccomp_rule_add(", rule.name, ")"), -rc);
       }
     }
-    return absl::OkStatus();
+    return base::OkStatus();
   }
   if (int rc = seccomp_rule_add_array(ctx, action, rule.number, static_cast<unsigned>(cmps.size()),
                                       cmps.data());
       rc < 0) {
-    return base::ErrnoError(absl::StrCat("seccomp_rule_add(", rule.name, ")"), -rc);
+    return base::ErrnoError(base::Cat("seccomp_rule_add(", rule.name, ")"), -rc);
   }
-  return absl::OkStatus();
+  return base::OkStatus();
 }
 
-absl::StatusOr<BpfProgram> Export(scmp_filter_ctx ctx) {
+base::Result<BpfProgram> Export(scmp_filter_ctx ctx) {
   // libseccomp 2.5 exports only to an fd; a memfd keeps it off any filesystem.
   base::UniqueFd fd(::memfd_create("berth-seccomp", MFD_CLOEXEC));
   if (!fd.Valid()) return base::ErrnoError("memfd_create");
@@ -151,7 +151,7 @@ bool MayAllow(const SeccompFilter& filter, int number) {
   return !denied;
 }
 
-absl::StatusOr<SeccompFilter> ParseDenyList(absl::string_view list) {
+base::Result<SeccompFilter> ParseDenyList(absl::string_view list) {
   SeccompFilter f;
   f.default_action = {SeccompAction::kAllow, 0};
   int item = 0;
@@ -160,17 +160,17 @@ absl::StatusOr<SeccompFilter> ParseDenyList(absl::string_view list) {
     absl::string_view name = absl::StripAsciiWhitespace(raw);
     std::optional<int> nr = SyscallNumber(name);
     if (name.empty() || !nr) {
-      return absl::InvalidArgumentError(
-          absl::StrCat("--seccomp-deny: unknown system call '", name, "' (item ", item, ")"));
+      return base::InvalidArgumentError(
+          base::Cat("--seccomp-deny: unknown system call '", name, "' (item ", item, ")"));
     }
     f.rules.push_back({std::string(name), *nr, {SeccompAction::kErrno, EPERM}, {}});
   }
   return f;
 }
 
-absl::StatusOr<BpfProgram> Compile(const SeccompFilter& filter) {
+base::Result<BpfProgram> Compile(const SeccompFilter& filter) {
   Context ctx(seccomp_init(ToScmp(filter.default_action)));
-  if (!ctx) return absl::InternalError("seccomp_init failed");
+  if (!ctx) return base::InternalError("seccomp_init failed");
   for (uint32_t arch : filter.arches) {
     int rc = seccomp_arch_add(ctx.get(), arch);
     if (rc < 0 && rc != -EEXIST) return base::ErrnoError("seccomp_arch_add", -rc);
@@ -178,13 +178,13 @@ absl::StatusOr<BpfProgram> Compile(const SeccompFilter& filter) {
   for (const SyscallRule& rule : filter.rules) {
     // libseccomp refuses a rule that repeats the default action; it would change nothing.
     if (rule.action == filter.default_action) continue;
-    if (absl::Status s = AddRule(ctx.get(), rule); !s.ok()) return s;
+    BERTH_RETURN_IF_ERROR(AddRule(ctx.get(), rule));
   }
   return Export(ctx.get());
 }
 
-absl::StatusOr<BpfProgram> CompileAllowlist(const std::vector<int>& numbers,
-                                            SeccompAction otherwise) {
+base::Result<BpfProgram> CompileAllowlist(const std::vector<int>& numbers,
+                                          SeccompAction otherwise) {
   if (kNativeAuditArch == 0) {
     SeccompFilter filter;
     filter.default_action = otherwise;
@@ -192,7 +192,7 @@ absl::StatusOr<BpfProgram> CompileAllowlist(const std::vector<int>& numbers,
     return Compile(filter);
   }
   if (numbers.size() > (BPF_MAXINSNS - 5) / 2) {
-    return absl::InvalidArgumentError("seccomp allowlist: too many system calls for one filter");
+    return base::InvalidArgumentError("seccomp allowlist: too many system calls for one filter");
   }
   BpfProgram out;
   std::vector<sock_filter>& code = out.code;

@@ -14,11 +14,10 @@
 
 #include "absl/strings/ascii.h"
 #include "absl/strings/match.h"
-#include "absl/strings/numbers.h"
-#include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
+#include "berth/base/error.h"
 #include "berth/base/file.h"
-#include "berth/base/status.h"
+#include "berth/base/text.h"
 
 namespace berth::security {
 namespace {
@@ -68,7 +67,7 @@ std::string LineColumn(absl::string_view text, size_t position) {
       line_start = i + 1;
     }
   }
-  return absl::StrCat(line, ":", at - line_start + 1);
+  return base::Cat(line, ":", at - line_start + 1);
 }
 
 // The names Docker profiles use for the native architecture in "includes"/"excludes".
@@ -90,7 +89,7 @@ bool KernelAtLeast(absl::string_view running, absl::string_view wanted) {
     std::vector<int> out;
     for (absl::string_view p : absl::StrSplit(v.substr(0, v.find_first_not_of("0123456789.")), '.')) {
       int n = 0;
-      if (!absl::SimpleAtoi(p, &n)) break;
+      if (!base::ParseInt(p, &n)) break;
       out.push_back(n);
     }
     out.resize(3, 0);
@@ -104,59 +103,59 @@ class Reader {
   Reader(absl::string_view source, const ProfileContext& context)
       : source_(source), context_(context) {}
 
-  absl::StatusOr<SeccompFilter> Read(const json& root);
+  base::Result<SeccompFilter> Read(const json& root);
 
  private:
-  absl::Status Error(absl::string_view path, absl::string_view what) const {
-    return absl::InvalidArgumentError(absl::StrCat(source_, ": ", path, ": ", what));
+  base::Failure Error(absl::string_view path, absl::string_view what) const {
+    return base::InvalidArgumentError(base::Cat(source_, ": ", path, ": ", what));
   }
-  absl::StatusOr<std::string> String(const json& v, const std::string& path) const;
-  absl::StatusOr<uint64_t> Unsigned(const json& v, const std::string& path) const;
-  absl::StatusOr<std::vector<std::string>> Strings(const json& v, const std::string& path) const;
-  absl::StatusOr<SeccompAction> Action(const json& obj, const std::string& path,
-                                       absl::string_view key, absl::string_view errno_key) const;
-  absl::StatusOr<uint32_t> Arch(const std::string& name, const std::string& path) const;
-  absl::Status Arches(const json& root, SeccompFilter& f) const;
-  absl::StatusOr<bool> Applies(const json& rule, const std::string& path) const;
-  absl::StatusOr<bool> Matches(const json& cond, const std::string& path, bool empty_value) const;
-  absl::StatusOr<std::vector<ArgCondition>> Args(const json& v, const std::string& path) const;
-  absl::Status Syscall(const json& rule, const std::string& path, SeccompFilter& f) const;
+  base::Result<std::string> String(const json& v, const std::string& path) const;
+  base::Result<uint64_t> Unsigned(const json& v, const std::string& path) const;
+  base::Result<std::vector<std::string>> Strings(const json& v, const std::string& path) const;
+  base::Result<SeccompAction> Action(const json& obj, const std::string& path,
+                                     absl::string_view key, absl::string_view errno_key) const;
+  base::Result<uint32_t> Arch(const std::string& name, const std::string& path) const;
+  base::Status Arches(const json& root, SeccompFilter& f) const;
+  base::Result<bool> Applies(const json& rule, const std::string& path) const;
+  base::Result<bool> Matches(const json& cond, const std::string& path, bool empty_value) const;
+  base::Result<std::vector<ArgCondition>> Args(const json& v, const std::string& path) const;
+  base::Status Syscall(const json& rule, const std::string& path, SeccompFilter& f) const;
 
   absl::string_view source_;
   const ProfileContext& context_;
 };
 
-absl::StatusOr<std::string> Reader::String(const json& v, const std::string& path) const {
+base::Result<std::string> Reader::String(const json& v, const std::string& path) const {
   if (!v.is_string()) return Error(path, "expected a string");
   return v.get<std::string>();
 }
 
-absl::StatusOr<uint64_t> Reader::Unsigned(const json& v, const std::string& path) const {
+base::Result<uint64_t> Reader::Unsigned(const json& v, const std::string& path) const {
   if (!v.is_number_unsigned()) return Error(path, "expected a number from 0 to 2^64-1");
   return v.get<uint64_t>();
 }
 
-absl::StatusOr<std::vector<std::string>> Reader::Strings(const json& v,
-                                                         const std::string& path) const {
+base::Result<std::vector<std::string>> Reader::Strings(const json& v,
+                                                       const std::string& path) const {
   if (v.is_null()) return std::vector<std::string>{};
   if (!v.is_array()) return Error(path, "expected an array of strings");
   std::vector<std::string> out;
   for (size_t i = 0; i < v.size(); ++i) {
-    BERTH_ASSIGN_OR_RETURN(std::string s, String(v[i], absl::StrCat(path, "[", i, "]")));
+    BERTH_ASSIGN_OR_RETURN(std::string s, String(v[i], base::Cat(path, "[", i, "]")));
     out.push_back(std::move(s));
   }
   return out;
 }
 
-absl::StatusOr<SeccompAction> Reader::Action(const json& obj, const std::string& path,
-                                             absl::string_view key,
-                                             absl::string_view errno_key) const {
-  const std::string at = absl::StrCat(path, path.empty() ? "" : ".", key);
+base::Result<SeccompAction> Reader::Action(const json& obj, const std::string& path,
+                                           absl::string_view key,
+                                           absl::string_view errno_key) const {
+  const std::string at = base::Cat(path, path.empty() ? "" : ".", key);
   if (!obj.contains(key)) return Error(at, "missing");
   BERTH_ASSIGN_OR_RETURN(std::string name, String(obj[std::string(key)], at));
   uint64_t ret = EPERM;
   if (obj.contains(errno_key) && !obj[std::string(errno_key)].is_null()) {
-    const std::string eat = absl::StrCat(path, path.empty() ? "" : ".", errno_key);
+    const std::string eat = base::Cat(path, path.empty() ? "" : ".", errno_key);
     BERTH_ASSIGN_OR_RETURN(ret, Unsigned(obj[std::string(errno_key)], eat));
     if (ret > 4095) return Error(eat, "an errno is at most 4095");
   }
@@ -170,33 +169,33 @@ absl::StatusOr<SeccompAction> Reader::Action(const json& obj, const std::string&
   if (name == "SCMP_ACT_TRAP") return SeccompAction{SeccompAction::kTrap, 0};
   if (name == "SCMP_ACT_TRACE") return SeccompAction{SeccompAction::kTrace, value};
   if (name == "SCMP_ACT_LOG") return SeccompAction{SeccompAction::kLog, 0};
-  return Error(at, absl::StrCat("unknown or unsupported action '", name, "'"));
+  return Error(at, base::Cat("unknown or unsupported action '", name, "'"));
 }
 
-absl::StatusOr<uint32_t> Reader::Arch(const std::string& name, const std::string& path) const {
+base::Result<uint32_t> Reader::Arch(const std::string& name, const std::string& path) const {
   std::string bare = absl::AsciiStrToLower(absl::StripPrefix(name, "SCMP_ARCH_"));
   uint32_t token = seccomp_arch_resolve_name(bare.c_str());
-  if (token == 0) return Error(path, absl::StrCat("unknown architecture '", name, "'"));
+  if (token == 0) return Error(path, base::Cat("unknown architecture '", name, "'"));
   return token;
 }
 
 // "architectures" lists every arch to add; the newer "archMap" adds the native entry's
 // subArchitectures (Docker reads it the same way).
-absl::Status Reader::Arches(const json& root, SeccompFilter& f) const {
+base::Status Reader::Arches(const json& root, SeccompFilter& f) const {
   if (root.contains("architectures")) {
     BERTH_ASSIGN_OR_RETURN(std::vector<std::string> names,
                            Strings(root["architectures"], "architectures"));
     for (size_t i = 0; i < names.size(); ++i) {
-      BERTH_ASSIGN_OR_RETURN(uint32_t t, Arch(names[i], absl::StrCat("architectures[", i, "]")));
+      BERTH_ASSIGN_OR_RETURN(uint32_t t, Arch(names[i], base::Cat("architectures[", i, "]")));
       f.arches.push_back(t);
     }
-    return absl::OkStatus();
+    return base::OkStatus();
   }
-  if (!root.contains("archMap") || root["archMap"].is_null()) return absl::OkStatus();
+  if (!root.contains("archMap") || root["archMap"].is_null()) return base::OkStatus();
   const json& map = root["archMap"];
   if (!map.is_array()) return Error("archMap", "expected an array");
   for (size_t i = 0; i < map.size(); ++i) {
-    const std::string path = absl::StrCat("archMap[", i, "]");
+    const std::string path = base::Cat("archMap[", i, "]");
     if (!map[i].is_object() || !map[i].contains("architecture")) {
       return Error(path, "expected an object with \"architecture\"");
     }
@@ -209,17 +208,17 @@ absl::Status Reader::Arches(const json& root, SeccompFilter& f) const {
     }
     for (size_t j = 0; j < subs.size(); ++j) {
       BERTH_ASSIGN_OR_RETURN(uint32_t t,
-                             Arch(subs[j], absl::StrCat(path, ".subArchitectures[", j, "]")));
+                             Arch(subs[j], base::Cat(path, ".subArchitectures[", j, "]")));
       f.arches.push_back(t);
     }
   }
-  return absl::OkStatus();
+  return base::OkStatus();
 }
 
 // Docker's includes/excludes: every listed cap in the bounding set, the native arch listed,
 // the kernel at least minKernel. `empty_value` is what a condition with nothing in it means.
-absl::StatusOr<bool> Reader::Matches(const json& cond, const std::string& path,
-                                     bool empty_value) const {
+base::Result<bool> Reader::Matches(const json& cond, const std::string& path,
+                                   bool empty_value) const {
   if (cond.is_null()) return empty_value;
   if (!cond.is_object()) return Error(path, "expected an object");
   bool any = false;
@@ -227,10 +226,10 @@ absl::StatusOr<bool> Reader::Matches(const json& cond, const std::string& path,
   if (cond.contains("caps")) {
     BERTH_ASSIGN_OR_RETURN(std::vector<std::string> caps, Strings(cond["caps"], path + ".caps"));
     for (size_t i = 0; i < caps.size(); ++i) {
-      absl::StatusOr<CapSet> bit = ParseCapList(caps[i]);
-      if (!bit.ok() || *bit == 0) {
-        return Error(absl::StrCat(path, ".caps[", i, "]"),
-                     absl::StrCat("unknown capability '", caps[i], "'"));
+      base::Result<CapSet> bit = ParseCapList(caps[i]);
+      if (!bit.has_value() || *bit == 0) {
+        return Error(base::Cat(path, ".caps[", i, "]"),
+                     base::Cat("unknown capability '", caps[i], "'"));
       }
       any = true;
       all = all && (context_.bounding & *bit) == *bit;
@@ -255,7 +254,7 @@ absl::StatusOr<bool> Reader::Matches(const json& cond, const std::string& path,
   return any ? all : empty_value;
 }
 
-absl::StatusOr<bool> Reader::Applies(const json& rule, const std::string& path) const {
+base::Result<bool> Reader::Applies(const json& rule, const std::string& path) const {
   bool included = true;
   bool excluded = false;
   if (rule.contains("includes")) {
@@ -267,8 +266,7 @@ absl::StatusOr<bool> Reader::Applies(const json& rule, const std::string& path) 
   return included && !excluded;
 }
 
-absl::StatusOr<std::vector<ArgCondition>> Reader::Args(const json& v,
-                                                       const std::string& path) const {
+base::Result<std::vector<ArgCondition>> Reader::Args(const json& v, const std::string& path) const {
   static constexpr std::pair<absl::string_view, ArgCondition::Op> kOps[] = {
       {"SCMP_CMP_NE", ArgCondition::kNotEqual},     {"SCMP_CMP_LT", ArgCondition::kLess},
       {"SCMP_CMP_LE", ArgCondition::kLessEqual},    {"SCMP_CMP_EQ", ArgCondition::kEqual},
@@ -279,7 +277,7 @@ absl::StatusOr<std::vector<ArgCondition>> Reader::Args(const json& v,
   if (v.is_null()) return out;
   if (!v.is_array()) return Error(path, "expected an array");
   for (size_t i = 0; i < v.size(); ++i) {
-    const std::string at = absl::StrCat(path, "[", i, "]");
+    const std::string at = base::Cat(path, "[", i, "]");
     if (!v[i].is_object()) return Error(at, "expected an object");
     if (!v[i].contains("index") || !v[i].contains("op")) return Error(at, "needs index and op");
     ArgCondition c{};
@@ -294,14 +292,14 @@ absl::StatusOr<std::vector<ArgCondition>> Reader::Args(const json& v,
     }
     BERTH_ASSIGN_OR_RETURN(std::string op, String(v[i]["op"], at + ".op"));
     auto it = std::find_if(std::begin(kOps), std::end(kOps), [&](const auto& p) { return p.first == op; });
-    if (it == std::end(kOps)) return Error(at + ".op", absl::StrCat("unknown operator '", op, "'"));
+    if (it == std::end(kOps)) return Error(at + ".op", base::Cat("unknown operator '", op, "'"));
     c.op = it->second;
     out.push_back(c);
   }
   return out;
 }
 
-absl::Status Reader::Syscall(const json& rule, const std::string& path, SeccompFilter& f) const {
+base::Status Reader::Syscall(const json& rule, const std::string& path, SeccompFilter& f) const {
   if (!rule.is_object()) return Error(path, "expected an object");
   std::vector<std::string> names;
   std::string names_key = "names";
@@ -323,18 +321,19 @@ absl::Status Reader::Syscall(const json& rule, const std::string& path, SeccompF
   for (size_t i = 0; i < names.size(); ++i) {
     std::optional<int> nr = SyscallNumber(names[i]);
     if (!nr) {
-      const std::string at = names_key == "name" ? path + ".name"
-                                                 : absl::StrCat(path, ".names[", i, "]");
-      return Error(at, absl::StrCat("unknown system call '", names[i], "'"));
+      const std::string at =
+          names_key == "name" ? path + ".name" : base::Cat(path, ".names[", i, "]");
+      return Error(at, base::Cat("unknown system call '", names[i], "'"));
     }
     // Checked even when excluded, so a typo never hides behind an includes clause.
     if (applies) f.rules.push_back({names[i], *nr, action, args});
   }
-  return absl::OkStatus();
+  return base::OkStatus();
 }
 
-absl::StatusOr<SeccompFilter> Reader::Read(const json& root) {
-  if (!root.is_object()) return absl::InvalidArgumentError(absl::StrCat(source_, ": expected a JSON object"));
+base::Result<SeccompFilter> Reader::Read(const json& root) {
+  if (!root.is_object())
+    return base::InvalidArgumentError(base::Cat(source_, ": expected a JSON object"));
   SeccompFilter f;
   BERTH_ASSIGN_OR_RETURN(f.default_action, Action(root, "", "defaultAction", "defaultErrnoRet"));
   BERTH_RETURN_IF_ERROR(Arches(root, f));
@@ -342,29 +341,29 @@ absl::StatusOr<SeccompFilter> Reader::Read(const json& root) {
   const json& calls = root["syscalls"];
   if (!calls.is_array()) return Error("syscalls", "expected an array");
   for (size_t i = 0; i < calls.size(); ++i) {
-    BERTH_RETURN_IF_ERROR(Syscall(calls[i], absl::StrCat("syscalls[", i, "]"), f));
+    BERTH_RETURN_IF_ERROR(Syscall(calls[i], base::Cat("syscalls[", i, "]"), f));
   }
   return f;
 }
 
 }  // namespace
 
-absl::StatusOr<SeccompFilter> ParseDockerProfile(absl::string_view text, absl::string_view source,
-                                                 const ProfileContext& context) {
+base::Result<SeccompFilter> ParseDockerProfile(absl::string_view text, absl::string_view source,
+                                               const ProfileContext& context) {
   SyntaxCheck check;
   if (!json::sax_parse(text.begin(), text.end(), &check)) {
-    return absl::InvalidArgumentError(absl::StrCat(source, ":", LineColumn(text, check.position),
-                                                   ": ", SyntaxMessage(check.message)));
+    return base::InvalidArgumentError(base::Cat(source, ":", LineColumn(text, check.position), ": ",
+                                                SyntaxMessage(check.message)));
   }
   const json root = json::parse(text.begin(), text.end(), nullptr, false);
   return Reader(source, context).Read(root);
 }
 
-absl::StatusOr<SeccompFilter> LoadDockerProfile(const std::string& path,
-                                                const ProfileContext& context) {
-  absl::StatusOr<std::string> text = base::ReadSmallRegularFile(path, kMaxProfile);
-  if (!text.ok()) {
-    return absl::Status(text.status().code(), absl::StrCat("--seccomp: ", text.status().message()));
+base::Result<SeccompFilter> LoadDockerProfile(const std::string& path,
+                                              const ProfileContext& context) {
+  base::Result<std::string> text = base::ReadSmallRegularFile(path, kMaxProfile);
+  if (!text.has_value()) {
+    return base::MakeError(text.error().code(), base::Cat("--seccomp: ", text.error().message()));
   }
   return ParseDockerProfile(*text, path, context);
 }

@@ -16,8 +16,8 @@
 #include <tuple>
 #include <utility>
 
-#include "absl/strings/str_cat.h"
-#include "berth/base/status.h"
+#include "berth/base/error.h"
+#include "berth/base/text.h"
 #include "berth/log/log.h"
 #include "berth/security/seccomp_filter.h"
 #include "security/syscall_names.h"
@@ -113,11 +113,11 @@ std::pair<std::string, std::string> RefusalLineParts(const SelfSandboxOptions& o
       "; it failed with EPERM (see docs/privileges.md; --no-self-sandbox turns the sandbox off)";
   if (o.log_json) {
     // A system call's name and number need no JSON escaping.
-    return {absl::StrCat(R"({"level":"error","name":")", log::JsonEscape(o.log_name),
-                         R"(","msg":")", log::JsonEscape(kHead)),
-            absl::StrCat(log::JsonEscape(kTail), "\"}\n")};
+    return {base::Cat(R"({"level":"error","name":")", log::JsonEscape(o.log_name), R"(","msg":")",
+                      log::JsonEscape(kHead)),
+            base::Cat(log::JsonEscape(kTail), "\"}\n")};
   }
-  return {absl::StrCat(o.log_name, ": error: ", kHead), absl::StrCat(kTail, "\n")};
+  return {base::Cat(o.log_name, ": error: ", kHead), base::Cat(kTail, "\n")};
 }
 
 void ComposeRefusalLine(const SelfSandboxOptions& o) {
@@ -128,16 +128,16 @@ void ComposeRefusalLine(const SelfSandboxOptions& o) {
   g_line_tail = &tail;
 }
 
-absl::Status InstallSigsysHandler() {
+base::Status InstallSigsysHandler() {
   struct sigaction sa {};
   sa.sa_sigaction = OnSigsys;
   sa.sa_flags = SA_SIGINFO;
   sigemptyset(&sa.sa_mask);
   if (::sigaction(SIGSYS, &sa, nullptr) < 0) return base::ErrnoError("sigaction(SIGSYS)");
-  return absl::OkStatus();
+  return base::OkStatus();
 }
 
-absl::Status DropCapabilities(CapSet keep) {
+base::Status DropCapabilities(CapSet keep) {
   cap_t current = cap_get_proc();
   if (current == nullptr) return base::ErrnoError("cap_get_proc");
   CapSet permitted = 0;
@@ -153,7 +153,7 @@ absl::Status DropCapabilities(CapSet keep) {
   const CapSet bounding = BoundingSet();
   for (int c = 0; can_drop_bound && c <= LastCap(); ++c) {
     if ((keep & CapBit(c)) || !(bounding & CapBit(c))) continue;
-    if (cap_drop_bound(c) < 0) return base::ErrnoError(absl::StrCat("cap_drop_bound(", c, ")"));
+    if (cap_drop_bound(c) < 0) return base::ErrnoError(base::Cat("cap_drop_bound(", c, ")"));
   }
   cap_t next = cap_init();
   if (next == nullptr) return base::ErrnoError("cap_init");
@@ -168,13 +168,12 @@ absl::Status DropCapabilities(CapSet keep) {
   cap_free(next);
   if (rc < 0) return base::ErrnoError("cap_set_proc");
   log::Info("self-sandbox: berth keeps capabilities {}", CapListText(keep & permitted));
-  return absl::OkStatus();
+  return base::OkStatus();
 }
 
 }  // namespace
 
-absl::StatusOr<std::unique_ptr<SelfSandbox>> SelfSandbox::Prepare(
-    const SelfSandboxOptions& options) {
+base::Result<std::unique_ptr<SelfSandbox>> SelfSandbox::Prepare(const SelfSandboxOptions& options) {
   std::unique_ptr<SelfSandbox> sandbox(new SelfSandbox(options));
   if (options.later_spawns) return sandbox;
   const SeccompAction otherwise = kCanTrap ? SeccompAction{SeccompAction::kTrap, 0}
@@ -192,12 +191,12 @@ absl::StatusOr<std::unique_ptr<SelfSandbox>> SelfSandbox::Prepare(
   return sandbox;
 }
 
-absl::Status SelfSandbox::Apply() {
+base::Status SelfSandbox::Apply() {
   BERTH_RETURN_IF_ERROR(DropCapabilities(options_.keep | CapBit(CAP_KILL)));
   if (options_.later_spawns) {
     log::Info("self-sandbox: no seccomp filter for berth, as processes it starts later would "
               "inherit it");
-    return absl::OkStatus();
+    return base::OkStatus();
   }
   if (kCanTrap) BERTH_RETURN_IF_ERROR(InstallSigsysHandler());
   // Without CAP_SYS_ADMIN (just dropped) a filter needs no_new_privs; berth never execs.
@@ -209,7 +208,7 @@ absl::Status SelfSandbox::Apply() {
     return base::ErrnoError("prctl(PR_SET_SECCOMP)");
   }
   log::Info("self-sandbox: seccomp allowlist of {} system calls loaded", allowed_);
-  return absl::OkStatus();
+  return base::OkStatus();
 }
 
 const std::vector<std::string>& SelfAllowlist() { return kAllowlist; }
@@ -224,7 +223,7 @@ void TrySyscall(absl::string_view name) {
   const long rc = ::syscall(*nr, 0, 0, 0, 0, 0, 0);
   const int err = errno;
   log::Notice("debug: {}(0, ...) returned {}{}", name, rc,
-              rc < 0 ? absl::StrCat(": ", std::strerror(err)) : "");
+              rc < 0 ? base::Cat(": ", std::strerror(err)) : "");
 }
 
 }  // namespace berth::security

@@ -4,11 +4,10 @@
 #include <algorithm>
 #include <optional>
 
-#include "absl/strings/numbers.h"
-#include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
+#include "berth/base/error.h"
 #include "berth/base/file.h"
-#include "berth/base/status.h"
+#include "berth/base/text.h"
 
 namespace berth::security {
 namespace {
@@ -17,7 +16,7 @@ namespace {
 template <typename Id>
 std::optional<Id> ParseId(absl::string_view s) {
   uint32_t v;
-  if (s.empty() || !absl::SimpleAtoi(s, &v) || s[0] == '+' || s[0] == '-') return std::nullopt;
+  if (s.empty() || !base::ParseInt(s, &v) || s[0] == '+' || s[0] == '-') return std::nullopt;
   if (v == static_cast<uint32_t>(-1)) return std::nullopt;
   return static_cast<Id>(v);
 }
@@ -62,15 +61,14 @@ std::vector<gid_t> SupplementaryGroups(const std::vector<GroupEntry>& groups,
   return out;
 }
 
-absl::StatusOr<gid_t> ResolveGroup(const std::vector<GroupEntry>& groups, absl::string_view which) {
+base::Result<gid_t> ResolveGroup(const std::vector<GroupEntry>& groups, absl::string_view which) {
   if (const GroupEntry* g = FindGroup(groups, which)) return g->gid;
   if (IsNumeric(which)) {
     if (std::optional<gid_t> gid = ParseId<gid_t>(which)) return *gid;
-    return absl::InvalidArgumentError(
-        absl::StrCat("--user: gid ", which, " is out of range (0 to 4294967294)"));
+    return base::InvalidArgumentError(
+        base::Cat("--user: gid ", which, " is out of range (0 to 4294967294)"));
   }
-  return absl::InvalidArgumentError(
-      absl::StrCat("--user: no group '", which, "' in /etc/group"));
+  return base::InvalidArgumentError(base::Cat("--user: no group '", which, "' in /etc/group"));
 }
 
 }  // namespace
@@ -106,14 +104,14 @@ std::vector<GroupEntry> ParseGroup(absl::string_view text) {
   return out;
 }
 
-absl::StatusOr<Credentials> ResolveUser(absl::string_view spec, absl::string_view passwd_text,
-                                        absl::string_view group_text) {
+base::Result<Credentials> ResolveUser(absl::string_view spec, absl::string_view passwd_text,
+                                      absl::string_view group_text) {
   const size_t colon = spec.find(':');
   const absl::string_view user = spec.substr(0, colon);
   const std::vector<PasswdEntry> users = ParsePasswd(passwd_text);
   const std::vector<GroupEntry> groups = ParseGroup(group_text);
   Credentials c;
-  if (user.empty()) return absl::InvalidArgumentError("--user: the user is empty");
+  if (user.empty()) return base::InvalidArgumentError("--user: the user is empty");
   if (const PasswdEntry* u = FindUser(users, user)) {
     c.uid = u->uid;
     c.gid = u->gid;
@@ -125,31 +123,31 @@ absl::StatusOr<Credentials> ResolveUser(absl::string_view spec, absl::string_vie
     c.home = "/";
     c.groups = {0};
   } else if (IsNumeric(user)) {
-    return absl::InvalidArgumentError(
-        absl::StrCat("--user: uid ", user, " is out of range (0 to 4294967294)"));
+    return base::InvalidArgumentError(
+        base::Cat("--user: uid ", user, " is out of range (0 to 4294967294)"));
   } else {
-    return absl::InvalidArgumentError(absl::StrCat("--user: no user '", user, "' in /etc/passwd"));
+    return base::InvalidArgumentError(base::Cat("--user: no user '", user, "' in /etc/passwd"));
   }
   if (colon != absl::string_view::npos) {
     const absl::string_view group = spec.substr(colon + 1);
-    if (group.empty()) return absl::InvalidArgumentError("--user: the group after ':' is empty");
-    absl::StatusOr<gid_t> gid = ResolveGroup(groups, group);
-    if (!gid.ok()) return gid.status();
+    if (group.empty()) return base::InvalidArgumentError("--user: the group after ':' is empty");
+    base::Result<gid_t> gid = ResolveGroup(groups, group);
+    if (!gid.has_value()) return base::ErrorOf(gid);
     c.gid = *gid;
     c.groups = {*gid};
   }
   return c;
 }
 
-absl::StatusOr<std::string> ReadAccountFile(const std::string& path) {
-  absl::StatusOr<std::string> text = base::ReadSmallRegularFile(path, kMaxAccountFile);
-  if (absl::IsNotFound(text.status())) return std::string();
-  if (!text.ok())
-    return absl::InvalidArgumentError(absl::StrCat("--user: ", text.status().message()));
+base::Result<std::string> ReadAccountFile(const std::string& path) {
+  base::Result<std::string> text = base::ReadSmallRegularFile(path, kMaxAccountFile);
+  if (!text.has_value() && base::IsNotFound(text.error())) return std::string();
+  if (!text.has_value())
+    return base::InvalidArgumentError(base::Cat("--user: ", text.error().message()));
   return text;
 }
 
-absl::StatusOr<Credentials> ResolveUser(absl::string_view spec) {
+base::Result<Credentials> ResolveUser(absl::string_view spec) {
   BERTH_ASSIGN_OR_RETURN(std::string passwd, ReadAccountFile("/etc/passwd"));
   BERTH_ASSIGN_OR_RETURN(std::string group, ReadAccountFile("/etc/group"));
   return ResolveUser(spec, passwd, group);

@@ -6,9 +6,8 @@
 #include <array>
 
 #include "absl/strings/ascii.h"
-#include "absl/strings/numbers.h"
-#include "absl/strings/str_cat.h"
 #include "absl/strings/strip.h"
+#include "berth/base/text.h"
 
 namespace berth::signals {
 namespace {
@@ -55,7 +54,7 @@ std::optional<int> ParseRealtime(absl::string_view name) {
   if (name.front() != (sign > 0 ? '+' : '-')) return std::nullopt;
   name.remove_prefix(1);
   int offset;
-  if (!absl::SimpleAtoi(name, &offset) || offset < 0) return std::nullopt;
+  if (!base::ParseInt(name, &offset) || offset < 0) return std::nullopt;
   int sig = base + sign * offset;
   if (sig < kRtMin || sig > kMaxSignal) return std::nullopt;
   return sig;
@@ -70,7 +69,7 @@ std::optional<int> ParseSignal(absl::string_view text) {
   // "SIG33" too: it is what SignalName() prints for the two unnamed signals (found by fuzzing).
   if (!name.empty() && absl::ascii_isdigit(name.front())) {
     int number;
-    if (!absl::SimpleAtoi(name, &number)) return std::nullopt;
+    if (!base::ParseInt(name, &number)) return std::nullopt;
     return InRange(number);
   }
   for (const NamedSignal& n : kNames) {
@@ -81,13 +80,13 @@ std::optional<int> ParseSignal(absl::string_view text) {
 
 std::string SignalName(int sig) {
   for (const NamedSignal& n : kNames) {
-    if (n.number == sig) return absl::StrCat("SIG", n.name);
+    if (n.number == sig) return base::Cat("SIG", n.name);
   }
   if (sig >= kRtMin && sig <= kMaxSignal) {
     if (sig == kRtMin) return "SIGRTMIN";
-    return absl::StrCat("SIGRTMIN+", sig - kRtMin);
+    return base::Cat("SIGRTMIN+", sig - kRtMin);
   }
-  return absl::StrCat("SIG", sig);
+  return base::Cat("SIG", sig);
 }
 
 bool IsForwardable(int sig) {

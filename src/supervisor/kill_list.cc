@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: MIT
 #include "berth/supervisor/kill_list.h"
 
-#include "absl/strings/str_cat.h"
+#include "berth/base/text.h"
 #include "berth/log/log.h"
 
 namespace berth::supervisor {
@@ -29,10 +29,9 @@ std::string KillList::Summary() const {
   std::string out;
   for (const process::ProcessInfo& p : named_) {
     const absl::string_view program = absl::string_view(p.command).substr(0, p.command.find(' '));
-    absl::StrAppend(&out, out.empty() ? "" : ",", p.pid, "/",
-                    program.substr(program.rfind('/') + 1));
+    base::Append(&out, out.empty() ? "" : ",", p.pid, "/", program.substr(program.rfind('/') + 1));
   }
-  if (pids_.size() > named_.size()) absl::StrAppend(&out, ",+", pids_.size() - named_.size());
+  if (pids_.size() > named_.size()) base::Append(&out, ",+", pids_.size() - named_.size());
   return out;
 }
 

@@ -7,15 +7,15 @@
 #include <cerrno>
 #include <cstring>
 
-#include "absl/strings/str_cat.h"
-#include "berth/base/status.h"
+#include "berth/base/error.h"
+#include "berth/base/text.h"
 #include "berth/log/log.h"
 #include "berth/log/output.h"
 
 namespace berth::supervisor {
 
-absl::StatusOr<std::unique_ptr<OutputRelay>> OutputRelay::Create(loop::Loop& loop,
-                                                                  std::string prefix) {
+base::Result<std::unique_ptr<OutputRelay>> OutputRelay::Create(loop::Loop& loop,
+                                                               std::string prefix) {
   std::unique_ptr<OutputRelay> relay(new OutputRelay(loop, std::move(prefix)));
   BERTH_RETURN_IF_ERROR(relay->Open(relay->out_, STDOUT_FILENO));
   BERTH_RETURN_IF_ERROR(relay->Open(relay->err_, STDERR_FILENO));
@@ -27,7 +27,7 @@ OutputRelay::~OutputRelay() {
   loop_.Remove(err_.read.Get());
 }
 
-absl::Status OutputRelay::Open(Stream& s, int target) {
+base::Status OutputRelay::Open(Stream& s, int target) {
   int fds[2];
   if (::pipe2(fds, O_CLOEXEC) < 0) return base::ErrnoError("pipe2");
   s.read.Reset(fds[0]);
@@ -73,7 +73,7 @@ void OutputRelay::Emit(Stream& s, absl::string_view line) {
 // Never blocks: a stalled reader of berth's stdout costs lines (counted, then said), not the
 // loop that also runs the deadline.
 void OutputRelay::WriteLine(int target, absl::string_view line) {
-  log::WriteOutput(target, absl::StrCat(prefix_, line, "\n"));
+  log::WriteOutput(target, base::Cat(prefix_, line, "\n"));
 }
 
 }  // namespace berth::supervisor

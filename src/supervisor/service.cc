@@ -2,7 +2,6 @@
 #include "service.h"
 
 #include <signal.h>
-
 #include <unistd.h>
 
 #include <algorithm>
@@ -10,8 +9,9 @@
 #include <cstring>
 
 #include "absl/strings/match.h"
-#include "absl/strings/str_cat.h"
-#include "berth/base/status.h"
+#include "absl/time/clock.h"
+#include "berth/base/error.h"
+#include "berth/base/text.h"
 #include "berth/health/address.h"
 #include "berth/log/log.h"
 #include "berth/process/exit_status.h"
@@ -39,22 +39,22 @@ std::vector<std::string> WithOverrides(const std::optional<std::vector<std::stri
     for (char** e = environ; e != nullptr && *e != nullptr; ++e) env.emplace_back(*e);
   }
   for (const auto& [name, value] : own) {
-    const std::string prefix = absl::StrCat(name, "=");
+    const std::string prefix = base::Cat(name, "=");
     env.erase(std::remove_if(env.begin(), env.end(),
                              [&](const std::string& kv) { return absl::StartsWith(kv, prefix); }),
               env.end());
-    env.push_back(absl::StrCat(prefix, value));
+    env.push_back(base::Cat(prefix, value));
   }
   return env;
 }
 
 }  // namespace
 
-absl::StatusOr<std::unique_ptr<Service>> Service::Create(ServiceGroup& group, loop::Loop& loop,
-                                                         process::Reaper& reaper,
-                                                         config::ServiceSpec spec,
-                                                         const process::SpawnSpec& base,
-                                                         bool prefix) {
+base::Result<std::unique_ptr<Service>> Service::Create(ServiceGroup& group, loop::Loop& loop,
+                                                       process::Reaper& reaper,
+                                                       config::ServiceSpec spec,
+                                                       const process::SpawnSpec& base,
+                                                       bool prefix) {
   std::unique_ptr<Service> s(new Service(group, loop, reaper, std::move(spec)));
   Service* raw = s.get();
   s->spawn_ = base;
@@ -63,13 +63,13 @@ absl::StatusOr<std::unique_ptr<Service>> Service::Create(ServiceGroup& group, lo
   s->spawn_.take_terminal = false;  // several services cannot all own the terminal
   if (!s->spec_.env.empty()) s->spawn_.env = WithOverrides(base.env, s->spec_.env);
   BERTH_ASSIGN_OR_RETURN(s->relay_,
-                         OutputRelay::Create(loop, prefix ? absl::StrCat(s->spec_.name, " | ") : ""));
+                         OutputRelay::Create(loop, prefix ? base::Cat(s->spec_.name, " | ") : ""));
   s->spawn_.stdout_fd = s->relay_->child_stdout();
   s->spawn_.stderr_fd = s->relay_->child_stderr();
   s->relay_->OnLine([raw](absl::string_view line) { raw->OnLine(line); });
   BERTH_ASSIGN_OR_RETURN(s->restart_timer_, loop::Timer::Create(loop, [raw] {
-                           if (absl::Status st = raw->Spawn(); !st.ok()) {
-                             log::Error("service {}: {}", raw->spec_.name, st.message());
+                           if (base::Status st = raw->Spawn(); !st.has_value()) {
+                             log::Error("service {}: {}", raw->spec_.name, st.error().message());
                              raw->group_.OnServiceExit(*raw, 127 << 8);
                              return;
                            }
@@ -82,31 +82,31 @@ absl::StatusOr<std::unique_ptr<Service>> Service::Create(ServiceGroup& group, lo
   return s;
 }
 
-absl::Status Service::CreateReadyCheck(const process::SpawnSpec& base) {
+base::Status Service::CreateReadyCheck(const process::SpawnSpec& base) {
   const config::ReadySpec& ready = spec_.ready;
   if (ready.kind == config::ReadySpec::Kind::kLog) {
     regex_t re;
     if (int err = ::regcomp(&re, ready.target.c_str(), REG_EXTENDED | REG_NOSUB); err != 0) {
       char buf[128];
       ::regerror(err, &re, buf, sizeof buf);
-      return absl::InvalidArgumentError(
-          absl::StrCat("service ", spec_.name, ": ready log regex: ", buf));
+      return base::InvalidArgumentError(
+          base::Cat("service ", spec_.name, ": ready log regex: ", buf));
     }
     ready_regex_ = re;
-    return absl::OkStatus();
+    return base::OkStatus();
   }
   if (ready.kind != config::ReadySpec::Kind::kHttp && ready.kind != config::ReadySpec::Kind::kTcp) {
-    return absl::OkStatus();
+    return base::OkStatus();
   }
   health::CheckSpec check;
   const bool tcp = ready.kind == config::ReadySpec::Kind::kTcp;
   check.kind = tcp ? health::CheckKind::kTcp : health::CheckKind::kHttp;
-  absl::StatusOr<health::Target> target = health::ParseTarget(
-      tcp && ready.target.find("://") == std::string::npos ? absl::StrCat("tcp://", ready.target)
+  base::Result<health::Target> target = health::ParseTarget(
+      tcp && ready.target.find("://") == std::string::npos ? base::Cat("tcp://", ready.target)
                                                            : ready.target);
-  if (!target.ok()) {
-    return absl::InvalidArgumentError(
-        absl::StrCat("service ", spec_.name, ": ready: ", target.status().message()));
+  if (!target.has_value()) {
+    return base::InvalidArgumentError(
+        base::Cat("service ", spec_.name, ": ready: ", target.error().message()));
   }
   check.target = *target;
   check.interval = kReadyInterval;
@@ -117,17 +117,17 @@ absl::Status Service::CreateReadyCheck(const process::SpawnSpec& base) {
                                                    if (!ok) ready_detail_ = std::string(detail);
                                                    if (ok && running()) MarkReady();
                                                  }));
-  return absl::OkStatus();
+  return base::OkStatus();
 }
 
 // The service's own `health`, with the fields and defaults of Docker's HEALTHCHECK. A command
 // check runs with the service's spawn spec, so as its user.
-absl::Status Service::CreateHealthCheck(const process::SpawnSpec& base) {
+base::Status Service::CreateHealthCheck(const process::SpawnSpec& base) {
   const config::HealthSpec& h = spec_.health;
-  if (h.kind == config::HealthSpec::Kind::kNone) return absl::OkStatus();
+  if (h.kind == config::HealthSpec::Kind::kNone) return base::OkStatus();
   health::CheckSpec check;
   const auto fail = [this](absl::string_view why) {
-    return absl::InvalidArgumentError(absl::StrCat("service ", spec_.name, ": health: ", why));
+    return base::InvalidArgumentError(base::Cat("service ", spec_.name, ": health: ", why));
   };
   if (h.kind == config::HealthSpec::Kind::kCmd) {
     check.kind = health::CheckKind::kCommand;
@@ -136,14 +136,14 @@ absl::Status Service::CreateHealthCheck(const process::SpawnSpec& base) {
   } else {
     const bool tcp = h.kind == config::HealthSpec::Kind::kTcp;
     check.kind = tcp ? health::CheckKind::kTcp : health::CheckKind::kHttp;
-    absl::StatusOr<health::Target> target = health::ParseTarget(
-        tcp && h.target.find("://") == std::string::npos ? absl::StrCat("tcp://", h.target)
+    base::Result<health::Target> target = health::ParseTarget(
+        tcp && h.target.find("://") == std::string::npos ? base::Cat("tcp://", h.target)
                                                          : h.target);
-    if (!target.ok()) return fail(target.status().message());
+    if (!target.has_value()) return fail(target.error().message());
     check.target = *target;
   }
-  absl::StatusOr<health::StatusList> statuses = health::StatusList::Parse(h.status);
-  if (!statuses.ok()) return fail(statuses.status().message());
+  base::Result<health::StatusList> statuses = health::StatusList::Parse(h.status);
+  if (!statuses.has_value()) return fail(statuses.error().message());
   check.healthy = *statuses;
   check.interval = h.interval;
   check.timeout = h.timeout;
@@ -153,7 +153,7 @@ absl::Status Service::CreateHealthCheck(const process::SpawnSpec& base) {
                                                  [this](bool ok, absl::string_view detail) {
                                                    OnHealthResult(ok, detail);
                                                  }));
-  return absl::OkStatus();
+  return base::OkStatus();
 }
 
 void Service::OnHealthResult(bool ok, absl::string_view detail) {
@@ -185,7 +185,7 @@ Service::~Service() {
   if (pid_ > 0) reaper_.Unwatch(pid_);
 }
 
-absl::Status Service::Spawn() {
+base::Status Service::Spawn() {
   BERTH_ASSIGN_OR_RETURN(pid_, process::Spawn(spawn_));
   reaper_.ChildStarted();
   started_once_ = true;
@@ -206,7 +206,7 @@ absl::Status Service::Spawn() {
   } else if (ready_check_ && !ready_) {
     ready_check_->Start();
   }
-  return absl::OkStatus();
+  return base::OkStatus();
 }
 
 // Readiness and health are about this run: a restarted service must show them again.
@@ -231,8 +231,8 @@ bool Service::AwaitsReadiness() const {
 void Service::ArmReadyWatch() {
   absl::Duration at = next_report_;
   if (spec_.ready.timeout) at = std::min(at, *spec_.ready.timeout);
-  if (absl::Status s = ready_watch_->Arm(started_at_ + at - absl::Now()); !s.ok()) {
-    log::Error("service {}: {}", spec_.name, s.message());
+  if (base::Status s = ready_watch_->Arm(started_at_ + at - absl::Now()); !s.has_value()) {
+    log::Error("service {}: {}", spec_.name, s.error().message());
   }
 }
 
@@ -244,18 +244,18 @@ void Service::OnReadyWatch() {
   const absl::Duration shown = absl::Trunc(waited, absl::Seconds(1));
   std::string last;
   if (spec_.ready.kind == config::ReadySpec::Kind::kLog) {
-    last = absl::StrCat(" (no line of its output matched '", spec_.ready.target, "')");
+    last = base::Cat(" (no line of its output matched '", spec_.ready.target, "')");
   } else if (!ready_detail_.empty()) {
-    last = absl::StrCat(" (last check: ", ready_detail_, ")");
+    last = base::Cat(" (last check: ", ready_detail_, ")");
   }
   if (spec_.ready.timeout && waited >= *spec_.ready.timeout) {
-    group_.OnReadyTimeout(*this, absl::StrCat("service ", spec_.name, " was not ready within ",
-                                              absl::FormatDuration(*spec_.ready.timeout), last));
+    group_.OnReadyTimeout(*this, base::Cat("service ", spec_.name, " was not ready within ",
+                                           absl::FormatDuration(*spec_.ready.timeout), last));
     return;
   }
   const std::string waiting = group_.WaitingOn(*this);
   log::Notice("service {} is not ready after {}{}{}", spec_.name, absl::FormatDuration(shown), last,
-              waiting.empty() ? "" : absl::StrCat("; waiting for it: ", waiting));
+              waiting.empty() ? "" : base::Cat("; waiting for it: ", waiting));
   next_report_ = std::min(2 * next_report_, next_report_ + kMaxReportGap);
   ArmReadyWatch();
 }
@@ -277,8 +277,8 @@ void Service::OnLine(absl::string_view line) {
 
 void Service::ScheduleRestart(absl::Duration delay) {
   ++restarts_;
-  if (absl::Status s = restart_timer_->Arm(delay); !s.ok()) {
-    log::Error("service {}: {}", spec_.name, s.message());
+  if (base::Status s = restart_timer_->Arm(delay); !s.has_value()) {
+    log::Error("service {}: {}", spec_.name, s.error().message());
   }
 }
 

@@ -10,7 +10,7 @@
 #include <optional>
 #include <string>
 
-#include "absl/status/statusor.h"
+#include "berth/base/error.h"
 #include "berth/config/service_file.h"
 #include "berth/health/checker.h"
 #include "berth/health/state.h"
@@ -26,14 +26,13 @@ class ServiceGroup;
 
 class Service {
  public:
-  static absl::StatusOr<std::unique_ptr<Service>> Create(ServiceGroup& group, loop::Loop& loop,
-                                                         process::Reaper& reaper,
-                                                         config::ServiceSpec spec,
-                                                         const process::SpawnSpec& base,
-                                                         bool prefix);
+  static base::Result<std::unique_ptr<Service>> Create(ServiceGroup& group, loop::Loop& loop,
+                                                       process::Reaper& reaper,
+                                                       config::ServiceSpec spec,
+                                                       const process::SpawnSpec& base, bool prefix);
   ~Service();
 
-  absl::Status Spawn();
+  base::Status Spawn();
   // The restart timer: spawns again after `delay`.
   void ScheduleRestart(absl::Duration delay);
   void CancelRestart();
@@ -64,8 +63,8 @@ class Service {
       : group_(group), loop_(loop), reaper_(reaper), spec_(std::move(spec)), tracker_(spec_) {}
   void OnLine(absl::string_view line);
   void OnExit(int wait_status);
-  absl::Status CreateReadyCheck(const process::SpawnSpec& base);
-  absl::Status CreateHealthCheck(const process::SpawnSpec& base);
+  base::Status CreateReadyCheck(const process::SpawnSpec& base);
+  base::Status CreateHealthCheck(const process::SpawnSpec& base);
   void OnHealthResult(bool ok, absl::string_view detail);
   bool AwaitsReadiness() const;
   void ArmReadyWatch();

@@ -7,8 +7,9 @@
 
 #include <algorithm>
 
-#include "absl/strings/str_cat.h"
-#include "berth/base/status.h"
+#include "absl/time/clock.h"
+#include "berth/base/error.h"
+#include "berth/base/text.h"
 #include "berth/log/log.h"
 #include "berth/process/descendants.h"
 #include "berth/process/exit_status.h"
@@ -25,10 +26,9 @@ constexpr int kReadyTimeoutExit = 1;
 
 }  // namespace
 
-absl::StatusOr<std::unique_ptr<ServiceGroup>> ServiceGroup::Create(
+base::Result<std::unique_ptr<ServiceGroup>> ServiceGroup::Create(
     const config::Options& options, loop::Loop& loop, process::Reaper& reaper,
-    std::vector<config::ServiceSpec> specs, std::vector<process::SpawnSpec> spawns,
-    bool prefix) {
+    std::vector<config::ServiceSpec> specs, std::vector<process::SpawnSpec> spawns, bool prefix) {
   std::unique_ptr<ServiceGroup> g(new ServiceGroup(options, loop, reaper));
   ServiceGroup* raw = g.get();
   for (size_t i : config::StartOrder(specs)) {
@@ -58,10 +58,10 @@ ServiceGroup::ServiceGroup(const config::Options& options, loop::Loop& loop,
 
 ServiceGroup::~ServiceGroup() = default;
 
-absl::Status ServiceGroup::Start() {
-  if (services_.empty()) return absl::InvalidArgumentError("no service to run");
+base::Status ServiceGroup::Start() {
+  if (services_.empty()) return base::InvalidArgumentError("no service to run");
   StartReady();
-  return absl::OkStatus();
+  return base::OkStatus();
 }
 
 // Starts, in start order, every service not yet started whose `after` services are all ready.
@@ -74,7 +74,7 @@ void ServiceGroup::StartReady() {
       auto it = std::find_if(services_.begin(), services_.end(),
                              [&dep](const auto& o) { return o->spec().name == dep; });
       if (it == services_.end() || !(*it)->ready()) {
-        absl::StrAppend(&not_ready, not_ready.empty() ? "" : ", ", dep);
+        base::Append(&not_ready, not_ready.empty() ? "" : ", ", dep);
       }
     }
     if (!not_ready.empty()) {
@@ -85,9 +85,9 @@ void ServiceGroup::StartReady() {
       continue;
     }
     s->start_seq = ++start_seq_;
-    if (absl::Status st = s->Spawn(); !st.ok()) {
-      log::Error("service {}: {}", s->spec().name, st.message());
-      OnServiceExit(*s, process::ExitCodeForSpawnError(st) << 8);
+    if (base::Status st = s->Spawn(); !st.has_value()) {
+      log::Error("service {}: {}", s->spec().name, st.error().message());
+      OnServiceExit(*s, process::ExitCodeForSpawnError(st.error()) << 8);
     }
     OnServiceChanged();  // "waiting" is over: /healthz shows it starting or running
   }
@@ -113,7 +113,7 @@ std::string ServiceGroup::WaitingOn(const Service& s) const {
     if (o->started_once() || o->done) continue;
     const auto& after = o->spec().after;
     if (std::find(after.begin(), after.end(), s.spec().name) == after.end()) continue;
-    absl::StrAppend(&names, names.empty() ? "" : ", ", o->spec().name);
+    base::Append(&names, names.empty() ? "" : ", ", o->spec().name);
   }
   return names;
 }
@@ -161,8 +161,8 @@ void ServiceGroup::OnServiceExit(Service& s, int wait_status) {
   RestartDecision d = s.tracker().OnExit(code, absl::Now());
   if (d.exhausted) {
     s.done = true;
-    EndContainer(code, absl::StrCat("service ", name, " used up its max_restarts (",
-                                    s.spec().max_restarts, ")"));
+    EndContainer(code, base::Cat("service ", name, " used up its max_restarts (",
+                                 s.spec().max_restarts, ")"));
   } else if (d.restart) {
     eventful_ = true;
     log::Notice("service {} exited {}{}: restarting in {}", name, code, why,
@@ -171,11 +171,11 @@ void ServiceGroup::OnServiceExit(Service& s, int wait_status) {
     s.ScheduleRestart(d.delay);
   } else if (s.spec().essential) {
     s.done = true;
-    EndContainer(code, absl::StrCat("essential service ", name, " exited ", code, why));
+    EndContainer(code, base::Cat("essential service ", name, " exited ", code, why));
   } else if (one_shot) {
     // Its dependants can never start: the container cannot come up.
     s.done = true;
-    EndContainer(code, absl::StrCat("one-shot service ", name, " exited ", code));
+    EndContainer(code, base::Cat("one-shot service ", name, " exited ", code));
   } else {
     s.done = true;
     log::Warn("service {} exited {}{} and is left down (not essential, no restart)", name, code,
@@ -219,13 +219,14 @@ void ServiceGroup::OnStopSignal(int sig) {
     return;
   }
   if (options_.grace) {
-    if (absl::Status st = deadline_->Arm(*options_.grace); !st.ok()) log::Error("{}", st.message());
+    if (base::Status st = deadline_->Arm(*options_.grace); !st.has_value())
+      log::Error("{}", st.error().message());
   }
   if (options_.drain > absl::ZeroDuration()) {
     log::Info("received {}: draining for {}, then stopping the services in reverse start order",
               signals::SignalName(sig), absl::FormatDuration(options_.drain));
     phase_ = GroupPhase::kDraining;
-    if (absl::Status st = drain_timer_->Arm(options_.drain); st.ok()) {
+    if (base::Status st = drain_timer_->Arm(options_.drain); st.has_value()) {
       OnServiceChanged();
       return;
     }
@@ -244,7 +245,7 @@ void ServiceGroup::EndContainer(std::optional<int> code, absl::string_view why) 
     eventful_ = true;
   }
   if (log::Enabled(eventful_ ? log::Level::kNotice : log::Level::kInfo)) {
-    log::Write(log::Level::kNotice, absl::StrCat("stopping the container: ", why));
+    log::Write(log::Level::kNotice, base::Cat("stopping the container: ", why));
   }
   for (auto& s : services_) {
     s->CancelRestart();
@@ -252,7 +253,8 @@ void ServiceGroup::EndContainer(std::optional<int> code, absl::string_view why) 
     if (!s->running()) s->done = true;
   }
   if (options_.grace && !deadline_->Armed()) {
-    if (absl::Status st = deadline_->Arm(*options_.grace); !st.ok()) log::Error("{}", st.message());
+    if (base::Status st = deadline_->Arm(*options_.grace); !st.has_value())
+      log::Error("{}", st.error().message());
   }
   OnServiceChanged();
   StopNext();
@@ -298,7 +300,7 @@ void ServiceGroup::AfterReap() {
   exit_code_ = requested_exit_code_.value_or(code);
   code = *exit_code_;
   if (log::Enabled(eventful_ ? log::Level::kNotice : log::Level::kInfo)) {
-    log::Write(log::Level::kNotice, absl::StrCat("exit ", code), {log::Number("exit_code", code)});
+    log::Write(log::Level::kNotice, base::Cat("exit ", code), {log::Number("exit_code", code)});
   }
   phase_ = GroupPhase::kDone;
   OnServiceChanged();

@@ -8,8 +8,9 @@
 #include <cerrno>
 #include <cstring>
 
-#include "absl/strings/str_cat.h"
-#include "berth/base/status.h"
+#include "absl/time/clock.h"
+#include "berth/base/error.h"
+#include "berth/base/text.h"
 #include "berth/log/log.h"
 #include "berth/process/exit_status.h"
 #include "berth/process/proc_state.h"
@@ -37,10 +38,10 @@ absl::string_view PhaseName(Phase phase) {
   return kNames[static_cast<int>(phase)];
 }
 
-absl::StatusOr<std::unique_ptr<Supervisor>> Supervisor::Create(const config::Options& options,
-                                                               loop::Loop& loop,
-                                                               process::Reaper& reaper,
-                                                               process::SpawnSpec child) {
+base::Result<std::unique_ptr<Supervisor>> Supervisor::Create(const config::Options& options,
+                                                             loop::Loop& loop,
+                                                             process::Reaper& reaper,
+                                                             process::SpawnSpec child) {
   std::unique_ptr<Supervisor> s(new Supervisor(options, loop, reaper, std::move(child)));
   Supervisor* raw = s.get();
   BERTH_ASSIGN_OR_RETURN(s->drain_timer_, loop::Timer::Create(loop, [raw] {
@@ -56,16 +57,16 @@ absl::StatusOr<std::unique_ptr<Supervisor>> Supervisor::Create(const config::Opt
   return s;
 }
 
-absl::Status Supervisor::Start() {
+base::Status Supervisor::Start() {
   if (options_.pause) {
     log::Debug("pause mode: no program, reaping until a stop signal");
-    return absl::OkStatus();
+    return base::OkStatus();
   }
   BERTH_ASSIGN_OR_RETURN(child_pid_, process::Spawn(child_spec_));
   reaper_.Watch(child_pid_, [this](pid_t, int status) { OnChildExit(status); });
   log::Info("spawned '{}' as pid {}", child_spec_.argv.front(), child_pid_);
   if (trace_) trace_->Spawned(child_pid_);
-  return absl::OkStatus();
+  return base::OkStatus();
 }
 
 void Supervisor::OnSignal(const signalfd_siginfo& info) noexcept {
@@ -184,8 +185,8 @@ void Supervisor::BeginShutdown(int sig) {
   }
   if (options_.drain > absl::ZeroDuration()) {
     SetPhase(Phase::kDraining);
-    if (absl::Status s = drain_timer_->Arm(options_.drain); !s.ok()) {
-      log::Error("{}: forwarding at once", s.message());
+    if (base::Status s = drain_timer_->Arm(options_.drain); !s.has_value()) {
+      log::Error("{}: forwarding at once", s.error().message());
       ForwardStopSignal();
     }
     return;
@@ -280,8 +281,8 @@ void Supervisor::KillEverything() {
 }
 
 void Supervisor::ArmDeadline(absl::Time at) {
-  if (absl::Status s = deadline_timer_->Arm(at - absl::Now()); !s.ok()) {
-    log::Error("{}: no deadline", s.message());
+  if (base::Status s = deadline_timer_->Arm(at - absl::Now()); !s.has_value()) {
+    log::Error("{}: no deadline", s.error().message());
   }
 }
 
@@ -318,18 +319,19 @@ bool Supervisor::Eventful() const {
 }
 
 void Supervisor::LogSummary() const {
-  std::string why = options_.pause ? "pause ended"
-                    : child_killed_at_deadline_
-                        ? "child killed at the deadline"
-                        : absl::StrCat("child ", process::DescribeWaitStatus(child_status_.value_or(0)));
-  if (requested_exit_code_) why = absl::StrCat("stopped as unhealthy (", why, ")");
+  std::string why =
+      options_.pause ? "pause ended"
+      : child_killed_at_deadline_
+          ? "child killed at the deadline"
+          : base::Cat("child ", process::DescribeWaitStatus(child_status_.value_or(0)));
+  if (requested_exit_code_) why = base::Cat("stopped as unhealthy (", why, ")");
   std::string took = "-";
   std::string stop_at = "-";
   if (plan_) {
     took = absl::FormatDuration(absl::Trunc(absl::Now() - plan_->began(), absl::Milliseconds(1)));
     stop_at = log::Rfc3339(plan_->began());
   }
-  log::Write(log::Level::kNotice, absl::StrCat("exit ", exit_code_, ": ", why),
+  log::Write(log::Level::kNotice, base::Cat("exit ", exit_code_, ": ", why),
              {log::Number("exit_code", exit_code_),
               {"stop_signal", stop_signal_ ? signals::SignalName(stop_signal_) : "none"},
               {"stop_at", stop_at},

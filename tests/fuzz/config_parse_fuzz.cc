@@ -35,9 +35,9 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   }
   // Reads past every usage error: it must still come to an end.
   berth::config::RequestedLogFormat(personality, args);
-  absl::StatusOr<berth::config::Invocation> inv = berth::config::Parse(personality, args, env);
-  if (!inv.ok()) {
-    BERTH_FUZZ_CHECK(!inv.status().message().empty());
+  berth::base::Result<berth::config::Invocation> inv = berth::config::Parse(personality, args, env);
+  if (!inv.has_value()) {
+    BERTH_FUZZ_CHECK(!inv.error().message().empty());
     return 0;
   }
   if (inv->kind == berth::config::Invocation::Kind::kPrint) {

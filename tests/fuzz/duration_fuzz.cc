@@ -5,11 +5,13 @@
 #include "fuzz.h"
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
-  absl::StatusOr<absl::Duration> d = berth::config::ParseDuration(berth::fuzz::AsText(data, size));
-  if (!d.ok()) return 0;
+  berth::base::Result<absl::Duration> d =
+      berth::config::ParseDuration(berth::fuzz::AsText(data, size));
+  if (!d.has_value()) return 0;
   BERTH_FUZZ_CHECK(*d >= absl::ZeroDuration());
   BERTH_FUZZ_CHECK(*d != absl::InfiniteDuration());
-  absl::StatusOr<absl::Duration> again = berth::config::ParseDuration(absl::FormatDuration(*d));
-  BERTH_FUZZ_CHECK(again.ok() && *again == *d);
+  berth::base::Result<absl::Duration> again =
+      berth::config::ParseDuration(absl::FormatDuration(*d));
+  BERTH_FUZZ_CHECK(again.has_value() && *again == *d);
   return 0;
 }

@@ -5,9 +5,9 @@
 #include "fuzz.h"
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
-  absl::StatusOr<berth::signals::MapRule> rule =
+  berth::base::Result<berth::signals::MapRule> rule =
       berth::signals::ParseMapRule(berth::fuzz::AsText(data, size));
-  if (!rule.ok()) return 0;
+  if (!rule.has_value()) return 0;
   BERTH_FUZZ_CHECK(rule->from >= 1 && rule->from <= berth::signals::kMaxSignal);
   BERTH_FUZZ_CHECK(rule->to >= 0 && rule->to <= berth::signals::kMaxSignal);
   berth::signals::SignalMap map;

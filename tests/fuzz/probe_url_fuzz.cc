@@ -25,18 +25,18 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   switch (data[0] % 3) {
     case 0: {
       auto t = berth::health::ParseTarget(text);
-      if (t.ok()) CheckEndpoint(t->endpoint);
+      if (t.has_value()) CheckEndpoint(t->endpoint);
       break;
     }
     case 1: {
       auto e = berth::health::ParseListenAddress(text);
-      if (e.ok()) BERTH_FUZZ_CHECK(!e->NeedsLookup());
-      if (e.ok()) CheckEndpoint(*e);
+      if (e.has_value()) BERTH_FUZZ_CHECK(!e->NeedsLookup());
+      if (e.has_value()) CheckEndpoint(*e);
       break;
     }
     default: {
       auto e = berth::health::ParseHostPort(text);
-      if (e.ok()) CheckEndpoint(*e);
+      if (e.has_value()) CheckEndpoint(*e);
       break;
     }
   }

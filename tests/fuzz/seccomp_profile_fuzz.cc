@@ -8,10 +8,10 @@
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   berth::security::ProfileContext context;
   context.kernel = "6.1.0";
-  absl::StatusOr<berth::security::SeccompFilter> f =
+  berth::base::Result<berth::security::SeccompFilter> f =
       berth::security::ParseDockerProfile(berth::fuzz::AsText(data, size), "fuzz", context);
-  if (!f.ok()) {
-    BERTH_FUZZ_CHECK(!f.status().message().empty());
+  if (!f.has_value()) {
+    BERTH_FUZZ_CHECK(!f.error().message().empty());
     return 0;
   }
   for (const berth::security::SyscallRule& rule : f->rules) {

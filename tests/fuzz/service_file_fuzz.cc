@@ -7,10 +7,10 @@
 #include "fuzz.h"
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
-  absl::StatusOr<std::vector<berth::config::ServiceSpec>> specs =
+  berth::base::Result<std::vector<berth::config::ServiceSpec>> specs =
       berth::config::ParseServiceFile(berth::fuzz::AsText(data, size), "fuzz.toml");
-  if (!specs.ok()) {
-    BERTH_FUZZ_CHECK(!specs.status().message().empty());
+  if (!specs.has_value()) {
+    BERTH_FUZZ_CHECK(!specs.error().message().empty());
     return 0;
   }
   for (const berth::config::ServiceSpec& s : *specs) {

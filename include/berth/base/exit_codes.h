@@ -4,7 +4,7 @@
 // its child's status.
 #pragma once
 
-#include "absl/status/status.h"
+#include "berth/base/error.h"
 
 namespace berth::exit_codes {
 
@@ -26,8 +26,8 @@ inline constexpr int kNotFound = 127;
 // An error found before anything started: the user's input (InvalidArgument, NotFound, ...) is
 // a usage error; FailedPrecondition, what berth cannot do here although the input is right (a
 // --user without CAP_SETUID), is a set-up failure.
-inline int ForStartupError(const absl::Status& s) {
-  return absl::IsFailedPrecondition(s) ? kSetupFailure : kUsage;
+inline int ForStartupError(const base::Error& s) {
+  return base::IsFailedPrecondition(s) ? kSetupFailure : kUsage;
 }
 
 // `berth check` and `berth probe`: pass (healthy), fail (unhealthy), usage error.

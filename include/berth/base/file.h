@@ -8,7 +8,7 @@
 #include <cstdint>
 #include <string>
 
-#include "absl/status/statusor.h"
+#include "berth/base/error.h"
 
 namespace berth::base {
 
@@ -20,7 +20,7 @@ inline constexpr size_t kMiB = 1024 * kKiB;
 // file growing meanwhile cannot exhaust memory. Errors are one phrase naming the path:
 // "PATH: No such file or directory" (NotFound for ENOENT), "PATH: is a directory", "PATH: not a
 // regular file (a FIFO)", "PATH: larger than 1 MiB" (InvalidArgument or the errno's code).
-absl::StatusOr<std::string> ReadSmallRegularFile(const std::string& path, size_t max_bytes);
+base::Result<std::string> ReadSmallRegularFile(const std::string& path, size_t max_bytes);
 
 // "1 MiB", "128 KiB", "1.5 GiB", "1000 bytes": a size as a person writes it (a bound in an
 // error message, a cgroup's memory limit).

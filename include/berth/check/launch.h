@@ -9,7 +9,7 @@
 #include <string>
 #include <vector>
 
-#include "absl/status/statusor.h"
+#include "berth/base/error.h"
 #include "berth/check/timeline.h"
 
 namespace berth::check {
@@ -34,6 +34,6 @@ struct Launched {
 
 // Starts the child; returns once it has exec'd. The child gets SIGKILL when berth check dies
 // (PR_SET_PDEATHSIG), which ends its whole namespace. An error names the failed step.
-absl::StatusOr<Launched> Launch(const LaunchRequest& request);
+base::Result<Launched> Launch(const LaunchRequest& request);
 
 }  // namespace berth::check

@@ -6,9 +6,9 @@
 #include <string>
 #include <vector>
 
-#include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
 #include "absl/time/time.h"
+#include "berth/base/error.h"
 
 namespace berth::check {
 
@@ -51,7 +51,7 @@ struct CheckInvocation {
 
 // Parses the arguments after "check". Options stop at the first non-option or "--". Errors are
 // InvalidArgument with a one-line message (exit 2).
-absl::StatusOr<CheckInvocation> ParseCheckArgs(const std::vector<absl::string_view>& args);
+base::Result<CheckInvocation> ParseCheckArgs(const std::vector<absl::string_view>& args);
 
 // The `berth check --help` text, generated from the option table.
 std::string CheckHelpText();

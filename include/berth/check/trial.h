@@ -3,7 +3,7 @@
 // exits (or kill everything at the budget), and record it all in a Timeline. Judges nothing.
 #pragma once
 
-#include "absl/status/statusor.h"
+#include "berth/base/error.h"
 #include "berth/check/options.h"
 #include "berth/check/timeline.h"
 
@@ -12,7 +12,6 @@ namespace berth::check {
 // Runs PROGRAM under berth (`bare` false) or as PID 1 itself (`bare` true). The caller has
 // blocked SIGCHLD; `child_mask` is the mask the child starts with. An error is a set-up error
 // (no pipe, no namespace for a bare run); anything the app does is in the timeline.
-absl::StatusOr<Timeline> RunTrial(const CheckOptions& options, bool bare,
-                                  const sigset_t& child_mask);
+base::Result<Timeline> RunTrial(const CheckOptions& options, bool bare, const sigset_t& child_mask);
 
 }  // namespace berth::check

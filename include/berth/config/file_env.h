@@ -6,7 +6,7 @@
 #include <string>
 #include <vector>
 
-#include "absl/status/statusor.h"
+#include "berth/base/error.h"
 #include "berth/config/parse.h"
 
 namespace berth::config {
@@ -19,7 +19,7 @@ inline constexpr size_t kMaxSecret = 128 * 1024;
 // Errors name the variable: NAME_FILE not set, NAME set as well (as the official images treat
 // it), a PATH base::ReadSmallRegularFile refuses (a FIFO, a device, a directory, over
 // kMaxSecret), or NAME=<contents> over the kernel's 128 KiB per-variable limit.
-absl::StatusOr<Environment> ExpandFileEnv(const Environment& env,
-                                          const std::vector<std::string>& names);
+base::Result<Environment> ExpandFileEnv(const Environment& env,
+                                        const std::vector<std::string>& names);
 
 }  // namespace berth::config

@@ -5,10 +5,10 @@
 
 #include <map>
 #include <string>
-#include "absl/strings/string_view.h"
 #include <vector>
 
-#include "absl/status/statusor.h"
+#include "absl/strings/string_view.h"
+#include "berth/base/error.h"
 #include "berth/config/options.h"
 
 namespace berth::config {
@@ -30,8 +30,8 @@ Personality PersonalityFromArgv0(absl::string_view argv0);
 
 // Parses `args` (argv without argv[0]) and `env`. Options stop at the first non-option or "--".
 // Errors are InvalidArgument with a one-line message; UsageExitCode() gives their exit code.
-absl::StatusOr<Invocation> Parse(Personality personality, const std::vector<absl::string_view>& args,
-                                 const Environment& env);
+base::Result<Invocation> Parse(Personality personality, const std::vector<absl::string_view>& args,
+                               const Environment& env);
 
 // The --log-format that `args` ask for, read past any error in them: Main logs a usage error in
 // that format.
@@ -39,7 +39,7 @@ log::Format RequestedLogFormat(Personality personality, const std::vector<absl::
 
 // What Main prints for a usage error from Parse: "berth: MESSAGE (see berth --help)" for berth
 // and tini, the peer's own complete text for dumb-init and catatonit.
-std::string UsageErrorText(Personality personality, const absl::Status& error);
+std::string UsageErrorText(Personality personality, const base::Error& error);
 
 // The exit code for a usage error: 2 for berth, 1 for tini, dumb-init and catatonit (as they do).
 int UsageExitCode(Personality personality);

@@ -8,9 +8,9 @@
 #include <utility>
 #include <vector>
 
-#include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
 #include "absl/time/time.h"
+#include "berth/base/error.h"
 
 namespace berth::config {
 
@@ -71,8 +71,8 @@ struct ServiceSpec {
 //
 // Refuses unknown keys, wrong types, duplicate names, unknown names in `after` and dependency
 // cycles with "PATH:LINE: message". The services come back in file order.
-absl::StatusOr<std::vector<ServiceSpec>> ParseServiceFile(absl::string_view text,
-                                                          absl::string_view path);
+base::Result<std::vector<ServiceSpec>> ParseServiceFile(absl::string_view text,
+                                                        absl::string_view path);
 
 // The order to start services in: each after everything it names in `after` (a topological
 // order, stable with respect to file order). Assumes ParseServiceFile's validation.

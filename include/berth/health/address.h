@@ -8,8 +8,8 @@
 
 #include <string>
 
-#include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
+#include "berth/base/error.h"
 
 namespace berth::health {
 
@@ -29,11 +29,11 @@ struct Endpoint {
 
 // The --healthz forms: ":8081" (every address, IPv6 and IPv4), "127.0.0.1:8081", "[::1]:8081"
 // and "[::]:8081" (IPv6, and IPv4 too unless the system sets bindv6only).
-absl::StatusOr<Endpoint> ParseListenAddress(absl::string_view text);
+base::Result<Endpoint> ParseListenAddress(absl::string_view text);
 
 // HOST:PORT with HOST an IPv4 address, a bracketed IPv6 address, "localhost" (127.0.0.1) or a
 // DNS name (letters, digits, '-', '_', dots; not all digits).
-absl::StatusOr<Endpoint> ParseHostPort(absl::string_view text);
+base::Result<Endpoint> ParseHostPort(absl::string_view text);
 
 // What a check or `berth probe` connects to.
 struct Target {
@@ -45,6 +45,6 @@ struct Target {
 
 // "http://HOST[:PORT][/PATH]" (port 80 by default) or "tcp://HOST:PORT", HOST as for
 // ParseHostPort. https:// is refused: berth speaks no TLS.
-absl::StatusOr<Target> ParseTarget(absl::string_view url);
+base::Result<Target> ParseTarget(absl::string_view url);
 
 }  // namespace berth::health

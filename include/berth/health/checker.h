@@ -12,8 +12,8 @@
 #include <string>
 #include <vector>
 
-#include "absl/status/statusor.h"
 #include "absl/time/time.h"
+#include "berth/base/error.h"
 #include "berth/health/address.h"
 #include "berth/health/exchange.h"
 #include "berth/health/resolver.h"
@@ -47,10 +47,10 @@ class Checker {
 
   // `spawn_template` carries the signal mask and dispositions a command check restores (as the
   // main child); its argv is replaced. Exits of command checks come through `reaper`.
-  static absl::StatusOr<std::unique_ptr<Checker>> Create(loop::Loop& loop, process::Reaper& reaper,
-                                                         CheckSpec spec,
-                                                         process::SpawnSpec spawn_template,
-                                                         ResultHandler on_result);
+  static base::Result<std::unique_ptr<Checker>> Create(loop::Loop& loop, process::Reaper& reaper,
+                                                       CheckSpec spec,
+                                                       process::SpawnSpec spawn_template,
+                                                       ResultHandler on_result);
   ~Checker();
   Checker(const Checker&) = delete;
   Checker& operator=(const Checker&) = delete;

@@ -9,7 +9,7 @@
 #include <memory>
 #include <unordered_set>
 
-#include "absl/status/statusor.h"
+#include "berth/base/error.h"
 #include "berth/health/address.h"
 #include "berth/loop/loop.h"
 #include "berth/loop/timer.h"
@@ -22,10 +22,10 @@ namespace berth::health {
 class Resolver {
  public:
   // The endpoint with `addr` filled (the first address in RFC 6724 order), or why not.
-  using Callback = std::function<void(absl::StatusOr<Endpoint>)>;
+  using Callback = std::function<void(base::Result<Endpoint>)>;
 
   // Reads /etc/resolv.conf and the lookup order now, before berth's sandbox forbids little else.
-  static absl::StatusOr<std::unique_ptr<Resolver>> Create(loop::Loop& loop);
+  static base::Result<std::unique_ptr<Resolver>> Create(loop::Loop& loop);
   ~Resolver();
   Resolver(const Resolver&) = delete;
   Resolver& operator=(const Resolver&) = delete;

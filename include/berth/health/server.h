@@ -10,9 +10,9 @@
 #include <string>
 #include <vector>
 
-#include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
 #include "absl/time/time.h"
+#include "berth/base/error.h"
 #include "berth/base/unique_fd.h"
 #include "berth/health/address.h"
 #include "berth/health/state.h"
@@ -34,8 +34,8 @@ struct ServerLimits {
 class Server {
  public:
   // Binds and listens on `address`; an error is a set-up error ("bind [::1]:8081: ...").
-  static absl::StatusOr<std::unique_ptr<Server>> Create(loop::Loop& loop, const Endpoint& address,
-                                                        const State& state, ServerLimits limits);
+  static base::Result<std::unique_ptr<Server>> Create(loop::Loop& loop, const Endpoint& address,
+                                                      const State& state, ServerLimits limits);
   ~Server();
   Server(const Server&) = delete;
   Server& operator=(const Server&) = delete;

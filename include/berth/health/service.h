@@ -9,8 +9,9 @@
 #include <optional>
 #include <string>
 
-#include "absl/status/statusor.h"
+#include "absl/time/clock.h"
 #include "absl/time/time.h"
+#include "berth/base/error.h"
 #include "berth/health/address.h"
 #include "berth/health/checker.h"
 #include "berth/health/server.h"
@@ -47,17 +48,17 @@ struct Settings {
 
 // Checks and converts `raw`. Errors are usage errors naming the option: "--health-http: ...".
 // `have_shell` says whether /bin/sh exists (for --health-cmd).
-absl::StatusOr<Settings> ParseSettings(const RawSettings& raw, bool have_shell);
+base::Result<Settings> ParseSettings(const RawSettings& raw, bool have_shell);
 
 class Service {
  public:
   // Binds the endpoint (an error is a set-up error) but runs no check until Start().
   // `on_unhealthy` runs each time the verdict turns unhealthy (--on-unhealthy exit is the
   // caller's to act on).
-  static absl::StatusOr<std::unique_ptr<Service>> Create(const Settings& settings,
-                                                         loop::Loop& loop, process::Reaper& reaper,
-                                                         process::SpawnSpec spawn_template,
-                                                         std::function<void()> on_unhealthy);
+  static base::Result<std::unique_ptr<Service>> Create(const Settings& settings, loop::Loop& loop,
+                                                       process::Reaper& reaper,
+                                                       process::SpawnSpec spawn_template,
+                                                       std::function<void()> on_unhealthy);
   // Starts the checks (call once the child runs).
   void Start();
   // The child's life changed. Checks stop once the child is being stopped.

@@ -4,8 +4,8 @@
 
 #include <bitset>
 
-#include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
+#include "berth/base/error.h"
 
 namespace berth::health {
 
@@ -15,7 +15,7 @@ class StatusList {
   static StatusList Default();
   // Parses codes and ranges, comma separated: "200-299,401". Codes are 100 to 599; a range's
   // start is not above its end. An error names the bad item.
-  static absl::StatusOr<StatusList> Parse(absl::string_view text);
+  static base::Result<StatusList> Parse(absl::string_view text);
 
   bool Contains(int code) const { return code >= 0 && code < 600 && codes_.test(code); }
 

@@ -1,16 +1,15 @@
 // SPDX-License-Identifier: MIT
-// log: one line per event to stderr, as text or JSON; the only includer of spdlog. Never exits.
+// log: one line per event to stderr, as text or JSON. Never exits.
 #pragma once
 
 #include <fmt/format.h>
 
-#include "absl/strings/string_view.h"
-
-#include "absl/time/time.h"
-
 #include <initializer_list>
 #include <string>
+
 #include "absl/strings/string_view.h"
+#include "absl/time/time.h"
+#include "berth/base/text.h"
 
 namespace berth::log {
 
@@ -74,12 +73,3 @@ std::string Rfc3339(absl::Time t);
 std::string JsonEscape(absl::string_view s);
 
 }  // namespace berth::log
-
-// Debian's abseil has its own string_view (ABSL_OPTION_USE_STD_STRING_VIEW is 0): let fmt print it.
-template <>
-struct fmt::formatter<absl::string_view> : fmt::formatter<fmt::string_view> {
-  template <typename FormatContext>
-  auto format(absl::string_view s, FormatContext& ctx) const {
-    return fmt::formatter<fmt::string_view>::format(fmt::string_view(s.data(), s.size()), ctx);
-  }
-};

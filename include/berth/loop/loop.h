@@ -10,7 +10,7 @@
 #include <memory>
 #include <unordered_map>
 
-#include "absl/status/statusor.h"
+#include "berth/base/error.h"
 #include "berth/base/unique_fd.h"
 
 namespace berth::loop {
@@ -19,17 +19,17 @@ class Loop {
  public:
   using Handler = std::function<void(uint32_t events)>;
 
-  static absl::StatusOr<Loop> Create();
+  static base::Result<Loop> Create();
 
   // Calls `handler` with the epoll events whenever `fd` is ready for `events`. The caller keeps
   // the fd open until Remove().
-  absl::Status Add(int fd, uint32_t events, Handler handler);
-  absl::Status Modify(int fd, uint32_t events);
+  base::Status Add(int fd, uint32_t events, Handler handler);
+  base::Status Modify(int fd, uint32_t events);
   // Safe to call from inside any handler, for any fd.
   void Remove(int fd);
 
   // Dispatches events until Stop(). An error means epoll itself failed.
-  absl::Status Run();
+  base::Status Run();
   void Stop() { running_ = false; }
 
  private:

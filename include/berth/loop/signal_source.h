@@ -7,7 +7,7 @@
 #include <functional>
 #include <memory>
 
-#include "absl/status/statusor.h"
+#include "berth/base/error.h"
 #include "berth/base/unique_fd.h"
 #include "berth/loop/loop.h"
 
@@ -19,8 +19,8 @@ class SignalSource {
 
   // Opens a signalfd for `set` and adds it to `loop`. The caller must already have blocked
   // `set` (sigprocmask), or the signals keep their default action.
-  static absl::StatusOr<std::unique_ptr<SignalSource>> Create(Loop& loop, const sigset_t& set,
-                                                              Handler handler);
+  static base::Result<std::unique_ptr<SignalSource>> Create(Loop& loop, const sigset_t& set,
+                                                            Handler handler);
   ~SignalSource();
   SignalSource(const SignalSource&) = delete;
   SignalSource& operator=(const SignalSource&) = delete;

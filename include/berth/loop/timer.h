@@ -4,8 +4,8 @@
 
 #include <functional>
 
-#include "absl/status/statusor.h"
 #include "absl/time/time.h"
+#include "berth/base/error.h"
 #include "berth/base/unique_fd.h"
 #include "berth/loop/loop.h"
 
@@ -14,14 +14,14 @@ namespace berth::loop {
 class Timer {
  public:
   // Creates the timerfd and adds it to `loop`; `on_fire` runs once per expiry.
-  static absl::StatusOr<std::unique_ptr<Timer>> Create(Loop& loop, std::function<void()> on_fire);
+  static base::Result<std::unique_ptr<Timer>> Create(Loop& loop, std::function<void()> on_fire);
   ~Timer();
   Timer(const Timer&) = delete;
   Timer& operator=(const Timer&) = delete;
 
   // Fires once, `after` from now (zero or less fires at once). Re-arming replaces the old expiry.
-  absl::Status Arm(absl::Duration after);
-  absl::Status Disarm();
+  base::Status Arm(absl::Duration after);
+  base::Status Disarm();
   bool Armed() const { return armed_; }
 
  private:

@@ -11,10 +11,8 @@
 #include <utility>
 #include <vector>
 
-#include "absl/status/status.h"
-#include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
-#include "berth/base/status.h"
+#include "berth/base/error.h"
 
 namespace berth::options {
 
@@ -70,11 +68,11 @@ std::string HelpLine(absl::string_view synopsis, absl::string_view help);
 enum class Problem { kUnknownOption, kMissingValue, kValueNotAllowed };
 
 // Turns a problem with `option` (as written: "-x" or "--name") into the error to return.
-using Wording = std::function<absl::Status(Problem, absl::string_view option)>;
+using Wording = std::function<base::Failure(Problem, absl::string_view option)>;
 
 // berth's words, InvalidArgument: "unknown option '-x'", "option '--map' needs a value",
 // "option '--json' takes no value".
-absl::Status BerthWording(Problem problem, absl::string_view option);
+base::Failure BerthWording(Problem problem, absl::string_view option);
 
 // Where the operands (arguments that are not options) may stand.
 enum class Operands {
@@ -100,15 +98,15 @@ class Reader {
 
   // The next option; Found{} when they are over; the wording's error for a usage problem (a
   // further call goes on after the bad option).
-  absl::StatusOr<Found> Next();
+  base::Result<Found> Next();
 
   // The operands, in order; complete once Next() returned Found{}.
   const std::vector<absl::string_view>& operands() const { return operands_; }
 
  private:
-  absl::StatusOr<Found> NextLong();
-  absl::StatusOr<Found> NextShort();
-  absl::StatusOr<Found> ValueFromNext(const Table::Entry* entry, absl::string_view option);
+  base::Result<Found> NextLong();
+  base::Result<Found> NextShort();
+  base::Result<Found> ValueFromNext(const Table::Entry* entry, absl::string_view option);
 
   const Table& table_;
   std::span<const absl::string_view> args_;
@@ -123,7 +121,7 @@ class Reader {
 // nullptr for an option that ends the reading instead (--help: the caller prints it).
 template <typename Target>
 struct Option : Spec {
-  absl::Status (*apply)(Target&, absl::string_view value);
+  base::Status (*apply)(Target&, absl::string_view value);
 };
 
 // What a command line asked for besides applying its options.
@@ -136,9 +134,9 @@ struct Parsed {
 // Stops at the first usage problem or apply error, or at a row without `apply`. A row is an
 // Option<Target> or a struct with Spec's fields and such an `apply`.
 template <typename Rows, typename Target>
-absl::StatusOr<Parsed> Apply(const Rows& rows, std::span<const absl::string_view> args,
-                             Target& target, Operands operands = Operands::kAfterOptions,
-                             unsigned who = kAll, Wording wording = BerthWording) {
+base::Result<Parsed> Apply(const Rows& rows, std::span<const absl::string_view> args,
+                           Target& target, Operands operands = Operands::kAfterOptions,
+                           unsigned who = kAll, Wording wording = BerthWording) {
   using Row = std::ranges::range_value_t<Rows>;
   const Table table(rows, who);
   Reader reader(table, args, operands, std::move(wording));

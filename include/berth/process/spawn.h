@@ -10,7 +10,7 @@
 #include <string>
 #include <vector>
 
-#include "absl/status/statusor.h"
+#include "berth/base/error.h"
 
 namespace berth::process {
 
@@ -60,10 +60,10 @@ struct SpawnSpec {
 // has already been waited for and the error names the step and errno ("exec nginx: No such file
 // or directory"), its code mapped from the exec's errno (NotFound for ENOENT, PermissionDenied
 // for EACCES); a step before the exec that failed is FailedPrecondition whatever its errno.
-absl::StatusOr<pid_t> Spawn(const SpawnSpec& spec);
+base::Result<pid_t> Spawn(const SpawnSpec& spec);
 
 // The exit status berth uses when Spawn failed: 127 not found, 126 not executable, 1 otherwise
 // (as tini).
-int ExitCodeForSpawnError(const absl::Status& status);
+int ExitCodeForSpawnError(const base::Error& status);
 
 }  // namespace berth::process

@@ -6,8 +6,8 @@
 #include <cstdint>
 #include <string>
 
-#include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
+#include "berth/base/error.h"
 
 namespace berth::security {
 
@@ -18,7 +18,7 @@ constexpr CapSet CapBit(int cap) { return CapSet{1} << cap; }
 
 // Parses "NET_BIND_SERVICE,CHOWN" (any case, with or without CAP_) or "none". An unknown name is
 // InvalidArgument naming it and its place in the list.
-absl::StatusOr<CapSet> ParseCapList(absl::string_view list);
+base::Result<CapSet> ParseCapList(absl::string_view list);
 
 // "CAP_CHOWN,CAP_KILL", or "none".
 std::string CapListText(CapSet caps);

@@ -11,7 +11,7 @@
 #include <string>
 #include <vector>
 
-#include "absl/status/statusor.h"
+#include "berth/base/error.h"
 #include "berth/security/capabilities.h"
 #include "berth/security/seccomp_filter.h"
 #include "berth/security/user.h"
@@ -42,8 +42,8 @@ class ChildPrivileges {
   // Resolves the user, parses the capability list and the seccomp inputs and compiles the
   // filters. `envp` is berth's environment, the base of the child's. Any error is a usage error
   // (InvalidArgument or NotFound) that names the option and, for profiles, the position.
-  static absl::StatusOr<std::unique_ptr<ChildPrivileges>> Prepare(const ChildRequest& request,
-                                                                  char** envp);
+  static base::Result<std::unique_ptr<ChildPrivileges>> Prepare(const ChildRequest& request,
+                                                                char** envp);
 
   // In the order the child must run them: a seccomp filter first when no_new_privs is off (it
   // is installed while still privileged, as runc), bounding set, user, capabilities,
@@ -67,8 +67,8 @@ class ChildPrivileges {
 
  private:
   ChildPrivileges();
-  absl::Status PrepareUser(const std::string& spec, char** envp);
-  absl::Status PrepareSeccomp(const ChildRequest& request);
+  base::Status PrepareUser(const std::string& spec, char** envp);
+  base::Status PrepareSeccomp(const ChildRequest& request);
   void BuildSteps(bool no_new_privs);
 
   std::optional<Credentials> creds_;

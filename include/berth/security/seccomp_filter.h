@@ -10,8 +10,8 @@
 #include <string>
 #include <vector>
 
-#include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
+#include "berth/base/error.h"
 
 namespace berth::security {
 
@@ -63,17 +63,16 @@ bool MayAllow(const SeccompFilter& filter, int number);
 
 // "mount,ptrace" -> a filter that allows everything else and fails those with EPERM.
 // An unknown name is InvalidArgument naming it and its place ("item 2").
-absl::StatusOr<SeccompFilter> ParseDenyList(absl::string_view list);
+base::Result<SeccompFilter> ParseDenyList(absl::string_view list);
 
 // Builds the BPF program with libseccomp and exports it into memory (a memfd).
-absl::StatusOr<BpfProgram> Compile(const SeccompFilter& filter);
+base::Result<BpfProgram> Compile(const SeccompFilter& filter);
 
 // An allowlist without argument conditions, written directly as BPF: a call from another
 // architecture kills the thread (libseccomp's default), a listed native number is allowed and
 // anything else gets `otherwise`. What Compile would build from the same rules, without
 // libseccomp's general compiler (about 0.7 M instructions at every start). Falls back to
 // Compile on architectures whose audit token berth does not know.
-absl::StatusOr<BpfProgram> CompileAllowlist(const std::vector<int>& numbers,
-                                            SeccompAction otherwise);
+base::Result<BpfProgram> CompileAllowlist(const std::vector<int>& numbers, SeccompAction otherwise);
 
 }  // namespace berth::security

@@ -4,8 +4,8 @@
 
 #include <string>
 
-#include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
+#include "berth/base/error.h"
 #include "berth/security/capabilities.h"
 #include "berth/security/seccomp_filter.h"
 
@@ -21,8 +21,8 @@ struct ProfileContext {
 // names (or the older name), action, errnoRet, args, includes and excludes. Unknown keys are
 // ignored, as Docker does. Errors are InvalidArgument starting with the position:
 // "SOURCE:LINE:COLUMN: ..." for bad JSON, "SOURCE: syscalls[3].names[1]: ..." for bad content.
-absl::StatusOr<SeccompFilter> ParseDockerProfile(absl::string_view text, absl::string_view source,
-                                                 const ProfileContext& context);
+base::Result<SeccompFilter> ParseDockerProfile(absl::string_view text, absl::string_view source,
+                                               const ProfileContext& context);
 
 // The largest profile berth reads (Docker's default profile is about 20 KiB).
 inline constexpr size_t kMaxProfile = 1024 * 1024;
@@ -30,7 +30,7 @@ inline constexpr size_t kMaxProfile = 1024 * 1024;
 // The same, reading the file at `path` (its name is the source in messages) with
 // base::ReadSmallRegularFile: a directory, a device, a FIFO or a file over kMaxProfile is an
 // error "--seccomp: PATH: ...".
-absl::StatusOr<SeccompFilter> LoadDockerProfile(const std::string& path,
-                                                const ProfileContext& context);
+base::Result<SeccompFilter> LoadDockerProfile(const std::string& path,
+                                              const ProfileContext& context);
 
 }  // namespace berth::security

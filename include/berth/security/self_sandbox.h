@@ -4,14 +4,14 @@
 // EPERM and is logged by a SIGSYS handler, never silently and never fatally (berth is PID 1).
 #pragma once
 
+#include <linux/filter.h>
+
 #include <memory>
 #include <string>
 #include <vector>
 
-#include <linux/filter.h>
-
-#include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
+#include "berth/base/error.h"
 #include "berth/security/capabilities.h"
 
 namespace berth::security {
@@ -36,11 +36,11 @@ struct SelfSandboxOptions {
 // once it runs, so berth is sandboxed the moment its loop starts.
 class SelfSandbox {
  public:
-  static absl::StatusOr<std::unique_ptr<SelfSandbox>> Prepare(const SelfSandboxOptions& options);
+  static base::Result<std::unique_ptr<SelfSandbox>> Prepare(const SelfSandboxOptions& options);
 
   // Drops capabilities, then sets no_new_privs and loads the allowlist (unless later_spawns).
   // An error says which part failed; berth logs it and runs on unsandboxed.
-  absl::Status Apply();
+  base::Status Apply();
 
  private:
   explicit SelfSandbox(const SelfSandboxOptions& options) : options_(options) {}

@@ -8,8 +8,8 @@
 #include <string>
 #include <vector>
 
-#include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
+#include "berth/base/error.h"
 
 namespace berth::security {
 
@@ -44,11 +44,11 @@ struct Credentials {
 // Resolves "USER[:GROUP]" (names or numeric ids) against passwd and group texts. A bare numeric
 // uid without a passwd entry gets gid 0 and home "/" (Docker's rule). Errors (InvalidArgument)
 // name the user or group that is unknown and the file searched.
-absl::StatusOr<Credentials> ResolveUser(absl::string_view spec, absl::string_view passwd_text,
-                                        absl::string_view group_text);
+base::Result<Credentials> ResolveUser(absl::string_view spec, absl::string_view passwd_text,
+                                      absl::string_view group_text);
 
 // The same, reading /etc/passwd and /etc/group with ReadAccountFile.
-absl::StatusOr<Credentials> ResolveUser(absl::string_view spec);
+base::Result<Credentials> ResolveUser(absl::string_view spec);
 
 // HOME for the child: the user's home when the current HOME is unset or root's own home (from
 // passwd's uid 0 entry, "/root" when there is none); otherwise the current HOME is kept.
@@ -60,6 +60,6 @@ inline constexpr size_t kMaxAccountFile = 4 * 1024 * 1024;
 
 // Reads /etc/passwd or /etc/group (base::ReadSmallRegularFile, kMaxAccountFile); a missing file
 // reads as empty, as an image without one has only numeric ids. Other errors name the file.
-absl::StatusOr<std::string> ReadAccountFile(const std::string& path);
+base::Result<std::string> ReadAccountFile(const std::string& path);
 
 }  // namespace berth::security

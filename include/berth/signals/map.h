@@ -6,8 +6,7 @@
 #include <bitset>
 
 #include "absl/strings/string_view.h"
-
-#include "absl/status/statusor.h"
+#include "berth/base/error.h"
 #include "berth/signals/signal.h"
 
 namespace berth::signals {
@@ -40,6 +39,6 @@ struct MapRule {
   int from;
   int to;
 };
-absl::StatusOr<MapRule> ParseMapRule(absl::string_view text);
+base::Result<MapRule> ParseMapRule(absl::string_view text);
 
 }  // namespace berth::signals

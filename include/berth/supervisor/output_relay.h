@@ -8,7 +8,7 @@
 #include <memory>
 #include <string>
 
-#include "absl/status/statusor.h"
+#include "berth/base/error.h"
 #include "berth/base/unique_fd.h"
 #include "berth/log/line_splitter.h"
 #include "berth/loop/loop.h"
@@ -21,7 +21,7 @@ class OutputRelay {
 
   // Opens a pipe pair for stdout and one for stderr and watches their read ends. `prefix` is
   // written before each line ("web | "); empty writes lines as they are.
-  static absl::StatusOr<std::unique_ptr<OutputRelay>> Create(loop::Loop& loop, std::string prefix);
+  static base::Result<std::unique_ptr<OutputRelay>> Create(loop::Loop& loop, std::string prefix);
   ~OutputRelay();
   OutputRelay(const OutputRelay&) = delete;
   OutputRelay& operator=(const OutputRelay&) = delete;
@@ -44,7 +44,7 @@ class OutputRelay {
     log::LineSplitter splitter;
   };
   OutputRelay(loop::Loop& loop, std::string prefix) : loop_(loop), prefix_(std::move(prefix)) {}
-  absl::Status Open(Stream& s, int target);
+  base::Status Open(Stream& s, int target);
   ssize_t Drain(Stream& s) noexcept;  // bytes read
   void Emit(Stream& s, absl::string_view line);
   void WriteLine(int target, absl::string_view line);

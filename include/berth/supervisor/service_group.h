@@ -13,7 +13,7 @@
 #include <string>
 #include <vector>
 
-#include "absl/status/statusor.h"
+#include "berth/base/error.h"
 #include "berth/config/options.h"
 #include "berth/config/service_file.h"
 #include "berth/loop/loop.h"
@@ -48,14 +48,13 @@ class ServiceGroup {
   // `spawns` (one per spec, same order) carry what each service's spawn restores (signal mask,
   // TTIN/TTOU), its privilege steps and the environment it starts from (none: berth's), to
   // which the service's own `env` is added. `prefix` puts "name | " before each output line.
-  static absl::StatusOr<std::unique_ptr<ServiceGroup>> Create(
+  static base::Result<std::unique_ptr<ServiceGroup>> Create(
       const config::Options& options, loop::Loop& loop, process::Reaper& reaper,
-      std::vector<config::ServiceSpec> specs, std::vector<process::SpawnSpec> spawns,
-      bool prefix);
+      std::vector<config::ServiceSpec> specs, std::vector<process::SpawnSpec> spawns, bool prefix);
   ~ServiceGroup();
 
   // Starts every service that waits for nobody. An error is a set-up error.
-  absl::Status Start();
+  base::Status Start();
   void OnSignal(const signalfd_siginfo& info) noexcept;
   // Valid once the loop has stopped.
   int ExitCode() const { return exit_code_.value_or(0); }

@@ -22,7 +22,7 @@
 #include <string>
 #include <vector>
 
-#include "absl/status/statusor.h"
+#include "berth/base/error.h"
 #include "berth/config/options.h"
 #include "berth/loop/loop.h"
 #include "berth/loop/timer.h"
@@ -50,14 +50,13 @@ bool SentByMyself(const signalfd_siginfo& info);
 class Supervisor {
  public:
   // `child` is the prepared spawn (ignored in pause mode). Loop and reaper outlive the supervisor.
-  static absl::StatusOr<std::unique_ptr<Supervisor>> Create(const config::Options& options,
-                                                            loop::Loop& loop,
-                                                            process::Reaper& reaper,
-                                                            process::SpawnSpec child);
+  static base::Result<std::unique_ptr<Supervisor>> Create(const config::Options& options,
+                                                          loop::Loop& loop, process::Reaper& reaper,
+                                                          process::SpawnSpec child);
 
   // Starts the child. An error is a set-up error (Main prints it and exits with
   // process::ExitCodeForSpawnError).
-  absl::Status Start();
+  base::Status Start();
 
   // Every signal read from the signalfd comes here.
   void OnSignal(const signalfd_siginfo& info) noexcept;

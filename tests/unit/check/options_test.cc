@@ -10,16 +10,16 @@ namespace berth::check {
 namespace {
 
 CheckOptions Must(std::vector<absl::string_view> args) {
-  absl::StatusOr<CheckInvocation> inv = ParseCheckArgs(args);
-  REQUIRE_MESSAGE(inv.ok(), inv.status().message());
+  base::Result<CheckInvocation> inv = ParseCheckArgs(args);
+  REQUIRE_MESSAGE(inv.has_value(), inv.error().message());
   REQUIRE_FALSE(inv->print);
   return inv->options;
 }
 
 std::string Error(std::vector<absl::string_view> args) {
-  absl::StatusOr<CheckInvocation> inv = ParseCheckArgs(args);
-  REQUIRE_FALSE(inv.ok());
-  return std::string(inv.status().message());
+  base::Result<CheckInvocation> inv = ParseCheckArgs(args);
+  REQUIRE_FALSE(inv.has_value());
+  return std::string(inv.error().message());
 }
 
 TEST_SUITE("check") {
@@ -68,8 +68,8 @@ TEST_SUITE("check") {
   }
 
   TEST_CASE("--help prints every option") {
-    absl::StatusOr<CheckInvocation> inv = ParseCheckArgs({"--help"});
-    REQUIRE(inv.ok());
+    base::Result<CheckInvocation> inv = ParseCheckArgs({"--help"});
+    REQUIRE(inv.has_value());
     CHECK(inv->print);
     for (const char* o : {"--ready-http", "--ready-tcp", "--ready-log", "--ready-after",
                           "--ready-timeout", "--signal", "--signal-gap", "--budget",

@@ -17,8 +17,8 @@ TEST_SUITE("config") {
                   Row{"0", absl::ZeroDuration()}, Row{"1.5s", absl::Milliseconds(1500)},
                   Row{"2h", absl::Hours(2)}}) {
       CAPTURE(r.text);
-      absl::StatusOr<absl::Duration> d = ParseDuration(r.text);
-      REQUIRE(d.ok());
+      base::Result<absl::Duration> d = ParseDuration(r.text);
+      REQUIRE(d.has_value());
       CHECK(*d == r.want);
     }
   }
@@ -26,9 +26,9 @@ TEST_SUITE("config") {
   TEST_CASE("ParseDuration refuses the rest") {
     for (const char* text : {"", "-1s", "inf", "10x", "s", "ten", " 10", "1m30", "-5"}) {
       CAPTURE(text);
-      absl::StatusOr<absl::Duration> d = ParseDuration(text);
-      CHECK_FALSE(d.ok());
-      CHECK(d.status().message().find("bad duration") != absl::string_view::npos);
+      base::Result<absl::Duration> d = ParseDuration(text);
+      CHECK_FALSE(d.has_value());
+      CHECK(d.error().message().find("bad duration") != absl::string_view::npos);
     }
   }
 }

@@ -23,13 +23,13 @@ TEST_SUITE("config") {
   TEST_CASE("each NAME named becomes its file's contents, one newline trimmed; nothing else") {
     const std::string pw = WriteTemp("s3cret\n");
     const std::string two = WriteTemp("a\n\n");
-    absl::StatusOr<Environment> env =
+    base::Result<Environment> env =
         ExpandFileEnv({{"DB_PASSWORD_FILE", pw},
                        {"TWO_FILE", two},
                        {"PATH", "/bin"},
                        {"SSL_CERT_FILE", "/etc/ssl/certs/ca-certificates.crt"}},
                       {"DB_PASSWORD", "TWO"});
-    REQUIRE(env.ok());
+    REQUIRE(env.has_value());
     CHECK(env->at("DB_PASSWORD") == "s3cret");
     CHECK(env->at("TWO") == "a\n");
     CHECK(env->at("PATH") == "/bin");
@@ -42,29 +42,28 @@ TEST_SUITE("config") {
   }
 
   TEST_CASE("a missing file or variable, or a doubly set one, is an error before anything starts") {
-    absl::StatusOr<Environment> env =
+    base::Result<Environment> env =
         ExpandFileEnv({{"TOKEN_FILE", "/nonexistent/token"}}, {"TOKEN"});
-    REQUIRE_FALSE(env.ok());
-    CHECK(env.status().message() ==
+    REQUIRE_FALSE(env.has_value());
+    CHECK(env.error().message() ==
           "--file-env TOKEN: TOKEN_FILE=/nonexistent/token: No such file or directory");
     env = ExpandFileEnv({{"PATH", "/bin"}}, {"TOKEN"});
-    REQUIRE_FALSE(env.ok());
-    CHECK(env.status().message() == "--file-env TOKEN: TOKEN_FILE is not set");
+    REQUIRE_FALSE(env.has_value());
+    CHECK(env.error().message() == "--file-env TOKEN: TOKEN_FILE is not set");
     const std::string f = WriteTemp("x");
     env = ExpandFileEnv({{"TOKEN_FILE", f}, {"TOKEN", "y"}}, {"TOKEN"});
-    REQUIRE_FALSE(env.ok());
-    CHECK(env.status().message() == "--file-env TOKEN: both TOKEN and TOKEN_FILE are set");
+    REQUIRE_FALSE(env.has_value());
+    CHECK(env.error().message() == "--file-env TOKEN: both TOKEN and TOKEN_FILE are set");
     unlink(f.c_str());
   }
 
   TEST_CASE("a secret over the kernel's 128 KiB per-variable limit is refused") {
     const std::string big = WriteTemp(std::string(kMaxSecret - 4, 'x'));  // + "TOKEN=" + NUL
-    absl::StatusOr<Environment> env = ExpandFileEnv({{"TOKEN_FILE", big}}, {"TOKEN"});
-    REQUIRE_FALSE(env.ok());
-    CHECK(env.status().message().find("over the kernel's 128 KiB limit") !=
-          absl::string_view::npos);
+    base::Result<Environment> env = ExpandFileEnv({{"TOKEN_FILE", big}}, {"TOKEN"});
+    REQUIRE_FALSE(env.has_value());
+    CHECK(env.error().message().find("over the kernel's 128 KiB limit") != absl::string_view::npos);
     const std::string fits = WriteTemp(std::string(kMaxSecret - 7, 'x'));
-    CHECK(ExpandFileEnv({{"TOKEN_FILE", fits}}, {"TOKEN"}).ok());
+    CHECK(ExpandFileEnv({{"TOKEN_FILE", fits}}, {"TOKEN"}).has_value());
     unlink(big.c_str());
     unlink(fits.c_str());
   }

@@ -10,23 +10,23 @@
 namespace berth::config {
 namespace {
 
-absl::StatusOr<Invocation> ParseArgs(Personality p, std::vector<absl::string_view> args,
-                                     const Environment& env = {}) {
+base::Result<Invocation> ParseArgs(Personality p, std::vector<absl::string_view> args,
+                                   const Environment& env = {}) {
   return Parse(p, args, env);
 }
 
 Options Must(Personality p, std::vector<absl::string_view> args, const Environment& env = {}) {
-  absl::StatusOr<Invocation> inv = ParseArgs(p, std::move(args), env);
-  REQUIRE_MESSAGE(inv.ok(), inv.status().message());
+  base::Result<Invocation> inv = ParseArgs(p, std::move(args), env);
+  REQUIRE_MESSAGE(inv.has_value(), inv.error().message());
   REQUIRE(inv->kind == Invocation::Kind::kRun);
   return inv->options;
 }
 
 std::string Error(Personality p, std::vector<absl::string_view> args, const Environment& env = {}) {
-  absl::StatusOr<Invocation> inv = ParseArgs(p, std::move(args), env);
-  REQUIRE_FALSE(inv.ok());
-  CHECK(absl::IsInvalidArgument(inv.status()));
-  return std::string(inv.status().message());
+  base::Result<Invocation> inv = ParseArgs(p, std::move(args), env);
+  REQUIRE_FALSE(inv.has_value());
+  CHECK(base::IsInvalidArgument(inv.error()));
+  return std::string(inv.error().message());
 }
 
 TEST_SUITE("config") {
@@ -212,8 +212,8 @@ TEST_SUITE("config") {
   }
 
   TEST_CASE("help, version and license print and stop") {
-    absl::StatusOr<Invocation> inv = ParseArgs(Personality::kBerth, {"--help"});
-    REQUIRE(inv.ok());
+    base::Result<Invocation> inv = ParseArgs(Personality::kBerth, {"--help"});
+    REQUIRE(inv.has_value());
     CHECK(inv->kind == Invocation::Kind::kPrint);
     for (const char* opt : {"--map", "--grace", "--drain", "--stop-signal", "-g, --group",
                             "-e, --remap-exit", "BERTH_MAP", "TINI_SUBREAPER"}) {
@@ -221,13 +221,13 @@ TEST_SUITE("config") {
       CHECK(inv->text.find(opt) != std::string::npos);
     }
     inv = ParseArgs(Personality::kTini, {"--version"});
-    REQUIRE(inv.ok());
+    REQUIRE(inv.has_value());
     CHECK(inv->text.rfind("tini version 0.19.0 - git.", 0) == 0);
     inv = ParseArgs(Personality::kTini, {"-l"});
-    REQUIRE(inv.ok());
+    REQUIRE(inv.has_value());
     CHECK(inv->text.find("MIT License") == 0);
     inv = ParseArgs(Personality::kBerth, {"-V"});
-    REQUIRE(inv.ok());
+    REQUIRE(inv.has_value());
     CHECK(inv->text.rfind("berth ", 0) == 0);
   }
 
@@ -278,7 +278,8 @@ TEST_SUITE("config") {
           "catatonit: invalid option -- 'x'\nusage: catatonit [-ghLPV] [--] <progname> "
           "[<arguments>...]\n");
     CHECK(Error(Personality::kCatatonit, {}).rfind("ERROR (catatonit:", 0) == 0);
-    CHECK(UsageErrorText(Personality::kBerth, absl::InvalidArgumentError("no program given")) ==
+    CHECK(UsageErrorText(Personality::kBerth,
+                         base::InvalidArgumentError("no program given").error()) ==
           "berth: no program given (see berth --help)\n");
   }
 
@@ -310,16 +311,16 @@ TEST_SUITE("config") {
   }
 
   TEST_CASE("peers print help and version where they do") {
-    absl::StatusOr<Invocation> inv = ParseArgs(Personality::kDumbInit, {"-V"});
-    REQUIRE(inv.ok());
+    base::Result<Invocation> inv = ParseArgs(Personality::kDumbInit, {"-V"});
+    REQUIRE(inv.has_value());
     CHECK(inv->to_stderr);
     CHECK(inv->text == "dumb-init v1.2.5\n");
     inv = ParseArgs(Personality::kCatatonit, {"--version"});
-    REQUIRE(inv.ok());
+    REQUIRE(inv.has_value());
     CHECK_FALSE(inv->to_stderr);
     CHECK(inv->text == "tini version 0.1.7_catatonit\n");
     inv = ParseArgs(Personality::kCatatonit, {"-h"});
-    REQUIRE(inv.ok());
+    REQUIRE(inv.has_value());
     CHECK(inv->to_stderr);
     CHECK(inv->text.rfind("usage: catatonit [-ghLPV]", 0) == 0);
   }

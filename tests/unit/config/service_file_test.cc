@@ -28,15 +28,15 @@ health = { http = "http://127.0.0.1:8000/healthz", interval = "5s", retries = 2 
 )";
 
 std::string ErrorOf(absl::string_view text) {
-  absl::StatusOr<std::vector<ServiceSpec>> s = ParseServiceFile(text, "berth.toml");
-  REQUIRE_FALSE(s.ok());
-  return std::string(s.status().message());
+  base::Result<std::vector<ServiceSpec>> s = ParseServiceFile(text, "berth.toml");
+  REQUIRE_FALSE(s.has_value());
+  return std::string(s.error().message());
 }
 
 TEST_SUITE("config") {
   TEST_CASE("a two-service file parses with every field") {
-    absl::StatusOr<std::vector<ServiceSpec>> s = ParseServiceFile(kTwo, "berth.toml");
-    REQUIRE_MESSAGE(s.ok(), s.status().message());
+    base::Result<std::vector<ServiceSpec>> s = ParseServiceFile(kTwo, "berth.toml");
+    REQUIRE_MESSAGE(s.has_value(), s.error().message());
     REQUIRE(s->size() == 2);
     const ServiceSpec& migrate = (*s)[0];
     CHECK(migrate.command == std::vector<std::string>{"/bin/sh", "-c", "flask db upgrade"});
@@ -63,17 +63,17 @@ TEST_SUITE("config") {
   }
 
   TEST_CASE("non-ASCII text is fine in strings and comments") {
-    absl::StatusOr<std::vector<ServiceSpec>> specs = ParseServiceFile(
+    base::Result<std::vector<ServiceSpec>> specs = ParseServiceFile(
         "# d\u00e9marre le service\n[[service]]\nname = \"cafe\"\n"
         "command = [\"echo\", \"h\u00e9llo \u3042\", 'na\u00efve']\n"
         "env = { GREETING = \"\"\"\u00e9t\u00e9\"\"\", \"NAME\" = '\u00fc', X = '\u00e9' }\n",
         "berth.toml");
-    REQUIRE_MESSAGE(specs.ok(), specs.status().message());
+    REQUIRE_MESSAGE(specs.has_value(), specs.error().message());
     CHECK((*specs)[0].command[1] == "h\u00e9llo \u3042");
   }
 
   TEST_CASE("start order follows after, stable in file order") {
-    absl::StatusOr<std::vector<ServiceSpec>> s = ParseServiceFile(R"(
+    base::Result<std::vector<ServiceSpec>> s = ParseServiceFile(R"(
 [[service]]
 name = "c"
 command = "true"
@@ -86,8 +86,8 @@ name = "b"
 command = "true"
 after = ["a"]
 )",
-                                                                  "f.toml");
-    REQUIRE(s.ok());
+                                                                "f.toml");
+    REQUIRE(s.has_value());
     CHECK(StartOrder(*s) == std::vector<size_t>{1, 2, 0});
   }
 

@@ -47,8 +47,8 @@ TEST_SUITE("health") {
     };
     for (const Case& c : cases) {
       CAPTURE(c.text);
-      absl::StatusOr<Endpoint> e = ParseListenAddress(c.text);
-      REQUIRE(e.ok());
+      base::Result<Endpoint> e = ParseListenAddress(c.text);
+      REQUIRE(e.has_value());
       CHECK(e->addr.ss_family == c.family);
       CHECK(Ip(*e) == c.ip);
       CHECK(Port(*e) == c.port);
@@ -58,47 +58,47 @@ TEST_SUITE("health") {
     for (const char* bad : {"", "8081", ":", ":0", ":65536", ":80a", "[::1]8081", "[::1]:", "[]:80",
                             "1.2.3:80", "example.com:80", "[127.0.0.1]:80", "::1:80"}) {
       CAPTURE(bad);
-      CHECK_FALSE(ParseListenAddress(bad).ok());
+      CHECK_FALSE(ParseListenAddress(bad).has_value());
     }
-    CHECK_FALSE(ParseHostPort(":8081").ok());  // a check needs a host
+    CHECK_FALSE(ParseHostPort(":8081").has_value());  // a check needs a host
   }
 
   TEST_CASE("targets") {
-    absl::StatusOr<Target> t = ParseTarget("http://127.0.0.1:8000/healthz?x=1");
-    REQUIRE(t.ok());
+    base::Result<Target> t = ParseTarget("http://127.0.0.1:8000/healthz?x=1");
+    REQUIRE(t.has_value());
     CHECK(t->scheme == Target::Scheme::kHttp);
     CHECK(t->path == "/healthz?x=1");
     CHECK(t->endpoint.text == "127.0.0.1:8000");
     CHECK(Port(t->endpoint) == 8000);
 
     t = ParseTarget("http://localhost");
-    REQUIRE(t.ok());
+    REQUIRE(t.has_value());
     CHECK(t->path == "/");
     CHECK(Port(t->endpoint) == 80);
     CHECK(t->endpoint.text == "localhost");
 
     t = ParseTarget("http://[::1]:9000/");
-    REQUIRE(t.ok());
+    REQUIRE(t.has_value());
     CHECK(Ip(t->endpoint) == "::1");
 
     t = ParseTarget("tcp://127.0.0.1:5432");
-    REQUIRE(t.ok());
+    REQUIRE(t.has_value());
     CHECK(t->scheme == Target::Scheme::kTcp);
     CHECK(Port(t->endpoint) == 5432);
 
-    absl::StatusOr<Target> https = ParseTarget("https://127.0.0.1/");
-    REQUIRE_FALSE(https.ok());
-    CHECK(std::string(https.status().message()).find("https is not supported") == 0);
+    base::Result<Target> https = ParseTarget("https://127.0.0.1/");
+    REQUIRE_FALSE(https.has_value());
+    CHECK(std::string(https.error().message()).find("https is not supported") == 0);
     for (const char* bad : {"", "127.0.0.1:80", "ftp://1.2.3.4/", "tcp://127.0.0.1", "tcp://:80",
                             "http://db..x:5432/", "http://1.2.3.4:0/", "http://1.2.3.4/a b"}) {
       CAPTURE(bad);
-      CHECK_FALSE(ParseTarget(bad).ok());
+      CHECK_FALSE(ParseTarget(bad).has_value());
     }
   }
 
   TEST_CASE("a host that is a name is kept for the lookup, with its port") {
-    absl::StatusOr<Target> t = ParseTarget("http://db:5432/ping");
-    REQUIRE(t.ok());
+    base::Result<Target> t = ParseTarget("http://db:5432/ping");
+    REQUIRE(t.has_value());
     CHECK(t->endpoint.NeedsLookup());
     CHECK(t->endpoint.name == "db");
     CHECK(t->endpoint.port == 5432);
@@ -109,8 +109,8 @@ TEST_SUITE("health") {
     for (const char* ok : {"tcp://my_app-1.svc.cluster.local:80", "tcp://app.internal:1",
                            "tcp://x1:9", "tcp://9x:9"}) {
       CAPTURE(ok);
-      absl::StatusOr<Target> named = ParseTarget(ok);
-      REQUIRE(named.ok());
+      base::Result<Target> named = ParseTarget(ok);
+      REQUIRE(named.has_value());
       CHECK(named->endpoint.NeedsLookup());
     }
     CHECK_FALSE(ParseTarget("tcp://127.0.0.1:80")->endpoint.NeedsLookup());
@@ -122,10 +122,10 @@ TEST_SUITE("health") {
           std::string("tcp://1.2.3:80"), "tcp://" + long_label + ":80",
           std::string("tcp://[db]:80")}) {
       CAPTURE(bad);
-      CHECK_FALSE(ParseTarget(bad).ok());
+      CHECK_FALSE(ParseTarget(bad).has_value());
     }
     // berth listens on addresses, never on names.
-    CHECK_FALSE(ParseListenAddress("db:8081").ok());
+    CHECK_FALSE(ParseListenAddress("db:8081").has_value());
   }
 
   TEST_CASE("--health-cmd runs through sh when there is one, else split") {

@@ -37,8 +37,8 @@ TEST_SUITE("health") {
     };
     for (const Case& c : cases) {
       CAPTURE(c.text);
-      absl::StatusOr<StatusList> list = StatusList::Parse(c.text);
-      REQUIRE(list.ok());
+      base::Result<StatusList> list = StatusList::Parse(c.text);
+      REQUIRE(list.has_value());
       for (int code : c.in) CHECK(list->Contains(code));
       for (int code : c.out) CHECK_FALSE(list->Contains(code));
     }
@@ -48,10 +48,10 @@ TEST_SUITE("health") {
     for (const char* text : {"", "abc", "20", "2000", "99", "600", "299-200", "200-", "-200",
                              "200,,300", "200-300-400", "200;300", "2OO"}) {
       CAPTURE(text);
-      absl::StatusOr<StatusList> list = StatusList::Parse(text);
-      REQUIRE_FALSE(list.ok());
-      CHECK(absl::IsInvalidArgument(list.status()));
-      CHECK(std::string(list.status().message()).find("bad status list item") == 0);
+      base::Result<StatusList> list = StatusList::Parse(text);
+      REQUIRE_FALSE(list.has_value());
+      CHECK(base::IsInvalidArgument(list.error()));
+      CHECK(std::string(list.error().message()).find("bad status list item") == 0);
     }
   }
 }

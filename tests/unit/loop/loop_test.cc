@@ -13,58 +13,60 @@ namespace {
 
 TEST_SUITE("loop") {
   TEST_CASE("a timer fires once and the loop stops when told") {
-    absl::StatusOr<Loop> loop = Loop::Create();
-    REQUIRE(loop.ok());
+    base::Result<Loop> loop = Loop::Create();
+    REQUIRE(loop.has_value());
     int fired = 0;
     auto timer = Timer::Create(*loop, [&] {
       ++fired;
       loop->Stop();
     });
-    REQUIRE(timer.ok());
-    REQUIRE((*timer)->Arm(absl::Milliseconds(1)).ok());
+    REQUIRE(timer.has_value());
+    REQUIRE((*timer)->Arm(absl::Milliseconds(1)).has_value());
     CHECK((*timer)->Armed());
-    REQUIRE(loop->Run().ok());
+    REQUIRE(loop->Run().has_value());
     CHECK(fired == 1);
     CHECK_FALSE((*timer)->Armed());
   }
 
   TEST_CASE("a disarmed timer never fires") {
-    absl::StatusOr<Loop> loop = Loop::Create();
-    REQUIRE(loop.ok());
+    base::Result<Loop> loop = Loop::Create();
+    REQUIRE(loop.has_value());
     bool early = false;
     auto never = Timer::Create(*loop, [&] { early = true; });
     auto later = Timer::Create(*loop, [&] { loop->Stop(); });
-    REQUIRE(never.ok());
-    REQUIRE(later.ok());
-    REQUIRE((*never)->Arm(absl::Milliseconds(1)).ok());
-    REQUIRE((*never)->Disarm().ok());
-    REQUIRE((*later)->Arm(absl::Milliseconds(20)).ok());
-    REQUIRE(loop->Run().ok());
+    REQUIRE(never.has_value());
+    REQUIRE(later.has_value());
+    REQUIRE((*never)->Arm(absl::Milliseconds(1)).has_value());
+    REQUIRE((*never)->Disarm().has_value());
+    REQUIRE((*later)->Arm(absl::Milliseconds(20)).has_value());
+    REQUIRE(loop->Run().has_value());
     CHECK_FALSE(early);
   }
 
   TEST_CASE("fd handlers see readiness and may remove themselves") {
-    absl::StatusOr<Loop> loop = Loop::Create();
-    REQUIRE(loop.ok());
+    base::Result<Loop> loop = Loop::Create();
+    REQUIRE(loop.has_value());
     int fds[2];
     REQUIRE(pipe(fds) == 0);
     int calls = 0;
-    REQUIRE(loop->Add(fds[0], EPOLLIN, [&](uint32_t events) {
-                  ++calls;
-                  CHECK((events & EPOLLIN) != 0);
-                  loop->Remove(fds[0]);
-                  loop->Stop();
-                }).ok());
+    REQUIRE(loop->Add(fds[0], EPOLLIN,
+                      [&](uint32_t events) {
+                        ++calls;
+                        CHECK((events & EPOLLIN) != 0);
+                        loop->Remove(fds[0]);
+                        loop->Stop();
+                      })
+                .has_value());
     REQUIRE(write(fds[1], "x", 1) == 1);
-    REQUIRE(loop->Run().ok());
+    REQUIRE(loop->Run().has_value());
     CHECK(calls == 1);
     close(fds[0]);
     close(fds[1]);
   }
 
   TEST_CASE("a blocked signal arrives through the signal source") {
-    absl::StatusOr<Loop> loop = Loop::Create();
-    REQUIRE(loop.ok());
+    base::Result<Loop> loop = Loop::Create();
+    REQUIRE(loop.has_value());
     sigset_t set, old;
     sigemptyset(&set);
     sigaddset(&set, SIGUSR2);
@@ -75,9 +77,9 @@ TEST_SUITE("loop") {
                                          got = static_cast<int>(info.ssi_signo);
                                          loop->Stop();
                                        });
-    REQUIRE(source.ok());
+    REQUIRE(source.has_value());
     REQUIRE(kill(getpid(), SIGUSR2) == 0);
-    REQUIRE(loop->Run().ok());
+    REQUIRE(loop->Run().has_value());
     CHECK(got == SIGUSR2);
     sigprocmask(SIG_SETMASK, &old, nullptr);
   }

@@ -17,13 +17,13 @@ struct Seen {
   std::vector<std::string> calls;
 };
 
-absl::Status Record(Seen& seen, absl::string_view value) {
+base::Status Record(Seen& seen, absl::string_view value) {
   seen.calls.push_back(std::string(value));
-  return absl::OkStatus();
+  return base::OkStatus();
 }
 
-absl::Status Refuse(Seen&, absl::string_view value) {
-  return absl::InvalidArgumentError(absl::StrCat("no '", value, "'"));
+base::Status Refuse(Seen&, absl::string_view value) {
+  return base::InvalidArgumentError(absl::StrCat("no '", value, "'"));
 }
 
 constexpr unsigned kOne = 1;
@@ -53,8 +53,8 @@ std::string ReadAll(std::vector<absl::string_view> args, Operands mode = Operand
   Reader reader(table, args, mode);
   std::vector<std::string> found;
   for (;;) {
-    absl::StatusOr<Found> f = reader.Next();
-    if (!f.ok()) return std::string(f.status().message());
+    base::Result<Found> f = reader.Next();
+    if (!f.has_value()) return std::string(f.error().message());
     if (f->entry == nullptr) break;
     found.push_back(Describe(*f));
   }
@@ -115,9 +115,9 @@ TEST_SUITE("options") {
     const std::vector<absl::string_view> args = {"--nope", "-zaz", "--all=1", "-a", "x", "--map"};
     Reader reader(table, args);
     std::vector<std::string> read;
-    for (absl::StatusOr<Found> f = reader.Next(); !f.ok() || f->entry != nullptr;
+    for (base::Result<Found> f = reader.Next(); !f.has_value() || f->entry != nullptr;
          f = reader.Next()) {
-      read.push_back(f.ok() ? Describe(*f) : std::string(f.status().message()));
+      read.push_back(f.has_value() ? Describe(*f) : std::string(f.error().message()));
     }
     CHECK(read == std::vector<std::string>{"unknown option '--nope'", "unknown option '-z'", "all",
                                            "unknown option '-z'", "option '--all' takes no value",
@@ -151,10 +151,10 @@ TEST_SUITE("options") {
         Reader reader(table, r.args, Operands::kAfterOptions, [&](Problem p, absl::string_view o) {
           problem = p;
           option = std::string(o);
-          return absl::FailedPreconditionError("peer words");
+          return base::FailedPreconditionError("peer words");
         });
-        absl::StatusOr<Found> f = reader.Next();
-        CHECK(f.status().message() == "peer words");
+        base::Result<Found> f = reader.Next();
+        CHECK(f.error().message() == "peer words");
         CHECK(problem == r.problem);
         CHECK(option == r.option);
       }
@@ -186,13 +186,13 @@ TEST_SUITE("options") {
     for (const Row& r : rows) {
       SUBCASE(r.what) {
         Seen seen;
-        absl::StatusOr<Parsed> parsed = Apply(kRows, r.args, seen, Operands::kAfterOptions, kOne);
+        base::Result<Parsed> parsed = Apply(kRows, r.args, seen, Operands::kAfterOptions, kOne);
         CHECK(seen.calls == r.applied);
         if (*r.error) {
-          CHECK(parsed.status().message() == r.error);
+          CHECK(parsed.error().message() == r.error);
           continue;
         }
-        REQUIRE(parsed.ok());
+        REQUIRE(parsed.has_value());
         CHECK((parsed->stop != nullptr) == r.help);
         if (!r.help) CHECK(parsed->operands == std::vector<absl::string_view>{"p", "q"});
       }

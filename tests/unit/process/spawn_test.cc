@@ -29,37 +29,37 @@ int FailWith(const void* context) { return *static_cast<const int*>(context); }
 
 TEST_SUITE("process") {
   TEST_CASE("Spawn finds the program on PATH and runs it in its own process group") {
-    absl::StatusOr<pid_t> pid = Spawn(Spec({"sh", "-c", "[ $(ps -o pgid= $$) -eq $$ ] && exit 7"}));
-    REQUIRE(pid.ok());
+    base::Result<pid_t> pid = Spawn(Spec({"sh", "-c", "[ $(ps -o pgid= $$) -eq $$ ] && exit 7"}));
+    REQUIRE(pid.has_value());
     int status = WaitFor(*pid);
     CHECK(WIFEXITED(status));
     CHECK(WEXITSTATUS(status) == 7);
   }
 
   TEST_CASE("a missing program is NotFound (exit 127), a non-executable one PermissionDenied") {
-    absl::StatusOr<pid_t> pid = Spawn(Spec({"/nonexistent/prog"}));
-    CHECK(absl::IsNotFound(pid.status()));
-    CHECK(pid.status().message() == "exec /nonexistent/prog: No such file or directory");
-    CHECK(ExitCodeForSpawnError(pid.status()) == 127);
+    base::Result<pid_t> pid = Spawn(Spec({"/nonexistent/prog"}));
+    CHECK(base::IsNotFound(pid.error()));
+    CHECK(pid.error().message() == "exec /nonexistent/prog: No such file or directory");
+    CHECK(ExitCodeForSpawnError(pid.error()) == 127);
     pid = Spawn(Spec({"no-such-program-anywhere-on-path"}));
-    CHECK(absl::IsNotFound(pid.status()));
+    CHECK(base::IsNotFound(pid.error()));
     char path[] = "/tmp/berth-spawn-test-XXXXXX";
     int fd = mkstemp(path);  // mode 0600: not executable, even for root
     REQUIRE(fd >= 0);
     close(fd);
     pid = Spawn(Spec({path}));
     unlink(path);
-    CHECK(absl::IsPermissionDenied(pid.status()));
-    CHECK(ExitCodeForSpawnError(pid.status()) == 126);
+    CHECK(base::IsPermissionDenied(pid.error()));
+    CHECK(ExitCodeForSpawnError(pid.error()) == 126);
   }
 
   TEST_CASE("a failing pre-exec step is reported by name and errno") {
     static const int kErr = EPERM;
     SpawnSpec spec = Spec({"true"});
     spec.pre_exec.push_back({"setuid", FailWith, &kErr});
-    absl::StatusOr<pid_t> pid = Spawn(spec);
-    CHECK_FALSE(pid.ok());
-    CHECK(pid.status().message() == "setuid: Operation not permitted");
+    base::Result<pid_t> pid = Spawn(spec);
+    CHECK_FALSE(pid.has_value());
+    CHECK(pid.error().message() == "setuid: Operation not permitted");
   }
 }
 

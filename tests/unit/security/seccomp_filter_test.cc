@@ -81,15 +81,15 @@ TEST_SUITE("security") {
     for (const char* name : {"getpid", "exit", "exit_group"})
       numbers.push_back(*SyscallNumber(name));
     const SeccompAction eperm{SeccompAction::kErrno, EPERM};
-    absl::StatusOr<BpfProgram> direct = CompileAllowlist(numbers, eperm);
-    REQUIRE(direct.ok());
+    base::Result<BpfProgram> direct = CompileAllowlist(numbers, eperm);
+    REQUIRE(direct.has_value());
     CHECK(RunFiltered(*direct) == 0);
 
     SeccompFilter f;
     f.default_action = eperm;
     for (int nr : numbers) f.rules.push_back({"", nr, {SeccompAction::kAllow, 0}, {}});
-    absl::StatusOr<BpfProgram> general = Compile(f);
-    REQUIRE(general.ok());
+    base::Result<BpfProgram> general = Compile(f);
+    REQUIRE(general.has_value());
     CHECK(RunFiltered(*general) == 0);
   }
 }

@@ -14,16 +14,16 @@ namespace {
 ProfileContext AllCaps() { return {~CapSet{0}, "6.1.0"}; }
 
 SeccompFilter Must(const std::string& text, const ProfileContext& context = AllCaps()) {
-  absl::StatusOr<SeccompFilter> f = ParseDockerProfile(text, "p.json", context);
-  REQUIRE_MESSAGE(f.ok(), f.status().message());
+  base::Result<SeccompFilter> f = ParseDockerProfile(text, "p.json", context);
+  REQUIRE_MESSAGE(f.has_value(), f.error().message());
   return *f;
 }
 
 std::string Error(const std::string& text) {
-  absl::StatusOr<SeccompFilter> f = ParseDockerProfile(text, "p.json", AllCaps());
-  REQUIRE_FALSE(f.ok());
-  CHECK(absl::IsInvalidArgument(f.status()));
-  return std::string(f.status().message());
+  base::Result<SeccompFilter> f = ParseDockerProfile(text, "p.json", AllCaps());
+  REQUIRE_FALSE(f.has_value());
+  CHECK(base::IsInvalidArgument(f.error()));
+  return std::string(f.error().message());
 }
 
 // The layout of Docker's own default profile, cut down.
@@ -59,7 +59,7 @@ TEST_SUITE("security") {
     CHECK(f.rules[3].args.size() == 1);
     CHECK(f.rules[3].args[0].op == ArgCondition::kEqual);
     CHECK(f.rules[5].action == SeccompAction{SeccompAction::kErrno, 38});
-    CHECK(Compile(f).ok());
+    CHECK(Compile(f).has_value());
   }
 
   TEST_CASE("includes and excludes follow the app's bounding set") {
@@ -125,16 +125,16 @@ TEST_SUITE("security") {
   }
 
   TEST_CASE("deny lists") {
-    absl::StatusOr<SeccompFilter> f = ParseDenyList("mount, ptrace");
-    REQUIRE(f.ok());
+    base::Result<SeccompFilter> f = ParseDenyList("mount, ptrace");
+    REQUIRE(f.has_value());
     CHECK(f->default_action == SeccompAction{SeccompAction::kAllow, 0});
     REQUIRE(f->rules.size() == 2);
     CHECK(f->rules[1].name == "ptrace");
     CHECK(f->rules[1].action == SeccompAction{SeccompAction::kErrno, EPERM});
-    CHECK(Compile(*f).ok());
-    absl::StatusOr<SeccompFilter> bad = ParseDenyList("mount,mount2");
-    REQUIRE_FALSE(bad.ok());
-    CHECK(bad.status().message() == "--seccomp-deny: unknown system call 'mount2' (item 2)");
+    CHECK(Compile(*f).has_value());
+    base::Result<SeccompFilter> bad = ParseDenyList("mount,mount2");
+    REQUIRE_FALSE(bad.has_value());
+    CHECK(bad.error().message() == "--seccomp-deny: unknown system call 'mount2' (item 2)");
   }
 
   TEST_CASE("berth's own allowlist names only real calls and compiles") {
@@ -147,7 +147,7 @@ TEST_SUITE("security") {
       if (*nr >= 0) f.rules.push_back({name, *nr, {SeccompAction::kAllow, 0}, {}});
     }
     CHECK(f.rules.size() > 60);
-    CHECK(Compile(f).ok());
+    CHECK(Compile(f).has_value());
   }
 
   TEST_CASE("system call names and numbers") {

@@ -11,15 +11,15 @@ std::string Fixture(const char* name) {
 }
 
 Credentials Must(const char* spec) {
-  absl::StatusOr<Credentials> c = ResolveUser(spec, Fixture("passwd"), Fixture("group"));
-  REQUIRE_MESSAGE(c.ok(), c.status().message());
+  base::Result<Credentials> c = ResolveUser(spec, Fixture("passwd"), Fixture("group"));
+  REQUIRE_MESSAGE(c.has_value(), c.error().message());
   return *c;
 }
 
 std::string Error(const char* spec) {
-  absl::StatusOr<Credentials> c = ResolveUser(spec, Fixture("passwd"), Fixture("group"));
-  REQUIRE_FALSE(c.ok());
-  return std::string(c.status().message());
+  base::Result<Credentials> c = ResolveUser(spec, Fixture("passwd"), Fixture("group"));
+  REQUIRE_FALSE(c.has_value());
+  return std::string(c.error().message());
 }
 
 TEST_SUITE("security") {

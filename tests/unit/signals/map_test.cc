@@ -17,8 +17,8 @@ TEST_SUITE("signals") {
                   Row{"HUP:-", SIGHUP, SignalMap::kDrop}, Row{"1:0", 1, SignalMap::kDrop},
                   Row{"SIGUSR1:sigusr2", SIGUSR1, SIGUSR2}}) {
       CAPTURE(r.text);
-      absl::StatusOr<MapRule> rule = ParseMapRule(r.text);
-      REQUIRE(rule.ok());
+      base::Result<MapRule> rule = ParseMapRule(r.text);
+      REQUIRE(rule.has_value());
       CHECK(rule->from == r.from);
       CHECK(rule->to == r.to);
     }
@@ -28,9 +28,9 @@ TEST_SUITE("signals") {
     for (const char* text : {"TERM", "TERM:", ":QUIT", "FOO:QUIT", "TERM:BAR", "99:1", "1:99",
                              "KILL:TERM", "STOP:CONT", "CHLD:-", "SEGV:TERM", "TTIN:HUP", "9:15"}) {
       CAPTURE(text);
-      absl::StatusOr<MapRule> rule = ParseMapRule(text);
-      CHECK_FALSE(rule.ok());
-      CHECK(rule.status().message().find("bad signal map") != absl::string_view::npos);
+      base::Result<MapRule> rule = ParseMapRule(text);
+      CHECK_FALSE(rule.has_value());
+      CHECK(rule.error().message().find("bad signal map") != absl::string_view::npos);
     }
   }
 

@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: MIT
-#include "berth/base/status.h"
+#include "berth/base/error.h"
 
 #include <doctest/doctest.h>
 #include <fcntl.h>
@@ -13,39 +13,50 @@
 namespace berth::base {
 namespace {
 
-absl::StatusOr<int> Half(int x) {
-  if (x % 2 != 0) return absl::InvalidArgumentError("odd");
+Result<int> Half(int x) {
+  if (x % 2 != 0) return InvalidArgumentError("odd");
   return x / 2;
 }
 
-absl::Status Quarter(int x, int* out) {
+Status Quarter(int x, int* out) {
   BERTH_ASSIGN_OR_RETURN(int h, Half(x));
   BERTH_ASSIGN_OR_RETURN(*out, Half(h));
-  return absl::OkStatus();
+  return OkStatus();
 }
 
 TEST_SUITE("base") {
   TEST_CASE("ErrnoError names the call and maps the code") {
     struct Row {
       int err;
-      absl::StatusCode code;
+      ErrorCode code;
     };
-    for (Row r : {Row{ENOENT, absl::StatusCode::kNotFound},
-                  Row{EACCES, absl::StatusCode::kPermissionDenied},
-                  Row{EINVAL, absl::StatusCode::kInvalidArgument}}) {
+    for (Row r : {Row{ENOENT, ErrorCode::kNotFound}, Row{EACCES, ErrorCode::kPermissionDenied},
+                  Row{EPERM, ErrorCode::kPermissionDenied},
+                  Row{EINVAL, ErrorCode::kInvalidArgument}, Row{EIO, ErrorCode::kInternal}}) {
       CAPTURE(r.err);
-      absl::Status s = ErrnoError("open(/x)", r.err);
-      CHECK(s.code() == r.code);
-      CHECK(s.message().substr(0, 9) == "open(/x):");
+      Status s = ErrnoError("open(/x)", r.err);
+      REQUIRE_FALSE(s.has_value());
+      CHECK(s.error().code() == r.code);
+      CHECK(s.error().message().substr(0, 9) == "open(/x):");
     }
+  }
+
+  TEST_CASE("a Failure converts to a Result of any type and keeps code and message") {
+    Result<std::string> r = FailedPreconditionError("no PID namespace");
+    REQUIRE_FALSE(r.has_value());
+    CHECK(IsFailedPrecondition(r.error()));
+    CHECK(r.error().message() == "no PID namespace");
+    Status s = ErrorOf(r);
+    CHECK(s.error().message() == "no PID namespace");
+    CHECK(OkStatus().has_value());
   }
 
   TEST_CASE("the status macros propagate the first error") {
     int out = 0;
-    CHECK(Quarter(8, &out).ok());
+    CHECK(Quarter(8, &out).has_value());
     CHECK(out == 2);
-    CHECK(Quarter(6, &out).message() == "odd");
-    CHECK(Quarter(7, &out).message() == "odd");
+    CHECK(Quarter(6, &out).error().message() == "odd");
+    CHECK(Quarter(7, &out).error().message() == "odd");
   }
 
   TEST_CASE("UniqueFd closes on destruction and moves ownership") {
@@ -70,13 +81,13 @@ TEST_SUITE("base") {
     REQUIRE(write(fd, "12345", 5) == 5);
     close(fd);
     CHECK(ReadSmallRegularFile(path, 5).value() == "12345");
-    absl::StatusOr<std::string> r = ReadSmallRegularFile(path, 4);
-    CHECK(r.status().message() == std::string(path) + ": larger than 4 bytes");
+    base::Result<std::string> r = ReadSmallRegularFile(path, 4);
+    CHECK(r.error().message() == std::string(path) + ": larger than 4 bytes");
     unlink(path);
-    CHECK(absl::IsNotFound(ReadSmallRegularFile(path, 5).status()));
-    CHECK(ReadSmallRegularFile("/dev/zero", kMiB).status().message() ==
+    CHECK(base::IsNotFound(ReadSmallRegularFile(path, 5).error()));
+    CHECK(ReadSmallRegularFile("/dev/zero", kMiB).error().message() ==
           "/dev/zero: not a regular file (a character device)");
-    CHECK(ReadSmallRegularFile("/tmp", kMiB).status().message() == "/tmp: is a directory");
+    CHECK(ReadSmallRegularFile("/tmp", kMiB).error().message() == "/tmp: is a directory");
     CHECK(FormatSize(128 * kKiB) == "128 KiB");
     CHECK(FormatSize(kMiB) == "1 MiB");
   }

@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: MIT
-#include "berth/berth.h"
+#include "berth/app/main.h"
 
 #include <signal.h>
 #include <sys/ioctl.h>
@@ -12,6 +12,11 @@
 #include <cstring>
 
 #include "absl/strings/str_cat.h"
+#include "app/dumb_init_trace.h"
+#include "app/health_wiring.h"
+#include "app/sandbox_wiring.h"
+#include "app/services_wiring.h"
+#include "app/wait_for_wiring.h"
 #include "berth/base/exit_codes.h"
 #include "berth/base/status.h"
 #include "berth/check/check.h"
@@ -30,13 +35,8 @@
 #include "berth/security/seccomp_filter.h"
 #include "berth/security/self_sandbox.h"
 #include "berth/supervisor/supervisor.h"
-#include "dumb_init_trace.h"
-#include "health_wiring.h"
-#include "sandbox_wiring.h"
-#include "services_wiring.h"
-#include "wait_for_wiring.h"
 
-namespace berth {
+namespace berth::app {
 namespace {
 
 using config::Options;
@@ -410,4 +410,4 @@ int Main(int argc, char** argv, char** envp) {
              **privileges, trace.get());
 }
 
-}  // namespace berth
+}  // namespace berth::app

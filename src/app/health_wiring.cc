@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: MIT
-#include "health_wiring.h"
+#include "app/health_wiring.h"
 
 #include <signal.h>
 #include <unistd.h>
@@ -8,7 +8,7 @@
 #include "berth/base/status.h"
 #include "berth/log/log.h"
 
-namespace berth {
+namespace berth::app {
 namespace {
 
 health::Life LifeOf(supervisor::Phase phase) {
@@ -68,4 +68,4 @@ absl::StatusOr<std::unique_ptr<health::Service>> WireHealth(
   return service;
 }
 
-}  // namespace berth
+}  // namespace berth::app

@@ -1,13 +1,13 @@
 // SPDX-License-Identifier: MIT
-#include "group_health.h"
+#include "app/group_health.h"
 
 #include "absl/strings/str_cat.h"
+#include "app/health_wiring.h"
 #include "berth/base/exit_codes.h"
 #include "berth/base/status.h"
 #include "berth/log/log.h"
-#include "health_wiring.h"
 
-namespace berth {
+namespace berth::app {
 namespace {
 
 health::Life LifeOf(supervisor::GroupPhase phase) {
@@ -71,4 +71,4 @@ absl::StatusOr<std::unique_ptr<health::Service>> WireGroupHealth(const health::S
   return service;
 }
 
-}  // namespace berth
+}  // namespace berth::app

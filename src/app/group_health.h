@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: MIT
-// berth (private): /healthz and /readyz for --config: the health service fed from the
+// app (private): /healthz and /readyz for --config: the health service fed from the
 // ServiceGroup, which health may not know. It decides nothing about the services.
 #pragma once
 
@@ -12,7 +12,7 @@
 #include "berth/health/service.h"
 #include "berth/supervisor/service_group.h"
 
-namespace berth {
+namespace berth::app {
 
 // The group's verdict: ready when every service still meant to run is ready (a finished
 // one-shot counts as ready; a non-essential service left down no longer counts); live while
@@ -32,4 +32,4 @@ absl::StatusOr<std::unique_ptr<health::Service>> WireGroupHealth(const health::S
                                                                  supervisor::ServiceGroup& group,
                                                                  const process::SpawnSpec& base);
 
-}  // namespace berth
+}  // namespace berth::app

@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: MIT
-// berth (private): berth's own sandbox around the loop, for the single child and for services;
+// app (private): berth's own sandbox around the loop, for the single child and for services;
 // it decides nothing about the app's privileges (security::ChildPrivileges does).
 #pragma once
 
@@ -9,7 +9,7 @@
 #include "berth/security/capabilities.h"
 #include "berth/security/self_sandbox.h"
 
-namespace berth {
+namespace berth::app {
 
 // Prepares berth's sandbox, or returns null when it is off (--no-self-sandbox, a compatibility
 // name, or a failure, which is logged). `later_spawns`: berth forks and execs again once the
@@ -21,4 +21,4 @@ std::unique_ptr<security::SelfSandbox> PrepareSelfSandbox(const config::Options&
 // Applies it once the app runs (a failure is logged), then runs --debug-try-syscall.
 void ApplySelfSandbox(const config::Options& o, security::SelfSandbox* sandbox);
 
-}  // namespace berth
+}  // namespace berth::app

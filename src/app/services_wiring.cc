@@ -1,9 +1,12 @@
 // SPDX-License-Identifier: MIT
-#include "services_wiring.h"
+#include "app/services_wiring.h"
 
 #include <signal.h>
 
 #include "absl/strings/str_cat.h"
+#include "app/group_health.h"
+#include "app/health_wiring.h"
+#include "app/sandbox_wiring.h"
 #include "berth/base/exit_codes.h"
 #include "berth/base/file.h"
 #include "berth/base/status.h"
@@ -15,11 +18,8 @@
 #include "berth/process/reaper.h"
 #include "berth/security/child_privileges.h"
 #include "berth/supervisor/service_group.h"
-#include "group_health.h"
-#include "health_wiring.h"
-#include "sandbox_wiring.h"
 
-namespace berth {
+namespace berth::app {
 
 absl::StatusOr<std::vector<config::ServiceSpec>> LoadServices(const config::Options& o) {
   absl::StatusOr<std::string> text = base::ReadSmallRegularFile(o.config_file, kMaxConfigFile);
@@ -138,4 +138,4 @@ int RunServices(const config::Options& o, std::vector<config::ServiceSpec> servi
   return g->ExitCode();
 }
 
-}  // namespace berth
+}  // namespace berth::app

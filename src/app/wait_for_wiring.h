@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: MIT
-// berth (private): --wait-for, the dockerize use case. Before anything starts, each URL is
+// app (private): --wait-for, the dockerize use case. Before anything starts, each URL is
 // checked in turn on berth's loop with the health module's own HTTP/TCP check.
 #pragma once
 
@@ -11,7 +11,7 @@
 #include "berth/loop/loop.h"
 #include "berth/process/reaper.h"
 
-namespace berth {
+namespace berth::app {
 
 // The --wait-for URLs, parsed. An error is a usage error naming the URL (Main checks them with
 // the other options, before anything starts).
@@ -24,4 +24,4 @@ absl::StatusOr<std::vector<health::Target>> WaitForTargets(const config::Options
 absl::StatusOr<int> WaitForDependencies(const config::Options& o, loop::Loop& loop,
                                         process::Reaper& reaper);
 
-}  // namespace berth
+}  // namespace berth::app

@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: MIT
-#include "dumb_init_trace.h"
+#include "app/dumb_init_trace.h"
 
 #include <sys/ioctl.h>
 #include <sys/wait.h>
@@ -11,7 +11,7 @@
 #include "absl/strings/str_cat.h"
 #include "berth/log/output.h"
 
-namespace berth {
+namespace berth::app {
 namespace {
 
 std::string LineOf(absl::string_view text) { return absl::StrCat("[dumb-init] ", text, "\n"); }
@@ -110,4 +110,4 @@ void DumbInitTrace::Goodbye(int exit_code) {
   Say(absl::StrCat("Child exited with status ", exit_code, ". Goodbye."));
 }
 
-}  // namespace berth
+}  // namespace berth::app

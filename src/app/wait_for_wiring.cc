@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: MIT
-#include "wait_for_wiring.h"
+#include "app/wait_for_wiring.h"
 
 #include <sys/signalfd.h>
 
@@ -15,7 +15,7 @@
 #include "berth/loop/signal_source.h"
 #include "berth/loop/timer.h"
 
-namespace berth {
+namespace berth::app {
 namespace {
 
 // Each attempt gets a second; a refused connection is retried a quarter second later.
@@ -126,4 +126,4 @@ absl::StatusOr<int> WaitForDependencies(const config::Options& o, loop::Loop& lo
   return wait.Run();
 }
 
-}  // namespace berth
+}  // namespace berth::app

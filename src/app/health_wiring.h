@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: MIT
-// berth (private): connects the health service to the supervisor, which health may not know:
+// app (private): connects the health service to the supervisor, which health may not know:
 // phases feed /healthz and /readyz, and --on-unhealthy exit asks the supervisor to stop.
 #pragma once
 
@@ -10,7 +10,7 @@
 #include "berth/health/service.h"
 #include "berth/supervisor/supervisor.h"
 
-namespace berth {
+namespace berth::app {
 
 // The health options of `o`, checked. An error is a usage error.
 absl::StatusOr<health::Settings> HealthSettings(const config::Options& o);
@@ -22,4 +22,4 @@ absl::StatusOr<std::unique_ptr<health::Service>> WireHealth(
     const health::Settings& settings, const config::Options& o, loop::Loop& loop,
     process::Reaper& reaper, supervisor::Supervisor& sup, const process::SpawnSpec& child);
 
-}  // namespace berth
+}  // namespace berth::app

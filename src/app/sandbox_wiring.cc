@@ -1,12 +1,12 @@
 // SPDX-License-Identifier: MIT
-#include "sandbox_wiring.h"
+#include "app/sandbox_wiring.h"
 
 #include <string>
 
 #include "berth/config/parse.h"
 #include "berth/log/log.h"
 
-namespace berth {
+namespace berth::app {
 
 // Prepared before the app is spawned and applied once it runs, so the app never inherits it.
 // Only berth's own name sandboxes itself: the compatibility names behave exactly as the peers.
@@ -40,4 +40,4 @@ void ApplySelfSandbox(const config::Options& o, security::SelfSandbox* sandbox) 
   if (!o.debug_try_syscall.empty()) security::TrySyscall(o.debug_try_syscall);
 }
 
-}  // namespace berth
+}  // namespace berth::app

@@ -7,17 +7,36 @@
 #include "berth/base/exit_codes.h"
 #include "berth/base/status.h"
 #include "berth/log/log.h"
+#include "berth/supervisor/group_verdict.h"
 
 namespace berth::app {
 namespace {
 
 health::Life LifeOf(supervisor::Phase phase) {
   switch (phase) {
-    case supervisor::Phase::kRunning: return health::Life::kRunning;
-    case supervisor::Phase::kDraining: return health::Life::kDraining;
-    case supervisor::Phase::kStopping: return health::Life::kStopping;
-    default: return health::Life::kExited;
+    case supervisor::Phase::kRunning:
+      return health::Life::kRunning;
+    case supervisor::Phase::kDraining:
+      return health::Life::kDraining;
+    case supervisor::Phase::kStopping:
+      return health::Life::kStopping;
+    default:
+      return health::Life::kExited;
   }
+}
+
+health::Life LifeOf(supervisor::GroupPhase phase) {
+  switch (phase) {
+    case supervisor::GroupPhase::kRunning:
+      return health::Life::kRunning;
+    case supervisor::GroupPhase::kDraining:
+      return health::Life::kDraining;
+    case supervisor::GroupPhase::kStopping:
+      return health::Life::kStopping;
+    case supervisor::GroupPhase::kDone:
+      break;
+  }
+  return health::Life::kExited;
 }
 
 // The signal --on-unhealthy exit stops with: TERM when it is a stop signal (the default), else
@@ -65,6 +84,33 @@ absl::StatusOr<std::unique_ptr<health::Service>> WireHealth(
                          health::Service::Create(settings, loop, reaper, child, on_unhealthy));
   health::Service* raw = service.get();
   sup.OnPhaseChange([raw](supervisor::Phase phase) { raw->SetLife(LifeOf(phase)); });
+  return service;
+}
+
+absl::StatusOr<std::unique_ptr<health::Service>> WireGroupHealth(const health::Settings& settings,
+                                                                 loop::Loop& loop,
+                                                                 process::Reaper& reaper,
+                                                                 supervisor::ServiceGroup& group,
+                                                                 const process::SpawnSpec& base) {
+  supervisor::ServiceGroup* g = &group;
+  const bool exit_on_unhealthy = settings.exit_on_unhealthy;
+  auto on_unhealthy = [g, exit_on_unhealthy] {
+    g->NoteEvent();
+    if (!exit_on_unhealthy || g->phase() != supervisor::GroupPhase::kRunning) return;
+    log::Warn("--on-unhealthy exit: stopping the services; berth will exit {}",
+              exit_codes::kUnhealthy);
+    g->RequestStop(exit_codes::kUnhealthy, "unhealthy");
+  };
+  BERTH_ASSIGN_OR_RETURN(std::unique_ptr<health::Service> service,
+                         health::Service::Create(settings, loop, reaper, base, on_unhealthy));
+  health::Service* raw = service.get();
+  auto update = [raw, g] {
+    supervisor::GroupVerdict v = supervisor::JudgeGroup(g->Statuses());
+    raw->SetGroup(v.live, v.ready, std::move(v.services_json));
+    if (raw->state().life() != LifeOf(g->phase())) raw->SetLife(LifeOf(g->phase()));
+  };
+  update();
+  group.OnChange(update);
   return service;
 }
 

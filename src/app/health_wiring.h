@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
-// app (private): connects the health service to the supervisor, which health may not know:
-// phases feed /healthz and /readyz, and --on-unhealthy exit asks the supervisor to stop.
+// app (private): connects the health service to the supervisor or the service group, which
+// health may not know: their phases feed /healthz and /readyz (under --config with the group's
+// verdict, supervisor::JudgeGroup), and --on-unhealthy exit asks them to stop.
 #pragma once
 
 #include <memory>
@@ -8,6 +9,7 @@
 #include "absl/status/statusor.h"
 #include "berth/config/options.h"
 #include "berth/health/service.h"
+#include "berth/supervisor/service_group.h"
 #include "berth/supervisor/supervisor.h"
 
 namespace berth::app {
@@ -21,5 +23,13 @@ absl::StatusOr<health::Settings> HealthSettings(const config::Options& o);
 absl::StatusOr<std::unique_ptr<health::Service>> WireHealth(
     const health::Settings& settings, const config::Options& o, loop::Loop& loop,
     process::Reaper& reaper, supervisor::Supervisor& sup, const process::SpawnSpec& child);
+
+// The same for --config: the service is kept current with the group's phase and services.
+// --on-unhealthy exit stops the group, which then exits exit_codes::kUnhealthy.
+absl::StatusOr<std::unique_ptr<health::Service>> WireGroupHealth(const health::Settings& settings,
+                                                                 loop::Loop& loop,
+                                                                 process::Reaper& reaper,
+                                                                 supervisor::ServiceGroup& group,
+                                                                 const process::SpawnSpec& base);
 
 }  // namespace berth::app

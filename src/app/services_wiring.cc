@@ -4,7 +4,6 @@
 #include <signal.h>
 
 #include "absl/strings/str_cat.h"
-#include "app/group_health.h"
 #include "app/health_wiring.h"
 #include "app/sandbox_wiring.h"
 #include "berth/base/exit_codes.h"

@@ -160,19 +160,19 @@ process::SpawnSpec ChildSpec(const Options& o) {
   return spec;
 }
 
-// What a failed exec prints and ends with: dumb-init says "[dumb-init] PROGRAM: ERROR" and exits
-// 2, catatonit logs and exits 1; berth and tini exit 127 (not found) or 126.
+// What a failed exec prints and ends with: dumb-init says "[dumb-init] PROGRAM: ERROR", catatonit
+// logs, each with its own code; berth and tini exit 127 (not found) or 126.
 int ReportSpawnError(const Options& o, const absl::Status& s) {
   const absl::string_view why = s.message().substr(s.message().rfind(": ") + 2);
   switch (o.personality) {
     case Personality::kDumbInit:
       std::fprintf(stderr, "[dumb-init] %s: %.*s\n", o.command.front().c_str(),
                    static_cast<int>(why.size()), why.data());
-      return 2;
+      return exit_codes::kDumbInitExecFailure;
     case Personality::kCatatonit:
       std::fprintf(stderr, "ERROR (catatonit:%d): failed to exec pid1: %.*s\n", ::getpid(),
                    static_cast<int>(why.size()), why.data());
-      return 1;
+      return exit_codes::kCatatonitExecFailure;
     case Personality::kBerth:
     case Personality::kTini:
       break;
@@ -399,7 +399,7 @@ int Main(int argc, char** argv, char** envp) {
   }
   if (*stopped_by != 0) {
     log::Notice("{} while waiting for --wait-for: nothing started", signals::SignalName(*stopped_by));
-    return 128 + *stopped_by;
+    return exit_codes::ForSignal(*stopped_by);
   }
   if (!o.config_file.empty()) {
     return RunServices(o, std::move(services), *loop, reaper, child, envp, *health_settings,

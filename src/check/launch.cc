@@ -16,6 +16,7 @@
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
+#include "berth/base/exit_codes.h"
 #include "berth/base/status.h"
 #include "berth/base/unique_fd.h"
 
@@ -78,7 +79,7 @@ std::vector<std::string> Candidates(const std::string& program) {
 [[noreturn]] void Fail(const Prepared& p, int step, int err) {
   Failure f{step, err};
   [[maybe_unused]] ssize_t n = ::write(p.report_fd, &f, sizeof f);
-  _exit(127);
+  _exit(exit_codes::kNotFound);
 }
 
 bool WriteFile(const char* path, const std::string& text) {

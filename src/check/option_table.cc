@@ -7,6 +7,7 @@
 #include "absl/strings/match.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
+#include "berth/base/exit_codes.h"
 #include "berth/base/status.h"
 #include "berth/check/options.h"
 #include "berth/config/duration.h"
@@ -196,7 +197,7 @@ absl::StatusOr<CheckInvocation> ParseCheckArgs(const std::vector<absl::string_vi
     return absl::InvalidArgumentError("no program given");
   }
   if (o.signals.empty()) o.signals.push_back(SIGTERM);
-  if (o.expect_codes.empty()) o.expect_codes = {0, 128 + SIGTERM};
+  if (o.expect_codes.empty()) o.expect_codes = {0, exit_codes::ForSignal(SIGTERM)};
   return inv;
 }
 

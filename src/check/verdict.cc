@@ -7,6 +7,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
+#include "berth/base/exit_codes.h"
 #include "berth/check/report.h"
 #include "berth/process/exit_status.h"
 #include "berth/signals/signal.h"
@@ -110,8 +111,8 @@ std::string ExitMeaning(const Timeline& t, int exit_code) {
   if (t.budget_kill_at) return "SIGKILLed by berth check at the budget";
   if (exit_code == 0) return "clean exit";
   if (WIFSIGNALED(t.wait_status)) return absl::StrCat("killed by ", Name(WTERMSIG(t.wait_status)));
-  if (exit_code > 128 && exit_code - 128 <= signals::kMaxSignal) {
-    return absl::StrCat("128+", exit_code - 128, ": ended by ", Name(exit_code - 128));
+  if (const int sig = exit_code - exit_codes::kSignalBase; sig > 0 && sig <= signals::kMaxSignal) {
+    return absl::StrCat(exit_codes::kSignalBase, "+", sig, ": ended by ", Name(sig));
   }
   return absl::StrCat("exit code ", exit_code, ": an error");
 }

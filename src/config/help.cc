@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 // --help, generated from the option table so it can never miss an option.
 #include "absl/strings/str_cat.h"
+#include "berth/base/exit_codes.h"
 #include "berth/config/parse.h"
 #include "berth/options/table.h"
 #include "config/option_table.h"
@@ -35,13 +36,15 @@ std::string HelpText(Personality personality) {
     }
   }
   if (!env.empty()) absl::StrAppend(&out, "\nEnvironment:\n", env);
-  absl::StrAppend(&out,
-                  "\nExit status: PROGRAM's, or 128+N when a signal N killed it; 126 when "
-                  "PROGRAM is not executable, 127 when it is not found; ",
-                  UsageExitCode(personality), " for a usage error",
-                  personality == Personality::kBerth
-                      ? "; 1 when set-up fails; 69 after --on-unhealthy exit.\n"
-                      : ".\n");
+  absl::StrAppend(&out, "\nExit status: PROGRAM's, or ", exit_codes::kSignalBase,
+                  "+N when a signal N killed it; ", exit_codes::kCannotExecute,
+                  " when PROGRAM is not executable, ", exit_codes::kNotFound,
+                  " when it is not found; ", UsageExitCode(personality), " for a usage error");
+  if (personality == Personality::kBerth) {
+    absl::StrAppend(&out, "; ", exit_codes::kSetupFailure, " when set-up fails; ",
+                    exit_codes::kUnhealthy, " after --on-unhealthy exit");
+  }
+  absl::StrAppend(&out, ".\n");
   return out;
 }
 

@@ -8,6 +8,7 @@
 
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
+#include "berth/base/exit_codes.h"
 #include "berth/base/status.h"
 #include "berth/health/checker.h"
 #include "berth/health/exchange.h"
@@ -138,18 +139,18 @@ int ProbeMain(int argc, char** argv) {
   if (!args.ok()) {
     std::fprintf(stderr, "berth probe: %.*s (see berth probe --help)\n",
                  static_cast<int>(args.status().message().size()), args.status().message().data());
-    return kProbeUsage;
+    return exit_codes::kUsage;
   }
   if (!*args) {
     const std::string help = HelpText();
     std::fwrite(help.data(), 1, help.size(), stdout);
-    return kProbeHealthy;
+    return exit_codes::kPass;
   }
   const Outcome outcome = Probe(**args);
-  if (outcome.healthy) return kProbeHealthy;
+  if (outcome.healthy) return exit_codes::kPass;
   std::fprintf(stderr, "berth probe: %s: unhealthy: %s\n", (*args)->url.c_str(),
                outcome.detail.c_str());
-  return kProbeUnhealthy;
+  return exit_codes::kFail;
 }
 
 }  // namespace berth::health

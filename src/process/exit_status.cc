@@ -4,6 +4,7 @@
 #include <sys/wait.h>
 
 #include "absl/strings/str_cat.h"
+#include "berth/base/exit_codes.h"
 #include "berth/signals/signal.h"
 
 namespace berth::process {
@@ -11,8 +12,8 @@ namespace berth::process {
 int ExitCodeFromWaitStatus(int wait_status) {
   if (WIFEXITED(wait_status)) return WEXITSTATUS(wait_status);
   // As tini and sh: 128 + the signal; kept within 0..255 like tini does.
-  if (WIFSIGNALED(wait_status)) return (128 + WTERMSIG(wait_status)) % 256;
-  return 1;
+  if (WIFSIGNALED(wait_status)) return exit_codes::ForSignal(WTERMSIG(wait_status)) % 256;
+  return exit_codes::kSetupFailure;  // neither: waitpid without WUNTRACED never says so
 }
 
 std::string DescribeWaitStatus(int wait_status) {

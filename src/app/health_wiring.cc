@@ -4,6 +4,7 @@
 #include <signal.h>
 #include <unistd.h>
 
+#include "absl/strings/str_cat.h"
 #include "berth/base/exit_codes.h"
 #include "berth/base/status.h"
 #include "berth/log/log.h"
@@ -12,32 +13,26 @@
 namespace berth::app {
 namespace {
 
+// clang-format off
 health::Life LifeOf(supervisor::Phase phase) {
   switch (phase) {
-    case supervisor::Phase::kRunning:
-      return health::Life::kRunning;
-    case supervisor::Phase::kDraining:
-      return health::Life::kDraining;
-    case supervisor::Phase::kStopping:
-      return health::Life::kStopping;
-    default:
-      return health::Life::kExited;
+    case supervisor::Phase::kRunning: return health::Life::kRunning;
+    case supervisor::Phase::kDraining: return health::Life::kDraining;
+    case supervisor::Phase::kStopping: return health::Life::kStopping;
+    default: return health::Life::kExited;
   }
 }
 
 health::Life LifeOf(supervisor::GroupPhase phase) {
   switch (phase) {
-    case supervisor::GroupPhase::kRunning:
-      return health::Life::kRunning;
-    case supervisor::GroupPhase::kDraining:
-      return health::Life::kDraining;
-    case supervisor::GroupPhase::kStopping:
-      return health::Life::kStopping;
-    case supervisor::GroupPhase::kDone:
-      break;
+    case supervisor::GroupPhase::kRunning: return health::Life::kRunning;
+    case supervisor::GroupPhase::kDraining: return health::Life::kDraining;
+    case supervisor::GroupPhase::kStopping: return health::Life::kStopping;
+    case supervisor::GroupPhase::kDone: break;
   }
   return health::Life::kExited;
 }
+// clang-format on
 
 // The signal --on-unhealthy exit stops with: TERM when it is a stop signal (the default), else
 // the lowest-numbered stop signal.
@@ -112,6 +107,26 @@ absl::StatusOr<std::unique_ptr<health::Service>> WireGroupHealth(const health::S
   update();
   group.OnChange(update);
   return service;
+}
+
+absl::StatusOr<std::vector<health::Dependency>> WaitForTargets(const config::Options& o) {
+  absl::StatusOr<std::vector<health::Dependency>> deps = health::ParseDependencies(o.wait_for);
+  if (!deps.ok()) {
+    return absl::InvalidArgumentError(absl::StrCat("--wait-for ", deps.status().message()));
+  }
+  return deps;
+}
+
+absl::StatusOr<int> WaitForDependencies(const config::Options& o, loop::Loop& loop,
+                                        process::Reaper& reaper) {
+  if (o.wait_for.empty()) return 0;
+  BERTH_ASSIGN_OR_RETURN(std::vector<health::Dependency> deps, WaitForTargets(o));
+  absl::StatusOr<int> stopped_by = health::WaitForDependencies(
+      loop, reaper, std::move(deps), o.wait_timeout, o.stop_signals.ToSigset());
+  if (absl::IsDeadlineExceeded(stopped_by.status())) {
+    return absl::DeadlineExceededError(absl::StrCat("--wait-for ", stopped_by.status().message()));
+  }
+  return stopped_by;
 }
 
 }  // namespace berth::app

@@ -1,13 +1,16 @@
 // SPDX-License-Identifier: MIT
-// app (private): connects the health service to the supervisor or the service group, which
-// health may not know: their phases feed /healthz and /readyz (under --config with the group's
-// verdict, supervisor::JudgeGroup), and --on-unhealthy exit asks them to stop.
+// app (private): connects the health module to the options and to the supervisor or the service
+// group, which health may not know: their phases feed /healthz and /readyz (under --config with
+// the group's verdict, supervisor::JudgeGroup), and --on-unhealthy exit asks them to stop;
+// --wait-for (the dockerize use case) is health's dependency wait, before anything starts.
 #pragma once
 
 #include <memory>
+#include <vector>
 
 #include "absl/status/statusor.h"
 #include "berth/config/options.h"
+#include "berth/health/dependency_wait.h"
 #include "berth/health/service.h"
 #include "berth/supervisor/service_group.h"
 #include "berth/supervisor/supervisor.h"
@@ -31,5 +34,15 @@ absl::StatusOr<std::unique_ptr<health::Service>> WireGroupHealth(const health::S
                                                                  process::Reaper& reaper,
                                                                  supervisor::ServiceGroup& group,
                                                                  const process::SpawnSpec& base);
+
+// The --wait-for URLs, parsed. An error is a usage error naming the URL (Main checks them with
+// the other options, before anything starts).
+absl::StatusOr<std::vector<health::Dependency>> WaitForTargets(const config::Options& o);
+
+// health::WaitForDependencies with --wait-for, --wait-timeout and the stop signals (which must
+// be blocked): 0 once every URL answered (at once without --wait-for), or the number of the stop
+// signal that ended the wait. An error is a set-up failure.
+absl::StatusOr<int> WaitForDependencies(const config::Options& o, loop::Loop& loop,
+                                        process::Reaper& reaper);
 
 }  // namespace berth::app

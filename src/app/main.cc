@@ -14,9 +14,8 @@
 #include "absl/strings/str_cat.h"
 #include "app/dumb_init_trace.h"
 #include "app/health_wiring.h"
-#include "app/sandbox_wiring.h"
+#include "app/loop_phase.h"
 #include "app/services_wiring.h"
-#include "app/wait_for_wiring.h"
 #include "berth/base/exit_codes.h"
 #include "berth/base/status.h"
 #include "berth/check/check.h"
@@ -26,7 +25,6 @@
 #include "berth/log/log.h"
 #include "berth/log/output.h"
 #include "berth/loop/loop.h"
-#include "berth/loop/signal_source.h"
 #include "berth/process/descriptor_reserve.h"
 #include "berth/process/inherited_fds.h"
 #include "berth/process/reaper.h"
@@ -41,8 +39,6 @@ namespace {
 
 using config::Options;
 using config::Personality;
-
-using exit_codes::kSetupFailure;
 
 // tini's words, kept so scripts grepping for them still match.
 constexpr absl::string_view kReaperWarning =
@@ -197,11 +193,6 @@ class OutputWatch {
   OutputWatch& operator=(const OutputWatch&) = delete;
 };
 
-// Once the child runs: drop berth's copies of the fds it was given (the child has its own).
-void LetGo(const Options& o, const std::vector<int>& inherited_fds) {
-  if (o.close_inherited_fds) process::CloseFds(inherited_fds);
-}
-
 // Resolves --user, --caps, --no-new-privs and the seccomp options into steps the child runs
 // after fork. Every error here is the user's (an unknown name, a bad profile): nothing has
 // started yet.
@@ -249,7 +240,7 @@ absl::Status ReadInputs(const Options& o, std::vector<config::ServiceSpec>& serv
   return absl::OkStatus();
 }
 
-// The loop phase: from here on berth never bails out; only the child's end ends it.
+// One program: its supervisor through the loop phase (loop_phase.h); returns berth's exit code.
 int Run(const Options& o, loop::Loop& loop, process::Reaper& reaper, process::SpawnSpec child,
         const health::Settings& health_settings, bool ignore_hangup,
         const std::vector<int>& inherited_fds, const security::ChildPrivileges& privileges,
@@ -257,48 +248,31 @@ int Run(const Options& o, loop::Loop& loop, process::Reaper& reaper, process::Sp
   process::SpawnSpec child_template = child;
   child_template.listen_pid_to_child = false;  // socket-activation fds are the main child's
   auto supervisor = supervisor::Supervisor::Create(o, loop, reaper, std::move(child));
-  if (!supervisor.ok()) {
-    log::Error("{}", supervisor.status().message());
-    return kSetupFailure;
-  }
+  if (!supervisor.ok()) return SetupFailed(supervisor.status());
   supervisor::Supervisor* sup = supervisor->get();
   sup->SetTrace(trace);
-  // Before the child starts, so a port already in use is a set-up error, not a lost child.
-  std::unique_ptr<health::Service> health;
-  if (health_settings.Active()) {
-    auto h = WireHealth(health_settings, o, loop, reaper, *sup, child_template);
-    if (!h.ok()) {
-      log::Error("{}", h.status().message());
-      return kSetupFailure;
-    }
-    health = std::move(*h);
-  }
-  // A command check forks and execs with the app's privilege steps for as long as berth runs,
-  // and must get what the app got: berth keeps what a respawn of the app would need.
-  const bool later_spawns = health_settings.check.kind == health::CheckKind::kCommand;
-  std::unique_ptr<security::SelfSandbox> sandbox = PrepareSelfSandbox(
-      o, later_spawns, later_spawns ? privileges.NeededToRespawn() : privileges.NeededAtFork());
-  auto signal_source = loop::SignalSource::Create(
-      loop, HandledSignals(o).ToSigset(),
-      [sup](const signalfd_siginfo& info) { sup->OnSignal(info); });
-  if (!signal_source.ok()) {
-    log::Error("{}", signal_source.status().message());
-    return kSetupFailure;
-  }
   if (ignore_hangup) {
     sup->IgnoreNext(SIGHUP);
     sup->IgnoreNext(SIGCONT);
   }
-  if (absl::Status s = sup->Start(); !s.ok()) return ReportSpawnError(o, s);
-  LetGo(o, inherited_fds);
-  ApplySelfSandbox(o, sandbox.get());
-  if (health) health->Start();
-  if (absl::Status s = loop.Run(); !s.ok()) {
-    // Only epoll itself failing gets here; the child must still not be lost.
-    log::Error("{}", s.message());
-    return kSetupFailure;
+  // A command check forks and execs with the app's privilege steps for as long as berth runs,
+  // and must get what the app got: berth keeps what a respawn of the app would need.
+  const bool later_spawns = health_settings.check.kind == health::CheckKind::kCommand;
+  LoopPhase phase{
+      .signals = HandledSignals(o).ToSigset(),
+      .on_signal = [sup](const signalfd_siginfo& info) { sup->OnSignal(info); },
+      .start = [sup] { return sup->Start(); },
+      .start_failed = [&o](const absl::Status& s) { return ReportSpawnError(o, s); },
+      .exit_code = [sup] { return sup->ExitCode(); },
+      .later_spawns = later_spawns,
+      .keep = later_spawns ? privileges.NeededToRespawn() : privileges.NeededAtFork(),
+  };
+  if (health_settings.Active()) {
+    phase.health = [&] {
+      return WireHealth(health_settings, o, loop, reaper, *sup, child_template);
+    };
   }
-  return sup->ExitCode();
+  return RunLoopPhase(o, loop, phase, inherited_fds);
 }
 
 // A log collector expecting JSON (--log-format json) must get the usage error as JSON too.
@@ -379,24 +353,15 @@ int Main(int argc, char** argv, char** envp) {
     return exit_codes::ForStartupError(privileges.status());
   }
   if (!o.file_env.empty() && !child.env) child.env = file_env;
-  if (absl::Status s = Setup(o, child); !s.ok()) {
-    log::Error("{}", s.message());
-    return kSetupFailure;
-  }
+  if (absl::Status s = Setup(o, child); !s.ok()) return SetupFailed(s);
   process::ReserveDescriptors();
   // The one loop: --wait-for runs on it first, then the child or the services.
   absl::StatusOr<loop::Loop> loop = loop::Loop::Create();
-  if (!loop.ok()) {
-    log::Error("{}", loop.status().message());
-    return kSetupFailure;
-  }
+  if (!loop.ok()) return SetupFailed(loop.status());
   const OutputWatch output_watch(*loop);
   process::Reaper reaper;
   absl::StatusOr<int> stopped_by = WaitForDependencies(o, *loop, reaper);
-  if (!stopped_by.ok()) {
-    log::Error("{}", stopped_by.status().message());
-    return kSetupFailure;
-  }
+  if (!stopped_by.ok()) return SetupFailed(stopped_by.status());
   if (*stopped_by != 0) {
     log::Notice("{} while waiting for --wait-for: nothing started", signals::SignalName(*stopped_by));
     return exit_codes::ForSignal(*stopped_by);

@@ -5,15 +5,13 @@
 
 #include "absl/strings/str_cat.h"
 #include "app/health_wiring.h"
-#include "app/sandbox_wiring.h"
+#include "app/loop_phase.h"
 #include "berth/base/exit_codes.h"
 #include "berth/base/file.h"
 #include "berth/base/status.h"
 #include "berth/config/service_file.h"
 #include "berth/log/log.h"
 #include "berth/loop/loop.h"
-#include "berth/loop/signal_source.h"
-#include "berth/process/inherited_fds.h"
 #include "berth/process/reaper.h"
 #include "berth/security/child_privileges.h"
 #include "berth/supervisor/service_group.h"
@@ -45,8 +43,6 @@ absl::StatusOr<std::vector<config::ServiceSpec>> LoadServices(const config::Opti
 }
 
 namespace {
-
-using exit_codes::kSetupFailure;
 
 // Each service's privilege steps and environment: its own `user`, else --user; the rest of the
 // privilege options apply to every service. `keep` is what berth must hold to start any of them
@@ -99,42 +95,21 @@ int RunServices(const config::Options& o, std::vector<config::ServiceSpec> servi
   const bool prefix = o.log_prefix.value_or(services.size() > 1);
   auto group = supervisor::ServiceGroup::Create(o, loop, reaper, std::move(services),
                                                 std::move(privileges->spawns), prefix);
-  if (!group.ok()) {
-    log::Error("{}", group.status().message());
-    return kSetupFailure;
-  }
+  if (!group.ok()) return SetupFailed(group.status());
   supervisor::ServiceGroup* g = group->get();
-  std::unique_ptr<health::Service> health;
+  LoopPhase phase{
+      .signals = signals::SignalSet::Handled().ToSigset(),
+      .on_signal = [g](const signalfd_siginfo& info) { g->OnSignal(info); },
+      .start = [g] { return g->Start(); },
+      .start_failed = SetupFailed,
+      .exit_code = [g] { return g->ExitCode(); },
+      .later_spawns = true,  // restarts (and command checks) fork and exec as long as berth runs
+      .keep = privileges->keep,
+  };
   if (health_settings.Active()) {
-    auto h = WireGroupHealth(health_settings, loop, reaper, *g, base);
-    if (!h.ok()) {
-      log::Error("{}", h.status().message());
-      return kSetupFailure;
-    }
-    health = std::move(*h);
+    phase.health = [&] { return WireGroupHealth(health_settings, loop, reaper, *g, base); };
   }
-  // Restarts (and command checks) fork and exec for as long as berth runs.
-  std::unique_ptr<security::SelfSandbox> sandbox =
-      PrepareSelfSandbox(o, /*later_spawns=*/true, privileges->keep);
-  auto signal_source = loop::SignalSource::Create(
-      loop, signals::SignalSet::Handled().ToSigset(),
-      [g](const signalfd_siginfo& info) { g->OnSignal(info); });
-  if (!signal_source.ok()) {
-    log::Error("{}", signal_source.status().message());
-    return kSetupFailure;
-  }
-  if (absl::Status s = g->Start(); !s.ok()) {
-    log::Error("{}", s.message());
-    return kSetupFailure;
-  }
-  if (o.close_inherited_fds) process::CloseFds(inherited_fds);
-  ApplySelfSandbox(o, sandbox.get());
-  if (health) health->Start();
-  if (absl::Status s = loop.Run(); !s.ok()) {
-    log::Error("{}", s.message());
-    return kSetupFailure;
-  }
-  return g->ExitCode();
+  return RunLoopPhase(o, loop, phase, inherited_fds);
 }
 
 }  // namespace berth::app

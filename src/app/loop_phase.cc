@@ -1,12 +1,16 @@
 // SPDX-License-Identifier: MIT
-#include "app/sandbox_wiring.h"
+#include "app/loop_phase.h"
 
 #include <string>
 
+#include "berth/base/exit_codes.h"
 #include "berth/config/parse.h"
 #include "berth/log/log.h"
+#include "berth/process/inherited_fds.h"
+#include "berth/security/self_sandbox.h"
 
 namespace berth::app {
+namespace {
 
 // Prepared before the app is spawned and applied once it runs, so the app never inherits it.
 // Only berth's own name sandboxes itself: the compatibility names behave exactly as the peers.
@@ -31,6 +35,7 @@ std::unique_ptr<security::SelfSandbox> PrepareSelfSandbox(const config::Options&
   return std::move(*sandbox);
 }
 
+// Applies it once the app runs (a failure is logged), then runs --debug-try-syscall.
 void ApplySelfSandbox(const config::Options& o, security::SelfSandbox* sandbox) {
   if (sandbox != nullptr) {
     if (absl::Status s = sandbox->Apply(); !s.ok()) {
@@ -38,6 +43,35 @@ void ApplySelfSandbox(const config::Options& o, security::SelfSandbox* sandbox) 
     }
   }
   if (!o.debug_try_syscall.empty()) security::TrySyscall(o.debug_try_syscall);
+}
+
+}  // namespace
+
+int SetupFailed(const absl::Status& s) {
+  log::Error("{}", s.message());
+  return exit_codes::kSetupFailure;
+}
+
+int RunLoopPhase(const config::Options& o, loop::Loop& loop, const LoopPhase& phase,
+                 const std::vector<int>& inherited_fds) {
+  std::unique_ptr<health::Service> health;
+  if (phase.health) {
+    absl::StatusOr<std::unique_ptr<health::Service>> h = phase.health();
+    if (!h.ok()) return SetupFailed(h.status());
+    health = std::move(*h);
+  }
+  std::unique_ptr<security::SelfSandbox> sandbox =
+      PrepareSelfSandbox(o, phase.later_spawns, phase.keep);
+  auto signal_source = loop::SignalSource::Create(loop, phase.signals, phase.on_signal);
+  if (!signal_source.ok()) return SetupFailed(signal_source.status());
+  if (absl::Status s = phase.start(); !s.ok()) return phase.start_failed(s);
+  // The child has its own copies of the fds it was given.
+  if (o.close_inherited_fds) process::CloseFds(inherited_fds);
+  ApplySelfSandbox(o, sandbox.get());
+  if (health) health->Start();
+  // Only epoll itself failing gets here; the child must still not be lost.
+  if (absl::Status s = loop.Run(); !s.ok()) return SetupFailed(s);
+  return phase.exit_code();
 }
 
 }  // namespace berth::app

@@ -1,4 +1,4 @@
 // SPDX-License-Identifier: MIT
-#include "berth/berth.h"
+#include "berth/app/main.h"
 
-int main(int argc, char** argv, char** envp) { return berth::Main(argc, argv, envp); }
+int main(int argc, char** argv, char** envp) { return berth::app::Main(argc, argv, envp); }

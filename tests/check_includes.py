@@ -3,7 +3,9 @@
 """Checks the module edges of shared/STYLE.md: no module includes a header it may not, and each
 third-party library is included only where ARCHITECTURE.md says.
 
-A module is a folder under include/berth/ and src/; src/berth.cc and src/main.cc sit on top.
+A module is a folder under include/berth/ and src/. app (Main, the subcommands' entry points,
+the wiring) sits on top: it may include every module, and no module may include it. src/main.cc
+is the only file outside a module.
 """
 import pathlib
 import re
@@ -24,6 +26,8 @@ ALLOWED = {
     "check": {"base", "log", "signals", "options", "config", "process", "loop", "health",
               "security", "supervisor"},
 }
+ALLOWED["app"] = set(ALLOWED)
+LOOSE = pathlib.Path("src/main.cc")
 INCLUDE = re.compile(r'#include\s+"(?:berth/)?([a-z_]+)/')
 # A library's header -> the path prefixes that may include it (tests may include anything).
 THIRD_PARTY = {
@@ -37,6 +41,11 @@ THIRD_PARTY_INCLUDE = re.compile(r'#include\s+[<"]([^>"]+)[>"]')
 def main(root):
     bad = []
     for top in ("include/berth", "src"):
+        for path in sorted((root / top).iterdir()):
+            if path.is_dir() and path.name not in ALLOWED:
+                bad.append(f"{path.relative_to(root)}: a folder the module edges do not know")
+            elif path.suffix in (".h", ".cc") and path.relative_to(root) != LOOSE:
+                bad.append(f"{path.relative_to(root)}: outside a module (app/ is the top)")
         for path in sorted((root / top).glob("*/*")):
             module = path.parent.name
             if module not in ALLOWED or path.suffix not in (".h", ".cc"):
@@ -57,7 +66,7 @@ def main(root):
                         bad.append(f"{rel}:{n}: only {' and '.join(owners)} may include {m[1]}")
     for b in bad:
         print(b)
-    print(f"{len(bad)} forbidden include(s)" if bad else "module edges OK")
+    print(f"{len(bad)} forbidden include(s) or misplaced file(s)" if bad else "module edges OK")
     return 1 if bad else 0
 
 

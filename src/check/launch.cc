@@ -1,4 +1,5 @@
 // SPDX-License-Identifier: MIT
+#include "berth/base/text.h"
 #include "berth/check/launch.h"
 
 #include <fcntl.h>
@@ -15,8 +16,8 @@
 
 #include "absl/strings/match.h"
 #include "absl/strings/str_split.h"
+#include "berth/base/exit_codes.h"
 #include "berth/base/error.h"
-#include "berth/base/text.h"
 #include "berth/base/unique_fd.h"
 
 extern char** environ;
@@ -78,7 +79,7 @@ std::vector<std::string> Candidates(const std::string& program) {
 [[noreturn]] void Fail(const Prepared& p, int step, int err) {
   Failure f{step, err};
   [[maybe_unused]] ssize_t n = ::write(p.report_fd, &f, sizeof f);
-  _exit(127);
+  _exit(exit_codes::kNotFound);
 }
 
 bool WriteFile(const char* path, const std::string& text) {

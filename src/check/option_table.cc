@@ -5,6 +5,7 @@
 #include <signal.h>
 
 #include "absl/strings/match.h"
+#include "berth/base/exit_codes.h"
 #include "berth/base/error.h"
 #include "berth/base/text.h"
 #include "berth/check/options.h"
@@ -195,7 +196,7 @@ base::Result<CheckInvocation> ParseCheckArgs(const std::vector<absl::string_view
     return base::InvalidArgumentError("no program given");
   }
   if (o.signals.empty()) o.signals.push_back(SIGTERM);
-  if (o.expect_codes.empty()) o.expect_codes = {0, 128 + SIGTERM};
+  if (o.expect_codes.empty()) o.expect_codes = {0, exit_codes::ForSignal(SIGTERM)};
   return inv;
 }
 
@@ -220,7 +221,7 @@ std::string DescribeReady(const ReadySpec& ready) {
       break;
   }
   return base::Cat("after ", absl::FormatDuration(ready.after),
-                   ready.set_by_user ? "" : " (default)");
+                      ready.set_by_user ? "" : " (default)");
 }
 
 }  // namespace berth::check

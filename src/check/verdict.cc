@@ -1,4 +1,5 @@
 // SPDX-License-Identifier: MIT
+#include "berth/base/text.h"
 #include "berth/check/verdict.h"
 
 #include <sys/wait.h>
@@ -6,7 +7,7 @@
 #include <algorithm>
 
 #include "absl/strings/str_join.h"
-#include "berth/base/text.h"
+#include "berth/base/exit_codes.h"
 #include "berth/check/report.h"
 #include "berth/process/exit_status.h"
 #include "berth/signals/signal.h"
@@ -38,7 +39,7 @@ void JudgeReactions(const Timeline& t, Verdict& v) {
     v.reactions.push_back(r);
     if (r.exit_after || (t.main_exit && *t.main_exit < s.at)) continue;
     std::string what = base::Cat("the main process did not exit on ", Name(s.sig),
-                                 " (ignored, or handled without exiting)");
+                                    " (ignored, or handled without exiting)");
     if (i + 1 == t.signals.size()) {
       v.failures.push_back(what);
     } else {
@@ -53,11 +54,12 @@ void JudgeProcesses(const Timeline& t, Verdict& v) {
     for (const ProcessSeen& p : t.leftovers) {
       which.push_back(p.gone && t.main_exit
                           ? base::Cat(p.command, " (gone ", FormatShort(*p.gone - *t.main_exit),
-                                      " after the main process)")
+                                         " after the main process)")
                           : base::Cat(p.command, " (still there at the end)"));
     }
-    v.warnings.push_back(base::Cat(t.leftovers.size(), " process(es) outlived the main process: ",
-                                   absl::StrJoin(which, ", ")));
+    v.warnings.push_back(
+        base::Cat(t.leftovers.size(),
+                     " process(es) outlived the main process: ", absl::StrJoin(which, ", ")));
   }
   size_t lasting = 0;
   for (const ProcessSeen& z : t.zombies) {
@@ -66,7 +68,7 @@ void JudgeProcesses(const Timeline& t, Verdict& v) {
   }
   if (lasting > 0) {
     v.warnings.push_back(base::Cat(lasting, " zombie(s) left unreaped for ",
-                                   FormatShort(kZombieWarnAfter), " or more"));
+                                      FormatShort(kZombieWarnAfter), " or more"));
   }
   if (!t.killed_by_berth.empty()) {
     v.failures.push_back(
@@ -82,10 +84,10 @@ void JudgeTimes(const Timeline& t, const Criteria& c, Verdict& v) {
   if (t.budget_kill_at) {
     v.failures.push_back(
         base::Cat("still running at the ", FormatShort(c.budget), " budget; SIGKILLed: ",
-                  t.killed_at_budget.empty() ? "PID 1" : Commands(t.killed_at_budget)));
+                     t.killed_at_budget.empty() ? "PID 1" : Commands(t.killed_at_budget)));
   } else if (v.shutdown && *v.shutdown > c.budget) {
     v.failures.push_back(base::Cat("the stop took ", FormatShort(*v.shutdown), ", over the ",
-                                   FormatShort(c.budget), " budget"));
+                                      FormatShort(c.budget), " budget"));
   }
 }
 
@@ -99,7 +101,7 @@ void JudgeExitCode(const Timeline& t, const Criteria& c, Verdict& v) {
     std::vector<std::string> want;
     for (int e : c.expect_codes) want.push_back(base::Cat(e));
     v.failures.push_back(base::Cat("exit code ", code, " (", v.exit_meaning, ") is not ",
-                                   absl::StrJoin(want, " or ")));
+                                      absl::StrJoin(want, " or ")));
   }
 }
 
@@ -109,8 +111,8 @@ std::string ExitMeaning(const Timeline& t, int exit_code) {
   if (t.budget_kill_at) return "SIGKILLed by berth check at the budget";
   if (exit_code == 0) return "clean exit";
   if (WIFSIGNALED(t.wait_status)) return base::Cat("killed by ", Name(WTERMSIG(t.wait_status)));
-  if (exit_code > 128 && exit_code - 128 <= signals::kMaxSignal) {
-    return base::Cat("128+", exit_code - 128, ": ended by ", Name(exit_code - 128));
+  if (const int sig = exit_code - exit_codes::kSignalBase; sig > 0 && sig <= signals::kMaxSignal) {
+    return base::Cat(exit_codes::kSignalBase, "+", sig, ": ended by ", Name(sig));
   }
   return base::Cat("exit code ", exit_code, ": an error");
 }

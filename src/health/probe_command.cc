@@ -1,4 +1,5 @@
 // SPDX-License-Identifier: MIT
+#include "berth/base/text.h"
 #include "berth/health/probe_command.h"
 
 #include <cstdio>
@@ -6,8 +7,8 @@
 #include <string>
 #include <vector>
 
+#include "berth/base/exit_codes.h"
 #include "berth/base/error.h"
-#include "berth/base/text.h"
 #include "berth/health/checker.h"
 #include "berth/health/exchange.h"
 #include "berth/loop/loop.h"
@@ -126,8 +127,7 @@ Outcome Probe(const ProbeArgs& a) {
                                  });
   if (!checker.has_value()) return {false, std::string(checker.error().message())};
   (*checker)->Start();
-  if (base::Status s = loop->Run(); !s.has_value())
-    return {false, std::string(s.error().message())};
+  if (base::Status s = loop->Run(); !s.has_value()) return {false, std::string(s.error().message())};
   return outcome;
 }
 
@@ -138,18 +138,18 @@ int ProbeMain(int argc, char** argv) {
   if (!args.has_value()) {
     std::fprintf(stderr, "berth probe: %.*s (see berth probe --help)\n",
                  static_cast<int>(args.error().message().size()), args.error().message().data());
-    return kProbeUsage;
+    return exit_codes::kUsage;
   }
   if (!*args) {
     const std::string help = HelpText();
     std::fwrite(help.data(), 1, help.size(), stdout);
-    return kProbeHealthy;
+    return exit_codes::kPass;
   }
   const Outcome outcome = Probe(**args);
-  if (outcome.healthy) return kProbeHealthy;
+  if (outcome.healthy) return exit_codes::kPass;
   std::fprintf(stderr, "berth probe: %s: unhealthy: %s\n", (*args)->url.c_str(),
                outcome.detail.c_str());
-  return kProbeUnhealthy;
+  return exit_codes::kFail;
 }
 
 }  // namespace berth::health

@@ -104,7 +104,9 @@ std::vector<std::string> Candidates(const std::string& program) {
   ChildFailure f{step, err};
   // The parent reads this; a short write only loses the detail, not the failure.
   [[maybe_unused]] ssize_t n = ::write(fd, &f, sizeof f);
-  _exit(err == ENOENT ? 127 : err == EACCES ? 126 : 1);
+  _exit(err == ENOENT   ? exit_codes::kNotFound
+        : err == EACCES ? exit_codes::kCannotExecute
+                        : exit_codes::kSetupFailure);
 }
 
 int ArrangeSession(Session session) {

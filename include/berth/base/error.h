@@ -70,6 +70,7 @@ inline bool IsPermissionDenied(const Error& e) { return e.code() == ErrorCode::k
 inline bool IsFailedPrecondition(const Error& e) {
   return e.code() == ErrorCode::kFailedPrecondition;
 }
+inline bool IsDeadlineExceeded(const Error& e) { return e.code() == ErrorCode::kDeadlineExceeded; }
 
 }  // namespace berth::base
 

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: MIT
 // base: the one table of the exit codes berth itself ends with (README and the man page list
 // it; tests/integration/test_exit_codes.py runs one case per row). Otherwise berth exits with
-// its child's status.
+// its child's status. No other file of berth's spells an exit code as a number.
 #pragma once
 
 #include "berth/base/error.h"
@@ -22,6 +22,13 @@ inline constexpr int kUnhealthy = 69;
 // PROGRAM was found but could not be executed; PROGRAM was not found (as a shell, and tini).
 inline constexpr int kCannotExecute = 126;
 inline constexpr int kNotFound = 127;
+// PROGRAM could not be started under the names dumb-init and catatonit: their own codes, with
+// their own line (tini's are berth's, kNotFound and kCannotExecute).
+inline constexpr int kDumbInitExecFailure = 2;
+inline constexpr int kCatatonitExecFailure = 1;
+// Signal N killed the child, or stop signal N ended --wait-for: 128 + N, as a shell and tini.
+inline constexpr int kSignalBase = 128;
+inline constexpr int ForSignal(int sig) { return kSignalBase + sig; }
 
 // An error found before anything started: the user's input (InvalidArgument, NotFound, ...) is
 // a usage error; FailedPrecondition, what berth cannot do here although the input is right (a
@@ -30,7 +37,7 @@ inline int ForStartupError(const base::Error& s) {
   return base::IsFailedPrecondition(s) ? kSetupFailure : kUsage;
 }
 
-// `berth check` and `berth probe`: pass (healthy), fail (unhealthy), usage error.
+// `berth check` and `berth probe`: pass (healthy), fail (unhealthy); a usage error is kUsage.
 inline constexpr int kPass = 0;
 inline constexpr int kFail = 1;
 

@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: MIT
-#include "dumb_init_trace.h"
+#include "app/dumb_init_trace.h"
 
 #include <sys/ioctl.h>
 #include <sys/wait.h>
@@ -11,7 +11,7 @@
 #include "berth/base/text.h"
 #include "berth/log/output.h"
 
-namespace berth {
+namespace berth::app {
 namespace {
 
 std::string LineOf(absl::string_view text) { return base::Cat("[dumb-init] ", text, "\n"); }
@@ -108,4 +108,4 @@ void DumbInitTrace::Goodbye(int exit_code) {
   Say(base::Cat("Child exited with status ", exit_code, ". Goodbye."));
 }
 
-}  // namespace berth
+}  // namespace berth::app

@@ -1,25 +1,22 @@
 // SPDX-License-Identifier: MIT
-#include "services_wiring.h"
+#include "app/services_wiring.h"
 
 #include <signal.h>
 
-#include "berth/base/error.h"
+#include "app/health_wiring.h"
+#include "app/loop_phase.h"
 #include "berth/base/exit_codes.h"
 #include "berth/base/file.h"
+#include "berth/base/error.h"
 #include "berth/base/text.h"
 #include "berth/config/service_file.h"
 #include "berth/log/log.h"
 #include "berth/loop/loop.h"
-#include "berth/loop/signal_source.h"
-#include "berth/process/inherited_fds.h"
 #include "berth/process/reaper.h"
 #include "berth/security/child_privileges.h"
 #include "berth/supervisor/service_group.h"
-#include "group_health.h"
-#include "health_wiring.h"
-#include "sandbox_wiring.h"
 
-namespace berth {
+namespace berth::app {
 
 base::Result<std::vector<config::ServiceSpec>> LoadServices(const config::Options& o) {
   base::Result<std::string> text = base::ReadSmallRegularFile(o.config_file, kMaxConfigFile);
@@ -31,9 +28,8 @@ base::Result<std::vector<config::ServiceSpec>> LoadServices(const config::Option
   if (!o.command.empty()) {
     for (const config::ServiceSpec& s : specs) {
       if (s.name == "main") {
-        return base::InvalidArgumentError(
-            base::Cat(o.config_file, ":", s.line,
-                      ": service name \"main\" is taken by the PROGRAM after --"));
+        return base::InvalidArgumentError(base::Cat(
+            o.config_file, ":", s.line, ": service name \"main\" is taken by the PROGRAM after --"));
       }
     }
     config::ServiceSpec main;
@@ -47,8 +43,6 @@ base::Result<std::vector<config::ServiceSpec>> LoadServices(const config::Option
 }
 
 namespace {
-
-using exit_codes::kSetupFailure;
 
 // Each service's privilege steps and environment: its own `user`, else --user; the rest of the
 // privilege options apply to every service. `keep` is what berth must hold to start any of them
@@ -70,7 +64,7 @@ base::Result<ServicePrivileges> PrepareServicePrivileges(
         security::ChildPrivileges::Prepare(request, envp);
     if (!p.has_value()) {
       return base::MakeError(p.error().code(),
-                             base::Cat("service ", spec.name, ": ", p.error().message()));
+                          base::Cat("service ", spec.name, ": ", p.error().message()));
     }
     process::SpawnSpec spawn = base;
     spawn.listen_pid_to_child = false;  // socket-activation fds are meant for one process
@@ -101,42 +95,21 @@ int RunServices(const config::Options& o, std::vector<config::ServiceSpec> servi
   const bool prefix = o.log_prefix.value_or(services.size() > 1);
   auto group = supervisor::ServiceGroup::Create(o, loop, reaper, std::move(services),
                                                 std::move(privileges->spawns), prefix);
-  if (!group.has_value()) {
-    log::Error("{}", group.error().message());
-    return kSetupFailure;
-  }
+  if (!group.has_value()) return SetupFailed(group.error());
   supervisor::ServiceGroup* g = group->get();
-  std::unique_ptr<health::Service> health;
+  LoopPhase phase{
+      .signals = signals::SignalSet::Handled().ToSigset(),
+      .on_signal = [g](const signalfd_siginfo& info) { g->OnSignal(info); },
+      .start = [g] { return g->Start(); },
+      .start_failed = SetupFailed,
+      .exit_code = [g] { return g->ExitCode(); },
+      .later_spawns = true,  // restarts (and command checks) fork and exec as long as berth runs
+      .keep = privileges->keep,
+  };
   if (health_settings.Active()) {
-    auto h = WireGroupHealth(health_settings, loop, reaper, *g, base);
-    if (!h.has_value()) {
-      log::Error("{}", h.error().message());
-      return kSetupFailure;
-    }
-    health = std::move(*h);
+    phase.health = [&] { return WireGroupHealth(health_settings, loop, reaper, *g, base); };
   }
-  // Restarts (and command checks) fork and exec for as long as berth runs.
-  std::unique_ptr<security::SelfSandbox> sandbox =
-      PrepareSelfSandbox(o, /*later_spawns=*/true, privileges->keep);
-  auto signal_source = loop::SignalSource::Create(
-      loop, signals::SignalSet::Handled().ToSigset(),
-      [g](const signalfd_siginfo& info) { g->OnSignal(info); });
-  if (!signal_source.has_value()) {
-    log::Error("{}", signal_source.error().message());
-    return kSetupFailure;
-  }
-  if (base::Status s = g->Start(); !s.has_value()) {
-    log::Error("{}", s.error().message());
-    return kSetupFailure;
-  }
-  if (o.close_inherited_fds) process::CloseFds(inherited_fds);
-  ApplySelfSandbox(o, sandbox.get());
-  if (health) health->Start();
-  if (base::Status s = loop.Run(); !s.has_value()) {
-    log::Error("{}", s.error().message());
-    return kSetupFailure;
-  }
-  return g->ExitCode();
+  return RunLoopPhase(o, loop, phase, inherited_fds);
 }
 
-}  // namespace berth
+}  // namespace berth::app

@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: MIT
-// berth (private): dumb-init's -v output, word for word ("[dumb-init] Child spawned with PID
+// app (private): dumb-init's -v output, word for word ("[dumb-init] Child spawned with PID
 // 42."), in place of berth's log under that name, so what reads it (people, scripts, dumb-init's
 // own test suite) keeps working.
 #pragma once
@@ -13,7 +13,7 @@
 #include "berth/process/spawn.h"
 #include "berth/supervisor/trace.h"
 
-namespace berth {
+namespace berth::app {
 
 class DumbInitTrace final : public supervisor::Trace {
  public:
@@ -47,4 +47,4 @@ class DumbInitTrace final : public supervisor::Trace {
   SessionLines session_lines_;
 };
 
-}  // namespace berth
+}  // namespace berth::app

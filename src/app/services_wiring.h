@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: MIT
-// berth (private): the --config mode (reading the file, the PROGRAM as service "main", the
+// app (private): the --config mode (reading the file, the PROGRAM as service "main", the
 // ServiceGroup on the loop).
 #pragma once
 
@@ -14,7 +14,7 @@
 #include "berth/process/reaper.h"
 #include "berth/process/spawn.h"
 
-namespace berth {
+namespace berth::app {
 
 // The largest --config file berth reads.
 inline constexpr size_t kMaxConfigFile = 1024 * 1024;
@@ -31,4 +31,4 @@ int RunServices(const config::Options& o, std::vector<config::ServiceSpec> servi
                 char** envp, const health::Settings& health_settings,
                 const std::vector<int>& inherited_fds);
 
-}  // namespace berth
+}  // namespace berth::app

@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: MIT
-#include "berth/berth.h"
+#include "berth/app/main.h"
 
 #include <signal.h>
 #include <sys/ioctl.h>
@@ -11,8 +11,12 @@
 #include <cstdlib>
 #include <cstring>
 
-#include "berth/base/error.h"
+#include "app/dumb_init_trace.h"
+#include "app/health_wiring.h"
+#include "app/loop_phase.h"
+#include "app/services_wiring.h"
 #include "berth/base/exit_codes.h"
+#include "berth/base/error.h"
 #include "berth/base/text.h"
 #include "berth/check/check.h"
 #include "berth/config/file_env.h"
@@ -21,7 +25,6 @@
 #include "berth/log/log.h"
 #include "berth/log/output.h"
 #include "berth/loop/loop.h"
-#include "berth/loop/signal_source.h"
 #include "berth/process/descriptor_reserve.h"
 #include "berth/process/inherited_fds.h"
 #include "berth/process/reaper.h"
@@ -30,19 +33,12 @@
 #include "berth/security/seccomp_filter.h"
 #include "berth/security/self_sandbox.h"
 #include "berth/supervisor/supervisor.h"
-#include "dumb_init_trace.h"
-#include "health_wiring.h"
-#include "sandbox_wiring.h"
-#include "services_wiring.h"
-#include "wait_for_wiring.h"
 
-namespace berth {
+namespace berth::app {
 namespace {
 
 using config::Options;
 using config::Personality;
-
-using exit_codes::kSetupFailure;
 
 // tini's words, kept so scripts grepping for them still match.
 constexpr absl::string_view kReaperWarning =
@@ -160,19 +156,19 @@ process::SpawnSpec ChildSpec(const Options& o) {
   return spec;
 }
 
-// What a failed exec prints and ends with: dumb-init says "[dumb-init] PROGRAM: ERROR" and exits
-// 2, catatonit logs and exits 1; berth and tini exit 127 (not found) or 126.
+// What a failed exec prints and ends with: dumb-init says "[dumb-init] PROGRAM: ERROR", catatonit
+// logs, each with its own code; berth and tini exit 127 (not found) or 126.
 int ReportSpawnError(const Options& o, const base::Error& s) {
   const absl::string_view why = s.message().substr(s.message().rfind(": ") + 2);
   switch (o.personality) {
     case Personality::kDumbInit:
       std::fprintf(stderr, "[dumb-init] %s: %.*s\n", o.command.front().c_str(),
                    static_cast<int>(why.size()), why.data());
-      return 2;
+      return exit_codes::kDumbInitExecFailure;
     case Personality::kCatatonit:
       std::fprintf(stderr, "ERROR (catatonit:%d): failed to exec pid1: %.*s\n", ::getpid(),
                    static_cast<int>(why.size()), why.data());
-      return 1;
+      return exit_codes::kCatatonitExecFailure;
     case Personality::kBerth:
     case Personality::kTini:
       break;
@@ -197,11 +193,6 @@ class OutputWatch {
   OutputWatch& operator=(const OutputWatch&) = delete;
 };
 
-// Once the child runs: drop berth's copies of the fds it was given (the child has its own).
-void LetGo(const Options& o, const std::vector<int>& inherited_fds) {
-  if (o.close_inherited_fds) process::CloseFds(inherited_fds);
-}
-
 // Resolves --user, --caps, --no-new-privs and the seccomp options into steps the child runs
 // after fork. Every error here is the user's (an unknown name, a bad profile): nothing has
 // started yet.
@@ -225,8 +216,9 @@ base::Result<std::unique_ptr<security::ChildPrivileges>> PreparePrivileges(
 // --file-env NAMES: each NAME_FILE=/path named becomes NAME=<contents>. The result replaces
 // berth's environment as the base of every child's (--user derives HOME from it), so `storage`
 // must outlive them.
-base::Result<char**> ExpandFileEnv(const Options& o, char** envp, std::vector<std::string>& storage,
-                                   std::vector<char*>& pointers) {
+base::Result<char**> ExpandFileEnv(const Options& o, char** envp,
+                                     std::vector<std::string>& storage,
+                                     std::vector<char*>& pointers) {
   BERTH_ASSIGN_OR_RETURN(config::Environment expanded,
                          config::ExpandFileEnv(ReadEnvironment(envp), o.file_env));
   for (const auto& [k, v] : expanded) storage.push_back(base::Cat(k, "=", v));
@@ -248,7 +240,7 @@ base::Status ReadInputs(const Options& o, std::vector<config::ServiceSpec>& serv
   return base::OkStatus();
 }
 
-// The loop phase: from here on berth never bails out; only the child's end ends it.
+// One program: its supervisor through the loop phase (loop_phase.h); returns berth's exit code.
 int Run(const Options& o, loop::Loop& loop, process::Reaper& reaper, process::SpawnSpec child,
         const health::Settings& health_settings, bool ignore_hangup,
         const std::vector<int>& inherited_fds, const security::ChildPrivileges& privileges,
@@ -256,48 +248,31 @@ int Run(const Options& o, loop::Loop& loop, process::Reaper& reaper, process::Sp
   process::SpawnSpec child_template = child;
   child_template.listen_pid_to_child = false;  // socket-activation fds are the main child's
   auto supervisor = supervisor::Supervisor::Create(o, loop, reaper, std::move(child));
-  if (!supervisor.has_value()) {
-    log::Error("{}", supervisor.error().message());
-    return kSetupFailure;
-  }
+  if (!supervisor.has_value()) return SetupFailed(supervisor.error());
   supervisor::Supervisor* sup = supervisor->get();
   sup->SetTrace(trace);
-  // Before the child starts, so a port already in use is a set-up error, not a lost child.
-  std::unique_ptr<health::Service> health;
-  if (health_settings.Active()) {
-    auto h = WireHealth(health_settings, o, loop, reaper, *sup, child_template);
-    if (!h.has_value()) {
-      log::Error("{}", h.error().message());
-      return kSetupFailure;
-    }
-    health = std::move(*h);
-  }
-  // A command check forks and execs with the app's privilege steps for as long as berth runs,
-  // and must get what the app got: berth keeps what a respawn of the app would need.
-  const bool later_spawns = health_settings.check.kind == health::CheckKind::kCommand;
-  std::unique_ptr<security::SelfSandbox> sandbox = PrepareSelfSandbox(
-      o, later_spawns, later_spawns ? privileges.NeededToRespawn() : privileges.NeededAtFork());
-  auto signal_source = loop::SignalSource::Create(
-      loop, HandledSignals(o).ToSigset(),
-      [sup](const signalfd_siginfo& info) { sup->OnSignal(info); });
-  if (!signal_source.has_value()) {
-    log::Error("{}", signal_source.error().message());
-    return kSetupFailure;
-  }
   if (ignore_hangup) {
     sup->IgnoreNext(SIGHUP);
     sup->IgnoreNext(SIGCONT);
   }
-  if (base::Status s = sup->Start(); !s.has_value()) return ReportSpawnError(o, s.error());
-  LetGo(o, inherited_fds);
-  ApplySelfSandbox(o, sandbox.get());
-  if (health) health->Start();
-  if (base::Status s = loop.Run(); !s.has_value()) {
-    // Only epoll itself failing gets here; the child must still not be lost.
-    log::Error("{}", s.error().message());
-    return kSetupFailure;
+  // A command check forks and execs with the app's privilege steps for as long as berth runs,
+  // and must get what the app got: berth keeps what a respawn of the app would need.
+  const bool later_spawns = health_settings.check.kind == health::CheckKind::kCommand;
+  LoopPhase phase{
+      .signals = HandledSignals(o).ToSigset(),
+      .on_signal = [sup](const signalfd_siginfo& info) { sup->OnSignal(info); },
+      .start = [sup] { return sup->Start(); },
+      .start_failed = [&o](const base::Error& s) { return ReportSpawnError(o, s); },
+      .exit_code = [sup] { return sup->ExitCode(); },
+      .later_spawns = later_spawns,
+      .keep = later_spawns ? privileges.NeededToRespawn() : privileges.NeededAtFork(),
+  };
+  if (health_settings.Active()) {
+    phase.health = [&] {
+      return WireHealth(health_settings, o, loop, reaper, *sup, child_template);
+    };
   }
-  return sup->ExitCode();
+  return RunLoopPhase(o, loop, phase, inherited_fds);
 }
 
 // A log collector expecting JSON (--log-format json) must get the usage error as JSON too.
@@ -378,27 +353,18 @@ int Main(int argc, char** argv, char** envp) {
     return exit_codes::ForStartupError(privileges.error());
   }
   if (!o.file_env.empty() && !child.env) child.env = file_env;
-  if (base::Status s = Setup(o, child); !s.has_value()) {
-    log::Error("{}", s.error().message());
-    return kSetupFailure;
-  }
+  if (base::Status s = Setup(o, child); !s.has_value()) return SetupFailed(s.error());
   process::ReserveDescriptors();
   // The one loop: --wait-for runs on it first, then the child or the services.
   base::Result<loop::Loop> loop = loop::Loop::Create();
-  if (!loop.has_value()) {
-    log::Error("{}", loop.error().message());
-    return kSetupFailure;
-  }
+  if (!loop.has_value()) return SetupFailed(loop.error());
   const OutputWatch output_watch(*loop);
   process::Reaper reaper;
   base::Result<int> stopped_by = WaitForDependencies(o, *loop, reaper);
-  if (!stopped_by.has_value()) {
-    log::Error("{}", stopped_by.error().message());
-    return kSetupFailure;
-  }
+  if (!stopped_by.has_value()) return SetupFailed(stopped_by.error());
   if (*stopped_by != 0) {
     log::Notice("{} while waiting for --wait-for: nothing started", signals::SignalName(*stopped_by));
-    return 128 + *stopped_by;
+    return exit_codes::ForSignal(*stopped_by);
   }
   if (!o.config_file.empty()) {
     return RunServices(o, std::move(services), *loop, reaper, child, envp, *health_settings,
@@ -409,4 +375,4 @@ int Main(int argc, char** argv, char** envp) {
              **privileges, trace.get());
 }
 
-}  // namespace berth
+}  // namespace berth::app

@@ -10,7 +10,6 @@
 #include "absl/strings/str_cat.h"
 #include "berth/base/status.h"
 #include "berth/log/log.h"
-#include "berth/process/descendants.h"
 #include "berth/process/exit_status.h"
 #include "berth/signals/signal.h"
 #include "berth/supervisor/supervisor.h"
@@ -27,19 +26,17 @@ constexpr int kReadyTimeoutExit = 1;
 
 absl::StatusOr<std::unique_ptr<ServiceGroup>> ServiceGroup::Create(
     const config::Options& options, loop::Loop& loop, process::Reaper& reaper,
-    std::vector<config::ServiceSpec> specs, std::vector<process::SpawnSpec> spawns,
-    bool prefix) {
-  std::unique_ptr<ServiceGroup> g(new ServiceGroup(options, loop, reaper));
+    std::vector<config::ServiceSpec> specs, std::vector<process::SpawnSpec> spawns, bool prefix,
+    Host* host) {
+  std::unique_ptr<ServiceGroup> g(new ServiceGroup(options, loop, reaper, host));
   ServiceGroup* raw = g.get();
   for (size_t i : config::StartOrder(specs)) {
     BERTH_ASSIGN_OR_RETURN(std::unique_ptr<Service> s,
                            Service::Create(*raw, loop, reaper, specs[i], spawns[i], prefix));
     g->services_.push_back(std::move(s));
   }
-  BERTH_ASSIGN_OR_RETURN(g->deadline_, loop::Timer::Create(loop, [raw] {
-                           log::Warn("deadline reached: killing what is left");
-                           raw->KillEverything();
-                         }));
+  BERTH_ASSIGN_OR_RETURN(g->teardown_,
+                         Teardown::Create(options, g->host_, [raw] { raw->eventful_ = true; }));
   BERTH_ASSIGN_OR_RETURN(g->drain_timer_, loop::Timer::Create(loop, [raw] {
                            log::Info("drain of {} over",
                                      absl::FormatDuration(raw->options_.drain));
@@ -53,8 +50,12 @@ absl::StatusOr<std::unique_ptr<ServiceGroup>> ServiceGroup::Create(
 }
 
 ServiceGroup::ServiceGroup(const config::Options& options, loop::Loop& loop,
-                           process::Reaper& reaper)
-    : options_(options), loop_(loop), reaper_(reaper) {}
+                           process::Reaper& reaper, Host* host)
+    : options_(options),
+      loop_(loop),
+      reaper_(reaper),
+      own_host_(host ? nullptr : RealHost(loop)),
+      host_(host ? *host : *own_host_) {}
 
 ServiceGroup::~ServiceGroup() = default;
 
@@ -218,9 +219,7 @@ void ServiceGroup::OnStopSignal(int sig) {
     EndContainer(std::nullopt, "stop signal");
     return;
   }
-  if (options_.grace) {
-    if (absl::Status st = deadline_->Arm(*options_.grace); !st.ok()) log::Error("{}", st.message());
-  }
+  teardown_->Begin();
   if (options_.drain > absl::ZeroDuration()) {
     log::Info("received {}: draining for {}, then stopping the services in reverse start order",
               signals::SignalName(sig), absl::FormatDuration(options_.drain));
@@ -251,9 +250,7 @@ void ServiceGroup::EndContainer(std::optional<int> code, absl::string_view why) 
     s->StopReadiness();
     if (!s->running()) s->done = true;
   }
-  if (options_.grace && !deadline_->Armed()) {
-    if (absl::Status st = deadline_->Arm(*options_.grace); !st.ok()) log::Error("{}", st.message());
-  }
+  teardown_->Begin();
   OnServiceChanged();
   StopNext();
 }
@@ -283,36 +280,22 @@ void ServiceGroup::AfterReap() {
       std::any_of(services_.begin(), services_.end(), [](const auto& s) { return s->running(); });
   if (any_running) return;
   if (reaper_.HasChildren() && options_.teardown) {
-    if (!leftovers_termed_) {
-      leftovers_termed_ = true;
-      std::vector<process::ProcessInfo> left = process::Supervised();
-      if (!left.empty()) eventful_ = true;
-      for (const auto& p : left) ::kill(p.pid, SIGTERM);
-      log::Info("services are down; sent SIGTERM to {} leftover process(es)", left.size());
-      if (!deadline_->Armed()) (void)deadline_->Arm(config::kDefaultTeardownWait);
+    if (teardown_->killing()) {
+      teardown_->KillEverything();  // something was born after the last sweep
+    } else {
+      teardown_->TerminateLeftovers("services are down");
+      if (!teardown_->terminated().empty()) eventful_ = true;
     }
     return;
   }
-  int code = exit_code_.value_or(0);
-  if (options_.exit_to_zero.test(static_cast<size_t>(code))) code = 0;
-  exit_code_ = requested_exit_code_.value_or(code);
-  code = *exit_code_;
+  exit_code_ = teardown_->ExitCode(exit_code_.value_or(0), requested_exit_code_);
+  const int code = *exit_code_;
   if (log::Enabled(eventful_ ? log::Level::kNotice : log::Level::kInfo)) {
     log::Write(log::Level::kNotice, absl::StrCat("exit ", code), {log::Number("exit_code", code)});
   }
   phase_ = GroupPhase::kDone;
   OnServiceChanged();
   loop_.Stop();
-}
-
-void ServiceGroup::KillEverything() {
-  eventful_ = true;
-  for (auto& s : services_) s->Signal(SIGKILL, true);
-  for (const auto& p : process::Supervised()) {
-    if (::kill(p.pid, SIGKILL) == 0) killed_.Add(p);
-  }
-  killed_.EndSweep();
-  if (::getpid() == 1) (void)::kill(-1, SIGKILL);  // as Supervisor::KillEverything
 }
 
 }  // namespace berth::supervisor

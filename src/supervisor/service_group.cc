@@ -35,13 +35,11 @@ absl::StatusOr<std::unique_ptr<ServiceGroup>> ServiceGroup::Create(
                            Service::Create(*raw, loop, reaper, specs[i], spawns[i], prefix));
     g->services_.push_back(std::move(s));
   }
-  BERTH_ASSIGN_OR_RETURN(g->teardown_,
-                         Teardown::Create(options, g->host_, [raw] { raw->eventful_ = true; }));
-  BERTH_ASSIGN_OR_RETURN(g->drain_timer_, loop::Timer::Create(loop, [raw] {
-                           log::Info("drain of {} over",
-                                     absl::FormatDuration(raw->options_.drain));
-                           raw->EndContainer(std::nullopt, "stop signal");
-                         }));
+  BERTH_ASSIGN_OR_RETURN(
+      g->teardown_,
+      Teardown::Create(
+          options, g->host_, [raw] { raw->EndContainer(std::nullopt, "stop signal"); },
+          [raw] { raw->eventful_ = true; }));
   reaper.OnOrphan([&options](pid_t pid, int status) {
     if (options.warn_on_reap) log::Warn("Reaped zombie process with pid={}", pid);
     log::Trace("reaped orphan {} ({})", pid, process::DescribeWaitStatus(status));
@@ -104,7 +102,6 @@ void ServiceGroup::OnServiceChanged() {
 }
 
 void ServiceGroup::OnReadyTimeout(Service&, absl::string_view why) {
-  if (drain_timer_->Armed()) (void)drain_timer_->Disarm();
   EndContainer(kReadyTimeoutExit, why);
 }
 
@@ -130,7 +127,6 @@ std::vector<ServiceStatus> ServiceGroup::Statuses() const {
 }
 
 void ServiceGroup::RequestStop(int exit_code, absl::string_view why) {
-  if (drain_timer_->Armed()) (void)drain_timer_->Disarm();
   if (!stopping_) requested_exit_code_ = exit_code;
   EndContainer(exit_code, why);
 }
@@ -213,29 +209,24 @@ void ServiceGroup::OnSignal(const signalfd_siginfo& info) noexcept {
 void ServiceGroup::OnStopSignal(int sig) {
   eventful_ = true;
   if (stopping_) return;
-  if (phase_ == GroupPhase::kDraining) {
-    log::Info("second stop signal {} during the drain: stopping now", signals::SignalName(sig));
-    (void)drain_timer_->Disarm();
-    EndContainer(std::nullopt, "stop signal");
-    return;
+  if (!teardown_->draining()) {
+    log::Info("received {}: {}stopping the services in reverse start order",
+              signals::SignalName(sig),
+              options_.drain > absl::ZeroDuration()
+                  ? absl::StrCat("draining for ", absl::FormatDuration(options_.drain), ", then ")
+                  : "");
   }
-  teardown_->Begin();
-  if (options_.drain > absl::ZeroDuration()) {
-    log::Info("received {}: draining for {}, then stopping the services in reverse start order",
-              signals::SignalName(sig), absl::FormatDuration(options_.drain));
+  teardown_->OnStopSignal(sig);  // EndContainer when the drain is over
+  if (teardown_->draining()) {
     phase_ = GroupPhase::kDraining;
-    if (absl::Status st = drain_timer_->Arm(options_.drain); st.ok()) {
-      OnServiceChanged();
-      return;
-    }
+    OnServiceChanged();
   }
-  log::Info("received {}: stopping the services in reverse start order", signals::SignalName(sig));
-  EndContainer(std::nullopt, "stop signal");
 }
 
 void ServiceGroup::EndContainer(std::optional<int> code, absl::string_view why) {
   if (stopping_) return;
   stopping_ = true;
+  teardown_->EndDrain();
   phase_ = GroupPhase::kStopping;
   if (code) exit_code_ = code;
   // Stopping services still running is something berth does; the last one ending is not.

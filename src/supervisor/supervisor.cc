@@ -53,13 +53,9 @@ absl::StatusOr<std::unique_ptr<Supervisor>> Supervisor::Create(const config::Opt
                                                                Host* host) {
   std::unique_ptr<Supervisor> s(new Supervisor(options, loop, reaper, std::move(child), host));
   Supervisor* raw = s.get();
-  BERTH_ASSIGN_OR_RETURN(s->drain_timer_, s->host_.NewAlarm([raw] {
-    log::Info("drain of {} over", absl::FormatDuration(raw->options_.drain));
-    raw->drain_ran_out_ = true;
-    raw->ForwardStopSignal();
-  }));
-  BERTH_ASSIGN_OR_RETURN(
-      s->teardown_, Teardown::Create(options, s->host_, [raw] { raw->SetPhase(Phase::kKilling); }));
+  BERTH_ASSIGN_OR_RETURN(s->teardown_, Teardown::Create(
+                                           options, s->host_, [raw] { raw->ForwardStopSignal(); },
+                                           [raw] { raw->SetPhase(Phase::kKilling); }));
   reaper.OnOrphan([raw](pid_t pid, int status) { raw->OnOrphan(pid, status); });
   return s;
 }
@@ -101,8 +97,7 @@ void Supervisor::OnSignal(const signalfd_siginfo& info) noexcept {
   if (is_stop && phase_ == Phase::kRunning) {
     BeginShutdown(sig);
   } else if (is_stop && phase_ == Phase::kDraining) {
-    log::Info("second stop signal {} during the drain: stopping now", signals::SignalName(sig));
-    ForwardStopSignal();
+    teardown_->OnStopSignal(sig);
   } else {
     Forward(sig, "forwarded");
   }
@@ -117,13 +112,7 @@ void Supervisor::RequestStop(int sig, int exit_code) noexcept {
 void Supervisor::SetPhase(Phase phase) {
   if (phase == phase_) return;
   log::Debug("phase {} -> {}", PhaseName(phase_), PhaseName(phase));
-  // A second stop signal or the child's exit cuts the drain short: the summary says how long it
-  // really was.
-  if (phase_ == Phase::kDraining && teardown_->plan()) {
-    drained_ = drain_ran_out_
-                   ? options_.drain
-                   : absl::Trunc(host_.Now() - teardown_->plan()->began(), absl::Milliseconds(1));
-  }
+  if (phase_ == Phase::kDraining) teardown_->EndDrain();
   phase_ = phase;
   for (const auto& observer : observers_) observer(phase);
 }
@@ -179,27 +168,19 @@ void Supervisor::BeginShutdown(int sig) {
   stop_signal_ = sig;
   log::Info("received {}: shutting down (drain {}, grace {})", signals::SignalName(sig),
             absl::FormatDuration(options_.drain), FormatOptionalDuration(options_.grace));
-  teardown_->Begin();
   if (options_.pause) {
+    teardown_->Begin();
     child_status_ = 0;  // nothing to stop: the pause container ends cleanly
     reaper_.ReapAll();  // learns whether anything is left to tear down (ECHILD)
     AfterReap();
     return;
   }
-  if (options_.drain > absl::ZeroDuration()) {
-    SetPhase(Phase::kDraining);
-    if (absl::Status s = drain_timer_->Arm(host_.Now() + options_.drain); !s.ok()) {
-      log::Error("{}: forwarding at once", s.message());
-      ForwardStopSignal();
-    }
-    return;
-  }
-  ForwardStopSignal();
+  teardown_->OnStopSignal(sig);  // ForwardStopSignal when the drain is over
+  if (teardown_->draining()) SetPhase(Phase::kDraining);
 }
 
 void Supervisor::ForwardStopSignal() {
   if (phase_ != Phase::kRunning && phase_ != Phase::kDraining) return;
-  drain_timer_->Disarm();
   SetPhase(Phase::kStopping);
   Forward(stop_signal_, "stop signal");
   // A stopped child keeps the stop signal pending: it would wait for the deadline, or for ever
@@ -239,7 +220,6 @@ void Supervisor::AfterReap() {
     teardown_->KillEverything();  // something was born after the last sweep
   } else if (phase_ != Phase::kTearingDown) {
     SetPhase(Phase::kTearingDown);
-    drain_timer_->Disarm();
     teardown_->TerminateLeftovers("child is gone");
   }
 }
@@ -292,7 +272,7 @@ void Supervisor::LogSummary() const {
               {"stop_signal", stop_signal_ ? signals::SignalName(stop_signal_) : "none"},
               {"stop_at", stop_at},
               {"shutdown_took", took},
-              {"drain", absl::FormatDuration(drained_.value_or(options_.drain))},
+              {"drain", absl::FormatDuration(teardown_->drained().value_or(options_.drain))},
               {"grace", FormatOptionalDuration(options_.grace)},
               log::Number("forwarded", static_cast<long long>(forwarded_)),
               log::Number("terminated", static_cast<long long>(teardown_->terminated().size())),

@@ -14,10 +14,17 @@ namespace berth::supervisor {
 
 absl::StatusOr<std::unique_ptr<Teardown>> Teardown::Create(const config::Options& options,
                                                            Host& host,
+                                                           std::function<void()> on_drained,
                                                            std::function<void()> on_deadline) {
   std::unique_ptr<Teardown> t(new Teardown(options, host));
   Teardown* raw = t.get();
+  t->on_drained_ = std::move(on_drained);
   t->on_deadline_ = std::move(on_deadline);
+  BERTH_ASSIGN_OR_RETURN(t->drain_, host.NewAlarm([raw] {
+    log::Info("drain of {} over", absl::FormatDuration(raw->options_.drain));
+    raw->drained_ = raw->options_.drain;
+    raw->on_drained_();
+  }));
   BERTH_ASSIGN_OR_RETURN(t->deadline_, host.NewAlarm([raw] { raw->OnDeadline(); }));
   return t;
 }
@@ -26,6 +33,30 @@ void Teardown::Begin() {
   if (plan_) return;
   plan_.emplace(host_.Now(), options_.drain, options_.grace);
   if (std::optional<absl::Time> kill_at = plan_->KillAt()) ArmDeadline(*kill_at);
+}
+
+void Teardown::OnStopSignal(int sig) {
+  if (draining()) {
+    log::Info("second stop signal {} during the drain: stopping now", signals::SignalName(sig));
+    EndDrain();
+    on_drained_();
+    return;
+  }
+  Begin();
+  if (options_.drain <= absl::ZeroDuration()) {
+    on_drained_();
+  } else if (absl::Status s = drain_->Arm(plan_->ForwardAt()); !s.ok()) {
+    log::Error("{}: stopping at once", s.message());
+    on_drained_();
+  }
+}
+
+// A second stop signal or the end of the run cuts the drain short: the summary says how long it
+// really was.
+void Teardown::EndDrain() {
+  if (!draining()) return;
+  drain_->Disarm();
+  drained_ = absl::Trunc(host_.Now() - plan_->began(), absl::Milliseconds(1));
 }
 
 void Teardown::TerminateLeftovers(absl::string_view gone) {

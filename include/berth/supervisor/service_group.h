@@ -17,7 +17,6 @@
 #include "berth/config/options.h"
 #include "berth/config/service_file.h"
 #include "berth/loop/loop.h"
-#include "berth/loop/timer.h"
 #include "berth/process/cgroup_memory.h"
 #include "berth/process/reaper.h"
 #include "berth/process/spawn.h"
@@ -102,7 +101,6 @@ class ServiceGroup {
   std::unique_ptr<Host> own_host_;                  // the real one, when Create was given none
   Host& host_;
   std::unique_ptr<Teardown> teardown_;
-  std::unique_ptr<loop::Timer> drain_timer_;
   std::function<void()> observer_;
   GroupPhase phase_ = GroupPhase::kRunning;
   bool stopping_ = false;

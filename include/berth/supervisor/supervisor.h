@@ -108,7 +108,6 @@ class Supervisor {
   process::SpawnSpec child_spec_;
   std::unique_ptr<Host> own_host_;  // the real one, when Create was given none
   Host& host_;
-  std::unique_ptr<Alarm> drain_timer_;
   std::unique_ptr<Teardown> teardown_;
   std::vector<std::function<void(Phase)>> observers_;
   signals::SignalSet ignore_once_;
@@ -124,8 +123,6 @@ class Supervisor {
   process::OomWatch oom_;  // read at construction: earlier OOM kills are not the child's
   int oom_kills_ = 0;
   bool unhealthy_ = false;
-  bool drain_ran_out_ = false;              // the drain timer fired
-  std::optional<absl::Duration> drained_;   // the drain that happened, once it is over
   std::optional<int> requested_exit_code_;  // RequestStop's: not the child's, not remapped
 };
 

@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: MIT
-// supervisor: the end of every run, one program's or a group of services': the deadline, SIGTERM
-// to the leftovers with SIGCONT to the stopped ones, the SIGKILL sweep (kill(-1) as PID 1), and
-// the one exit-code rule. Its owner says when the stop began and when only leftovers remain; it
-// knows no child and no service.
+// supervisor: the stop and the end of every run, one program's or a group of services': the
+// drain, the deadline, SIGTERM to the leftovers with SIGCONT to the stopped ones, the SIGKILL
+// sweep (kill(-1) as PID 1), and the one exit-code rule. Its owner says when a stop signal came
+// and when only leftovers remain; it knows no child and no service.
 #pragma once
 
 #include <sys/types.h>
@@ -24,15 +24,25 @@ namespace berth::supervisor {
 
 class Teardown {
  public:
-  // `on_deadline` runs when the deadline passes, just before the SIGKILL sweep. `options` (for
+  // `on_drained` runs when the drain is over (the owner then stops its child or services);
+  // `on_deadline` when the deadline passes, just before the SIGKILL sweep. `options` (for
   // --grace, --drain and -e) and `host` outlive the teardown.
   static absl::StatusOr<std::unique_ptr<Teardown>> Create(const config::Options& options,
                                                           Host& host,
+                                                          std::function<void()> on_drained,
                                                           std::function<void()> on_deadline);
 
   // The stop began now (later calls change nothing): the grace counts from here, and with one
   // the deadline is armed for it.
   void Begin();
+  // A stop signal `sig` while the owner still runs: the first begins the stop and the drain
+  // (none: on_drained at once); one during the drain ends it at once.
+  void OnStopSignal(int sig);
+  // Ends the drain early, without on_drained (the child or a service ended the run first).
+  void EndDrain();
+  bool draining() const { return drain_->Armed(); }
+  // How long the drain was, once it is over.
+  std::optional<absl::Duration> drained() const { return drained_; }
   // Sends SIGTERM to every process berth still answers for, and SIGCONT after it to each stopped
   // one (a stopped process keeps the SIGTERM pending until the deadline, or for ever without
   // one). The deadline: the stop's, else the grace (5 s without one) from now. Logs "`gone`;
@@ -64,8 +74,11 @@ class Teardown {
 
   const config::Options& options_;
   Host& host_;
+  std::unique_ptr<Alarm> drain_;
   std::unique_ptr<Alarm> deadline_;
+  std::function<void()> on_drained_;
   std::function<void()> on_deadline_;
+  std::optional<absl::Duration> drained_;
   std::optional<ShutdownPlan> plan_;
   bool leftovers_terminated_ = false;
   bool killing_ = false;

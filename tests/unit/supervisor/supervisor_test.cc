@@ -288,18 +288,47 @@ TEST_SUITE("supervisor") {
     host.procs[200] = {"a"};
     host.procs[201] = {"b"};
     host.kill_errors[201] = EPERM;
-    auto t = Teardown::Create(options, host, nullptr);
+    auto t = Teardown::Create(
+        options, host, [] {}, nullptr);
     REQUIRE(t.ok());
     (*t)->KillEverything();
     CHECK((*t)->killed().size() == 1);
     CHECK((*t)->killing());
   }
 
+  TEST_CASE(
+      "Teardown: the drain ends when it runs out or at a second stop signal, and says how long it "
+      "was") {
+    config::Options options;
+    options.drain = absl::Seconds(10);
+    FakeHost host;
+    int drained = 0;
+    auto made = Teardown::Create(
+        options, host, [&drained] { ++drained; }, nullptr);
+    REQUIRE(made.ok());
+    Teardown& t = **made;
+    t.OnStopSignal(SIGTERM);
+    CHECK(t.draining());
+    SUBCASE("it runs out") {
+      host.Advance(absl::Seconds(10));
+      CHECK(t.drained() == absl::Seconds(10));
+    }
+    SUBCASE("a second stop signal") {
+      host.Advance(absl::Seconds(3));
+      t.OnStopSignal(SIGINT);
+      CHECK(t.drained() == absl::Seconds(3));
+      host.Advance(absl::Seconds(10));
+    }
+    CHECK_FALSE(t.draining());
+    CHECK(drained == 1);
+  }
+
   TEST_CASE("Teardown: the stop begins once; leftovers are terminated once") {
     config::Options options;
     options.grace = absl::Seconds(10);
     FakeHost host;
-    auto made = Teardown::Create(options, host, nullptr);
+    auto made = Teardown::Create(
+        options, host, [] {}, nullptr);
     REQUIRE(made.ok());
     Teardown& t = **made;
     t.Begin();

@@ -201,7 +201,7 @@ void ServiceGroup::OnSignal(const signalfd_siginfo& info) noexcept {
   }
   const int to = options_.map.Translate(sig);
   if (to == signals::SignalMap::kDrop) return;
-  for (auto& s : services_) s->Signal(to, options_.target == config::SignalTarget::kProcessGroup);
+  for (auto& s : services_) Signal(*s, to);
 }
 
 // As the single child's supervisor: with --drain, readiness goes 503 first and the services
@@ -261,8 +261,13 @@ void ServiceGroup::StopNext() {
     int sig = options_.map.Translate(next->spec().stop_signal);
     if (sig == signals::SignalMap::kDrop) sig = next->spec().stop_signal;
     log::Info("stopping service {} with {}", next->spec().name, signals::SignalName(sig));
-    if (!next->Signal(sig, options_.target == config::SignalTarget::kProcessGroup)) StopNext();
+    if (!Signal(*next, sig)) StopNext();
   }
+}
+
+bool ServiceGroup::Signal(const Service& s, int sig) {
+  const bool group = options_.target == config::SignalTarget::kProcessGroup;
+  return s.running() && teardown_->Send(group ? -s.pid() : s.pid(), sig) == 0;
 }
 
 void ServiceGroup::AfterReap() {
@@ -271,12 +276,8 @@ void ServiceGroup::AfterReap() {
       std::any_of(services_.begin(), services_.end(), [](const auto& s) { return s->running(); });
   if (any_running) return;
   if (reaper_.HasChildren() && options_.teardown) {
-    if (teardown_->killing()) {
-      teardown_->KillEverything();  // something was born after the last sweep
-    } else {
-      teardown_->TerminateLeftovers("services are down");
-      if (!teardown_->terminated().empty()) eventful_ = true;
-    }
+    teardown_->TerminateLeftovers("services are down");
+    if (!teardown_->terminated().empty()) eventful_ = true;
     return;
   }
   exit_code_ = teardown_->ExitCode(exit_code_.value_or(0), requested_exit_code_);

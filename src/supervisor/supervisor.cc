@@ -4,15 +4,12 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include <algorithm>
 #include <cerrno>
-#include <cstring>
 
 #include "absl/strings/str_cat.h"
 #include "berth/base/status.h"
 #include "berth/log/log.h"
 #include "berth/process/exit_status.h"
-#include "berth/process/proc_state.h"
 #include "berth/signals/signal.h"
 
 namespace berth::supervisor {
@@ -23,7 +20,6 @@ std::string FormatOptionalDuration(std::optional<absl::Duration> d) {
 }
 
 bool IsTerminalStop(int sig) { return sig == SIGTSTP || sig == SIGTTIN || sig == SIGTTOU; }
-
 
 }  // namespace
 
@@ -216,10 +212,8 @@ void Supervisor::AfterReap() {
   if (!child_status_ || phase_ == Phase::kDone) return;
   if (!reaper_.HasChildren() || !options_.teardown) {
     Finish();
-  } else if (teardown_->killing()) {
-    teardown_->KillEverything();  // something was born after the last sweep
-  } else if (phase_ != Phase::kTearingDown) {
-    SetPhase(Phase::kTearingDown);
+  } else {
+    if (!teardown_->killing()) SetPhase(Phase::kTearingDown);
     teardown_->TerminateLeftovers("child is gone");
   }
 }

@@ -60,7 +60,8 @@ void Teardown::EndDrain() {
 }
 
 void Teardown::TerminateLeftovers(absl::string_view gone) {
-  if (leftovers_terminated_) return;
+  if (killing_) KillEverything();  // something was born after the last sweep
+  if (leftovers_terminated_ || killing_) return;
   leftovers_terminated_ = true;
   terminated_ = host_.Supervised();
   for (const process::ProcessInfo& p : terminated_) {

@@ -91,6 +91,8 @@ class ServiceGroup {
   void OnStopSignal(int sig);
   void EndContainer(std::optional<int> code, absl::string_view why);
   void StopNext();
+  // Sends `sig` to `s` (its process group with --target group); false when nothing got it.
+  bool Signal(const Service& s, int sig);
   void AfterReap();
   bool NothingLeft() const;
 

@@ -46,10 +46,11 @@ class Teardown {
   // Sends SIGTERM to every process berth still answers for, and SIGCONT after it to each stopped
   // one (a stopped process keeps the SIGTERM pending until the deadline, or for ever without
   // one). The deadline: the stop's, else the grace (5 s without one) from now. Logs "`gone`;
-  // sent SIGTERM to N leftover process(es)". Once per run: later calls do nothing.
+  // sent SIGTERM to N leftover process(es)". Once per run; after the deadline, the SIGKILL sweep
+  // again instead (call it after each reap that leaves processes behind).
   void TerminateLeftovers(absl::string_view gone);
   // The SIGKILL sweep: every process berth answers for, each named in the log (KillList), then
-  // kill(-1) as PID 1. Again after each reap once killing(): something born after the last sweep.
+  // kill(-1) as PID 1.
   void KillEverything();
 
   // kill(target, sig): 0, or its errno. ESRCH (gone already) is quiet, any other is logged.

@@ -261,13 +261,20 @@ void ServiceGroup::StopNext() {
     int sig = options_.map.Translate(next->spec().stop_signal);
     if (sig == signals::SignalMap::kDrop) sig = next->spec().stop_signal;
     log::Info("stopping service {} with {}", next->spec().name, signals::SignalName(sig));
-    if (!Signal(*next, sig)) StopNext();
+    if (!Signal(*next, sig)) {
+      StopNext();
+    } else {
+      teardown_->ContinueIfStopped(next->pid(), Target(*next));  // as the single child's stop
+    }
   }
 }
 
+pid_t ServiceGroup::Target(const Service& s) const {
+  return options_.target == config::SignalTarget::kProcessGroup ? -s.pid() : s.pid();
+}
+
 bool ServiceGroup::Signal(const Service& s, int sig) {
-  const bool group = options_.target == config::SignalTarget::kProcessGroup;
-  return s.running() && teardown_->Send(group ? -s.pid() : s.pid(), sig) == 0;
+  return s.running() && teardown_->Send(Target(s), sig) == 0;
 }
 
 void ServiceGroup::AfterReap() {

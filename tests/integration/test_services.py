@@ -837,6 +837,26 @@ command = "{TESTBIN} stop-self > {said} & exit 0"
     assert "was stopped: sent SIGCONT" in b.err
 
 
+def test_a_stopped_service_is_continued_after_its_stop_signal(tmp_path):
+    """As the single child: a service stopped by SIGSTOP gets SIGCONT after its stop signal, so it
+    stops at once instead of waiting for the deadline."""
+    cfg = config(tmp_path, f"""
+[[service]]
+name = "app"
+command = ["{TESTBIN}", "stop-self"]
+essential = true
+""")
+    b = Berth(["-v", "--grace", "10s", "--config", cfg])
+    b.wait_line(r"^stopping$")
+    app = until(lambda: children_of(b.pid), 10, "the service")[0]
+    until(lambda: pathlib.Path(f"/proc/{app}/stat").read_text().rsplit(")", 1)[1].split()[0] == "T",
+          10, "the service to stop")
+    b.kill(signal.SIGTERM)
+    assert b.wait(timeout=30) == 0, b.err
+    assert "continued" in b.lines["out"], b.out
+    assert "deadline reached" not in b.err, b.err
+
+
 def test_workdir_is_the_services_working_directory(tmp_path):
     work = tmp_path / "work"
     work.mkdir()

@@ -2,7 +2,8 @@
 // supervisor: runs the services of a --config file side by side on the one loop: starts them in
 // `after` order as each dependency becomes ready, restarts them by their policy, and ends the
 // container when an essential one exits, stopping the rest in reverse start order within one
-// grace. The single-child Supervisor is untouched; Main picks one or the other.
+// grace. Main picks this or the single-child Supervisor; both end through one Teardown (drain,
+// deadline, leftovers, SIGKILL sweep, exit code).
 #pragma once
 
 #include <sys/signalfd.h>
@@ -93,6 +94,7 @@ class ServiceGroup {
   void StopNext();
   // Sends `sig` to `s` (its process group with --target group); false when nothing got it.
   bool Signal(const Service& s, int sig);
+  pid_t Target(const Service& s) const;
   void AfterReap();
   bool NothingLeft() const;
 

@@ -4,8 +4,8 @@
 #include <signal.h>
 #include <unistd.h>
 
-#include "berth/base/exit_codes.h"
 #include "berth/base/error.h"
+#include "berth/base/exit_codes.h"
 #include "berth/base/text.h"
 #include "berth/log/log.h"
 #include "berth/supervisor/group_verdict.h"
@@ -62,9 +62,11 @@ base::Result<health::Settings> HealthSettings(const config::Options& o) {
   return health::ParseSettings(raw, ::access("/bin/sh", X_OK) == 0);
 }
 
-base::Result<std::unique_ptr<health::Service>> WireHealth(
-    const health::Settings& settings, const config::Options& o, loop::Loop& loop,
-    process::Reaper& reaper, supervisor::Supervisor& sup, const process::SpawnSpec& child) {
+base::Result<std::unique_ptr<health::Service>> WireHealth(const health::Settings& settings,
+                                                          const config::Options& o,
+                                                          loop::Loop& loop, process::Reaper& reaper,
+                                                          supervisor::Supervisor& sup,
+                                                          const process::SpawnSpec& child) {
   const int stop_signal = FirstStopSignal(o);
   supervisor::Supervisor* s = &sup;
   const bool exit_on_unhealthy = settings.exit_on_unhealthy;
@@ -83,10 +85,10 @@ base::Result<std::unique_ptr<health::Service>> WireHealth(
 }
 
 base::Result<std::unique_ptr<health::Service>> WireGroupHealth(const health::Settings& settings,
-                                                                 loop::Loop& loop,
-                                                                 process::Reaper& reaper,
-                                                                 supervisor::ServiceGroup& group,
-                                                                 const process::SpawnSpec& base) {
+                                                               loop::Loop& loop,
+                                                               process::Reaper& reaper,
+                                                               supervisor::ServiceGroup& group,
+                                                               const process::SpawnSpec& base) {
   supervisor::ServiceGroup* g = &group;
   const bool exit_on_unhealthy = settings.exit_on_unhealthy;
   auto on_unhealthy = [g, exit_on_unhealthy] {
@@ -118,7 +120,7 @@ base::Result<std::vector<health::Dependency>> WaitForTargets(const config::Optio
 }
 
 base::Result<int> WaitForDependencies(const config::Options& o, loop::Loop& loop,
-                                        process::Reaper& reaper) {
+                                      process::Reaper& reaper) {
   if (o.wait_for.empty()) return 0;
   BERTH_ASSIGN_OR_RETURN(std::vector<health::Dependency> deps, WaitForTargets(o));
   base::Result<int> stopped_by = health::WaitForDependencies(

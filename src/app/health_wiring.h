@@ -23,17 +23,19 @@ base::Result<health::Settings> HealthSettings(const config::Options& o);
 // Creates the service (binding the endpoint) and subscribes it to the supervisor's phases.
 // `child` is the main child's spawn spec (for the signal mask a command check restores).
 // --on-unhealthy exit stops the child and makes berth exit exit_codes::kUnhealthy.
-base::Result<std::unique_ptr<health::Service>> WireHealth(
-    const health::Settings& settings, const config::Options& o, loop::Loop& loop,
-    process::Reaper& reaper, supervisor::Supervisor& sup, const process::SpawnSpec& child);
+base::Result<std::unique_ptr<health::Service>> WireHealth(const health::Settings& settings,
+                                                          const config::Options& o,
+                                                          loop::Loop& loop, process::Reaper& reaper,
+                                                          supervisor::Supervisor& sup,
+                                                          const process::SpawnSpec& child);
 
 // The same for --config: the service is kept current with the group's phase and services.
 // --on-unhealthy exit stops the group, which then exits exit_codes::kUnhealthy.
 base::Result<std::unique_ptr<health::Service>> WireGroupHealth(const health::Settings& settings,
-                                                                 loop::Loop& loop,
-                                                                 process::Reaper& reaper,
-                                                                 supervisor::ServiceGroup& group,
-                                                                 const process::SpawnSpec& base);
+                                                               loop::Loop& loop,
+                                                               process::Reaper& reaper,
+                                                               supervisor::ServiceGroup& group,
+                                                               const process::SpawnSpec& base);
 
 // The --wait-for URLs, parsed. An error is a usage error naming the URL (Main checks them with
 // the other options, before anything starts).
@@ -43,6 +45,6 @@ base::Result<std::vector<health::Dependency>> WaitForTargets(const config::Optio
 // be blocked): 0 once every URL answered (at once without --wait-for), or the number of the stop
 // signal that ended the wait. An error is a set-up failure.
 base::Result<int> WaitForDependencies(const config::Options& o, loop::Loop& loop,
-                                        process::Reaper& reaper);
+                                      process::Reaper& reaper);
 
 }  // namespace berth::app

@@ -29,7 +29,7 @@ struct LoopPhase {
   loop::SignalSource::Handler on_signal;  // the supervisor's
   std::function<base::Status()> start;    // starts the child or the services
   std::function<int(const base::Error&)> start_failed;  // berth's exit code when that fails
-  std::function<int()> exit_code;                        // read once the loop has ended
+  std::function<int()> exit_code;                       // read once the loop has ended
   // berth forks and execs again once the loop runs (command checks, service restarts): its own
   // sandbox then keeps `keep` and loads no filter (see docs/privileges.md).
   bool later_spawns = false;

@@ -15,8 +15,8 @@
 #include "app/health_wiring.h"
 #include "app/loop_phase.h"
 #include "app/services_wiring.h"
-#include "berth/base/exit_codes.h"
 #include "berth/base/error.h"
+#include "berth/base/exit_codes.h"
 #include "berth/base/text.h"
 #include "berth/check/check.h"
 #include "berth/config/file_env.h"
@@ -216,9 +216,8 @@ base::Result<std::unique_ptr<security::ChildPrivileges>> PreparePrivileges(
 // --file-env NAMES: each NAME_FILE=/path named becomes NAME=<contents>. The result replaces
 // berth's environment as the base of every child's (--user derives HOME from it), so `storage`
 // must outlive them.
-base::Result<char**> ExpandFileEnv(const Options& o, char** envp,
-                                     std::vector<std::string>& storage,
-                                     std::vector<char*>& pointers) {
+base::Result<char**> ExpandFileEnv(const Options& o, char** envp, std::vector<std::string>& storage,
+                                   std::vector<char*>& pointers) {
   BERTH_ASSIGN_OR_RETURN(config::Environment expanded,
                          config::ExpandFileEnv(ReadEnvironment(envp), o.file_env));
   for (const auto& [k, v] : expanded) storage.push_back(base::Cat(k, "=", v));

@@ -5,9 +5,9 @@
 
 #include "app/health_wiring.h"
 #include "app/loop_phase.h"
+#include "berth/base/error.h"
 #include "berth/base/exit_codes.h"
 #include "berth/base/file.h"
-#include "berth/base/error.h"
 #include "berth/base/text.h"
 #include "berth/config/service_file.h"
 #include "berth/log/log.h"
@@ -28,8 +28,9 @@ base::Result<std::vector<config::ServiceSpec>> LoadServices(const config::Option
   if (!o.command.empty()) {
     for (const config::ServiceSpec& s : specs) {
       if (s.name == "main") {
-        return base::InvalidArgumentError(base::Cat(
-            o.config_file, ":", s.line, ": service name \"main\" is taken by the PROGRAM after --"));
+        return base::InvalidArgumentError(
+            base::Cat(o.config_file, ":", s.line,
+                      ": service name \"main\" is taken by the PROGRAM after --"));
       }
     }
     config::ServiceSpec main;
@@ -64,7 +65,7 @@ base::Result<ServicePrivileges> PrepareServicePrivileges(
         security::ChildPrivileges::Prepare(request, envp);
     if (!p.has_value()) {
       return base::MakeError(p.error().code(),
-                          base::Cat("service ", spec.name, ": ", p.error().message()));
+                             base::Cat("service ", spec.name, ": ", p.error().message()));
     }
     process::SpawnSpec spawn = base;
     spawn.listen_pid_to_child = false;  // socket-activation fds are meant for one process

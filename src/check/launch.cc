@@ -1,5 +1,4 @@
 // SPDX-License-Identifier: MIT
-#include "berth/base/text.h"
 #include "berth/check/launch.h"
 
 #include <fcntl.h>
@@ -16,8 +15,9 @@
 
 #include "absl/strings/match.h"
 #include "absl/strings/str_split.h"
-#include "berth/base/exit_codes.h"
 #include "berth/base/error.h"
+#include "berth/base/exit_codes.h"
+#include "berth/base/text.h"
 #include "berth/base/unique_fd.h"
 
 extern char** environ;

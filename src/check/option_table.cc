@@ -5,8 +5,8 @@
 #include <signal.h>
 
 #include "absl/strings/match.h"
-#include "berth/base/exit_codes.h"
 #include "berth/base/error.h"
+#include "berth/base/exit_codes.h"
 #include "berth/base/text.h"
 #include "berth/check/options.h"
 #include "berth/config/duration.h"
@@ -221,7 +221,7 @@ std::string DescribeReady(const ReadySpec& ready) {
       break;
   }
   return base::Cat("after ", absl::FormatDuration(ready.after),
-                      ready.set_by_user ? "" : " (default)");
+                   ready.set_by_user ? "" : " (default)");
 }
 
 }  // namespace berth::check

@@ -104,6 +104,11 @@ class Trial {
   void OnMainExit() noexcept;
   void MarkMainExit();
   base::Status MakeReadyCheck();
+  // How the app is judged ready: a check on the loop, or the --ready-log expression compiled.
+  base::Status PrepareReady();
+  // What Launch starts: the app itself (bare), or berth with --berth-args around it.
+  LaunchRequest Request(const base::UniqueFd& out_w, const base::UniqueFd& err_w,
+                        const sigset_t& child_mask) const;
   void OnProbe() noexcept;
   void BecomeReady() noexcept;
   void SendNextSignal() noexcept;
@@ -158,24 +163,19 @@ base::Status Trial::OpenPipe(base::UniqueFd& read_end, base::UniqueFd& write_end
                    [this, fd = fds[0], is_err](uint32_t) { OnReadable(fd, is_err); });
 }
 
-base::Result<Timeline> Trial::Run(const sigset_t& child_mask) {
-  t_.command = o_.command;
-  t_.ready_how = DescribeReady(o_.ready);
-  t_.ready_timeout = o_.ready_timeout;
+base::Status Trial::PrepareReady() {
   if (o_.ready.kind == ReadyKind::kHttp || o_.ready.kind == ReadyKind::kTcp) {
-    BERTH_RETURN_IF_ERROR(MakeReadyCheck());
-  } else if (o_.ready.kind == ReadyKind::kLog) {
+    return MakeReadyCheck();
+  }
+  if (o_.ready.kind == ReadyKind::kLog) {
     regex_ok_ = ::regcomp(&regex_, o_.ready.target.c_str(), REG_EXTENDED | REG_NOSUB) == 0;
     if (!regex_ok_) return base::InvalidArgumentError("bad --ready-log expression");
   }
-  BERTH_RETURN_IF_ERROR(MakeTimers());
-  base::UniqueFd out_w, err_w;
-  BERTH_RETURN_IF_ERROR(OpenPipe(out_, out_w, false));
-  BERTH_RETURN_IF_ERROR(OpenPipe(err_, err_w, true));
-  auto sigchld = loop::SignalSource::Create(loop_, signals::SignalSet{SIGCHLD}.ToSigset(),
-                                            [this](const signalfd_siginfo&) { OnChildSignal(); });
-  if (!sigchld.has_value()) return base::ErrorOf(sigchld);
+  return base::OkStatus();
+}
 
+LaunchRequest Trial::Request(const base::UniqueFd& out_w, const base::UniqueFd& err_w,
+                             const sigset_t& child_mask) const {
   LaunchRequest req;
   req.bare = bare_;
   req.try_namespace = bare_ || !o_.no_namespace;
@@ -185,17 +185,33 @@ base::Result<Timeline> Trial::Run(const sigset_t& child_mask) {
   if (bare_) {
     req.program = o_.command.front();
     req.argv = o_.command;
-  } else {
-    char self[4096];
-    const ssize_t n = ::readlink("/proc/self/exe", self, sizeof self - 1);
-    req.program = n > 0 ? std::string(self, static_cast<size_t>(n)) : "/proc/self/exe";
-    req.argv = {"berth"};
-    req.argv.insert(req.argv.end(), o_.berth_args.begin(), o_.berth_args.end());
-    req.argv.push_back("--");
-    req.argv.insert(req.argv.end(), o_.command.begin(), o_.command.end());
+    return req;
   }
+  char self[4096];
+  const ssize_t n = ::readlink("/proc/self/exe", self, sizeof self - 1);
+  req.program = n > 0 ? std::string(self, static_cast<size_t>(n)) : "/proc/self/exe";
+  req.argv = {"berth"};
+  req.argv.insert(req.argv.end(), o_.berth_args.begin(), o_.berth_args.end());
+  req.argv.push_back("--");
+  req.argv.insert(req.argv.end(), o_.command.begin(), o_.command.end());
+  return req;
+}
+
+base::Result<Timeline> Trial::Run(const sigset_t& child_mask) {
+  t_.command = o_.command;
+  t_.ready_how = DescribeReady(o_.ready);
+  t_.ready_timeout = o_.ready_timeout;
+  BERTH_RETURN_IF_ERROR(PrepareReady());
+  BERTH_RETURN_IF_ERROR(MakeTimers());
+  base::UniqueFd out_w, err_w;
+  BERTH_RETURN_IF_ERROR(OpenPipe(out_, out_w, false));
+  BERTH_RETURN_IF_ERROR(OpenPipe(err_, err_w, true));
+  auto sigchld = loop::SignalSource::Create(loop_, signals::SignalSet{SIGCHLD}.ToSigset(),
+                                            [this](const signalfd_siginfo&) { OnChildSignal(); });
+  if (!sigchld.has_value()) return base::ErrorOf(sigchld);
+
   start_ = MonotonicNow();
-  BERTH_ASSIGN_OR_RETURN(Launched launched, Launch(req));
+  BERTH_ASSIGN_OR_RETURN(Launched launched, Launch(Request(out_w, err_w, child_mask)));
   out_w.Reset();  // only the child holds the write ends now: EOF when it and its heirs are gone
   err_w.Reset();
   pid1_ = launched.pid;

@@ -1,5 +1,4 @@
 // SPDX-License-Identifier: MIT
-#include "berth/base/text.h"
 #include "berth/check/verdict.h"
 
 #include <sys/wait.h>
@@ -8,6 +7,7 @@
 
 #include "absl/strings/str_join.h"
 #include "berth/base/exit_codes.h"
+#include "berth/base/text.h"
 #include "berth/check/report.h"
 #include "berth/process/exit_status.h"
 #include "berth/signals/signal.h"
@@ -39,7 +39,7 @@ void JudgeReactions(const Timeline& t, Verdict& v) {
     v.reactions.push_back(r);
     if (r.exit_after || (t.main_exit && *t.main_exit < s.at)) continue;
     std::string what = base::Cat("the main process did not exit on ", Name(s.sig),
-                                    " (ignored, or handled without exiting)");
+                                 " (ignored, or handled without exiting)");
     if (i + 1 == t.signals.size()) {
       v.failures.push_back(what);
     } else {
@@ -54,12 +54,11 @@ void JudgeProcesses(const Timeline& t, Verdict& v) {
     for (const ProcessSeen& p : t.leftovers) {
       which.push_back(p.gone && t.main_exit
                           ? base::Cat(p.command, " (gone ", FormatShort(*p.gone - *t.main_exit),
-                                         " after the main process)")
+                                      " after the main process)")
                           : base::Cat(p.command, " (still there at the end)"));
     }
-    v.warnings.push_back(
-        base::Cat(t.leftovers.size(),
-                     " process(es) outlived the main process: ", absl::StrJoin(which, ", ")));
+    v.warnings.push_back(base::Cat(t.leftovers.size(), " process(es) outlived the main process: ",
+                                   absl::StrJoin(which, ", ")));
   }
   size_t lasting = 0;
   for (const ProcessSeen& z : t.zombies) {
@@ -68,7 +67,7 @@ void JudgeProcesses(const Timeline& t, Verdict& v) {
   }
   if (lasting > 0) {
     v.warnings.push_back(base::Cat(lasting, " zombie(s) left unreaped for ",
-                                      FormatShort(kZombieWarnAfter), " or more"));
+                                   FormatShort(kZombieWarnAfter), " or more"));
   }
   if (!t.killed_by_berth.empty()) {
     v.failures.push_back(
@@ -84,10 +83,10 @@ void JudgeTimes(const Timeline& t, const Criteria& c, Verdict& v) {
   if (t.budget_kill_at) {
     v.failures.push_back(
         base::Cat("still running at the ", FormatShort(c.budget), " budget; SIGKILLed: ",
-                     t.killed_at_budget.empty() ? "PID 1" : Commands(t.killed_at_budget)));
+                  t.killed_at_budget.empty() ? "PID 1" : Commands(t.killed_at_budget)));
   } else if (v.shutdown && *v.shutdown > c.budget) {
     v.failures.push_back(base::Cat("the stop took ", FormatShort(*v.shutdown), ", over the ",
-                                      FormatShort(c.budget), " budget"));
+                                   FormatShort(c.budget), " budget"));
   }
 }
 
@@ -99,9 +98,10 @@ void JudgeExitCode(const Timeline& t, const Criteria& c, Verdict& v) {
   if (t.budget_kill_at) return;  // the budget failure says it already
   if (std::find(c.expect_codes.begin(), c.expect_codes.end(), code) == c.expect_codes.end()) {
     std::vector<std::string> want;
+    want.reserve(c.expect_codes.size());
     for (int e : c.expect_codes) want.push_back(base::Cat(e));
     v.failures.push_back(base::Cat("exit code ", code, " (", v.exit_meaning, ") is not ",
-                                      absl::StrJoin(want, " or ")));
+                                   absl::StrJoin(want, " or ")));
   }
 }
 

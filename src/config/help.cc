@@ -18,14 +18,14 @@ std::string HelpText(Personality personality) {
   const unsigned who = WhoBit(personality);
   const absl::string_view name = PersonalityName(personality);
   std::string out = base::Cat("Usage: ", name, " [OPTIONS] [--] PROGRAM [ARGS...]\n\n",
-                                 "Runs PROGRAM as the only child of an init: forwards signals, ",
-                                 "reaps zombies, exits with PROGRAM's status.\n");
+                              "Runs PROGRAM as the only child of an init: forwards signals, ",
+                              "reaps zombies, exits with PROGRAM's status.\n");
   if (personality == Personality::kBerth) {
     base::Append(&out, "\nCommands:\n",
-                    options::HelpLine("probe TARGET",
-                                      "check TARGET once, for HEALTHCHECK (berth probe --help)"),
-                    options::HelpLine("check PROGRAM",
-                                      "show how PROGRAM stops under berth (berth check --help)"));
+                 options::HelpLine("probe TARGET",
+                                   "check TARGET once, for HEALTHCHECK (berth probe --help)"),
+                 options::HelpLine("check PROGRAM",
+                                   "show how PROGRAM stops under berth (berth check --help)"));
   }
   base::Append(&out, options::Table(OptionTable(), who).Help(kGroups));
   std::string env;
@@ -37,12 +37,12 @@ std::string HelpText(Personality personality) {
   }
   if (!env.empty()) base::Append(&out, "\nEnvironment:\n", env);
   base::Append(&out, "\nExit status: PROGRAM's, or ", exit_codes::kSignalBase,
-                  "+N when a signal N killed it; ", exit_codes::kCannotExecute,
-                  " when PROGRAM is not executable, ", exit_codes::kNotFound,
-                  " when it is not found; ", UsageExitCode(personality), " for a usage error");
+               "+N when a signal N killed it; ", exit_codes::kCannotExecute,
+               " when PROGRAM is not executable, ", exit_codes::kNotFound,
+               " when it is not found; ", UsageExitCode(personality), " for a usage error");
   if (personality == Personality::kBerth) {
     base::Append(&out, "; ", exit_codes::kSetupFailure, " when set-up fails; ",
-                    exit_codes::kUnhealthy, " after --on-unhealthy exit");
+                 exit_codes::kUnhealthy, " after --on-unhealthy exit");
   }
   base::Append(&out, ".\n");
   return out;

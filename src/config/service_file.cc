@@ -69,7 +69,7 @@ base::Result<absl::Duration> Duration(const toml::node& n, const Where& w) {
     return absl::Seconds(seconds);
   }
   if (!n.is_string()) return Error(w, "want a duration such as \"10s\" or 10");
-  base::Result<absl::Duration> d = ParseDuration(*n.value<std::string>());
+  base::Result<absl::Duration> d = ParseDuration(n.value_or(std::string()));
   if (!d.has_value()) return Error(w, d.error().message());
   return d;
 }
@@ -147,7 +147,7 @@ Status SetWorkdir(ServiceSpec& s, const toml::node& n, const Where& w) {
 Status SetStopSignal(ServiceSpec& s, const toml::node& n, const Where& w) {
   std::optional<int> sig;
   if (n.is_integer()) {
-    sig = signals::ParseSignal(base::Cat(*n.value<int64_t>()));
+    sig = signals::ParseSignal(base::Cat(n.value_or(int64_t{0})));
   } else if (n.is_string()) {
     sig = signals::ParseSignal(*n.value<std::string>());
   }
@@ -349,6 +349,7 @@ Status CheckGraph(const std::vector<ServiceSpec>& services, absl::string_view pa
 // after the one '=' of a key (the first of a line, or after '{' or an inline table's ','); after an
 // array's '[' or ','; after a '[' or '{' that itself stands there; blanks between. toml++ scans a
 // stray quote in a bad value ("01"x", "--{", "b=") as part of that value, through the check.
+// NOLINTNEXTLINE(readability-function-size): one scanner; its states share all five variables.
 base::Status CheckAsciiOutsideStrings(absl::string_view text, absl::string_view path) {
   enum class In { kCode, kComment, kBasic, kLiteral, kMultiBasic, kMultiLiteral } in = In::kCode;
   int line = 1;

@@ -1,5 +1,4 @@
 // SPDX-License-Identifier: MIT
-#include "berth/base/text.h"
 #include "berth/health/dependency_wait.h"
 
 #include <sys/signalfd.h>
@@ -7,6 +6,7 @@
 #include <memory>
 
 #include "berth/base/error.h"
+#include "berth/base/text.h"
 #include "berth/health/checker.h"
 #include "berth/log/log.h"
 #include "berth/loop/signal_source.h"
@@ -69,12 +69,12 @@ class DependencyWait {
     log::Info("{} answers", Url());
     checker_->Stop();
     ++next_;
-    if (base::Status s = advance_->Arm(absl::ZeroDuration()); !s.has_value()) Finish(base::ErrorOf(s));
+    if (base::Status s = advance_->Arm(absl::ZeroDuration()); !s.has_value())
+      Finish(base::ErrorOf(s));
   }
 
   void OnDeadline() noexcept {
-    std::string why =
-        base::Cat(Url(), " did not answer within ", absl::FormatDuration(timeout_));
+    std::string why = base::Cat(Url(), " did not answer within ", absl::FormatDuration(timeout_));
     if (!last_detail_.empty()) base::Append(&why, " (last attempt: ", last_detail_, ")");
     Finish(base::DeadlineExceededError(why));
   }
@@ -112,8 +112,8 @@ base::Result<std::vector<Dependency>> ParseDependencies(const std::vector<std::s
 }
 
 base::Result<int> WaitForDependencies(loop::Loop& loop, process::Reaper& reaper,
-                                        std::vector<Dependency> dependencies,
-                                        absl::Duration timeout, const sigset_t& stop_signals) {
+                                      std::vector<Dependency> dependencies, absl::Duration timeout,
+                                      const sigset_t& stop_signals) {
   DependencyWait wait(loop, reaper, std::move(dependencies), timeout);
   return wait.Run(stop_signals);
 }

@@ -1,5 +1,4 @@
 // SPDX-License-Identifier: MIT
-#include "berth/base/text.h"
 #include "berth/health/probe_command.h"
 
 #include <cstdio>
@@ -7,8 +6,9 @@
 #include <string>
 #include <vector>
 
-#include "berth/base/exit_codes.h"
 #include "berth/base/error.h"
+#include "berth/base/exit_codes.h"
+#include "berth/base/text.h"
 #include "berth/health/checker.h"
 #include "berth/health/exchange.h"
 #include "berth/loop/loop.h"
@@ -127,7 +127,8 @@ Outcome Probe(const ProbeArgs& a) {
                                  });
   if (!checker.has_value()) return {false, std::string(checker.error().message())};
   (*checker)->Start();
-  if (base::Status s = loop->Run(); !s.has_value()) return {false, std::string(s.error().message())};
+  if (base::Status s = loop->Run(); !s.has_value())
+    return {false, std::string(s.error().message())};
   return outcome;
 }
 

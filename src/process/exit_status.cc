@@ -1,10 +1,10 @@
 // SPDX-License-Identifier: MIT
-#include "berth/base/text.h"
 #include "berth/process/exit_status.h"
 
 #include <sys/wait.h>
 
 #include "berth/base/exit_codes.h"
+#include "berth/base/text.h"
 #include "berth/signals/signal.h"
 
 namespace berth::process {
@@ -20,7 +20,7 @@ std::string DescribeWaitStatus(int wait_status) {
   if (WIFEXITED(wait_status)) return base::Cat("exited with code ", WEXITSTATUS(wait_status));
   if (WIFSIGNALED(wait_status)) {
     return base::Cat("killed by ", signals::SignalName(WTERMSIG(wait_status)),
-                        WCOREDUMP(wait_status) ? " (core dumped)" : "");
+                     WCOREDUMP(wait_status) ? " (core dumped)" : "");
   }
   return base::Cat("ended with wait status ", wait_status);
 }

@@ -19,7 +19,7 @@ void Reaper::Unwatch(pid_t pid) { watched_.erase(pid); }
 void Reaper::ReapAll() noexcept {
   for (;;) {
     int status = 0;
-    pid_t pid = ::waitpid(-1, &status, WNOHANG);
+    pid_t pid = wait_ ? wait_(&status) : ::waitpid(-1, &status, WNOHANG);
     if (pid == 0) return;
     if (pid < 0) {
       if (errno == EINTR) continue;

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: MIT
-#include "berth/base/text.h"
 #include "berth/supervisor/group_verdict.h"
 
+#include "berth/base/text.h"
 #include "berth/log/log.h"
 
 namespace berth::supervisor {
@@ -23,9 +23,9 @@ GroupVerdict JudgeGroup(const std::vector<ServiceStatus>& statuses) {
     if (s.essential && (gone || !s.healthy)) v.live = false;
     if (v.services_json.size() > 1) v.services_json += ",";
     base::Append(&v.services_json, "{\"name\":\"", log::JsonEscape(s.name), "\",\"state\":\"",
-                    s.state, "\",\"ready\":", Bool(s.ready), ",\"healthy\":", Bool(s.healthy),
-                    ",\"restarts\":", s.restarts,
-                    ",\"last_exit\":", s.last_exit ? base::Cat(*s.last_exit) : "null", "}");
+                 s.state, "\",\"ready\":", Bool(s.ready), ",\"healthy\":", Bool(s.healthy),
+                 ",\"restarts\":", s.restarts,
+                 ",\"last_exit\":", s.last_exit ? base::Cat(*s.last_exit) : "null", "}");
   }
   v.services_json += "]";
   return v;

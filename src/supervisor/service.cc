@@ -1,12 +1,9 @@
 // SPDX-License-Identifier: MIT
 #include "service.h"
 
-#include <signal.h>
 #include <unistd.h>
 
 #include <algorithm>
-#include <cerrno>
-#include <cstring>
 
 #include "absl/strings/match.h"
 #include "absl/time/clock.h"
@@ -290,15 +287,6 @@ void Service::StopReadiness() {
   if (ready_watch_->Armed()) (void)ready_watch_->Disarm();
   if (ready_check_) ready_check_->Stop();
   if (health_check_) health_check_->Stop();
-}
-
-bool Service::Signal(int sig, bool group) {
-  if (pid_ <= 0) return false;
-  if (::kill(group ? -pid_ : pid_, sig) < 0) {
-    if (errno != ESRCH) log::Error("kill({}, {}): {}", pid_, sig, std::strerror(errno));
-    return false;
-  }
-  return true;
 }
 
 }  // namespace berth::supervisor

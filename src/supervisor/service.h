@@ -37,8 +37,6 @@ class Service {
   void ScheduleRestart(absl::Duration delay);
   void CancelRestart();
   void StopReadiness();
-  // Sends `sig` (the process group with `group`); false when nothing runs.
-  bool Signal(int sig, bool group);
 
   const config::ServiceSpec& spec() const { return spec_; }
   RestartTracker& tracker() { return tracker_; }

@@ -11,7 +11,6 @@
 #include "berth/base/error.h"
 #include "berth/base/text.h"
 #include "berth/log/log.h"
-#include "berth/process/descendants.h"
 #include "berth/process/exit_status.h"
 #include "berth/signals/signal.h"
 #include "berth/supervisor/supervisor.h"
@@ -28,23 +27,20 @@ constexpr int kReadyTimeoutExit = 1;
 
 base::Result<std::unique_ptr<ServiceGroup>> ServiceGroup::Create(
     const config::Options& options, loop::Loop& loop, process::Reaper& reaper,
-    std::vector<config::ServiceSpec> specs, std::vector<process::SpawnSpec> spawns, bool prefix) {
-  std::unique_ptr<ServiceGroup> g(new ServiceGroup(options, loop, reaper));
+    std::vector<config::ServiceSpec> specs, std::vector<process::SpawnSpec> spawns, bool prefix,
+    Host* host) {
+  std::unique_ptr<ServiceGroup> g(new ServiceGroup(options, loop, reaper, host));
   ServiceGroup* raw = g.get();
   for (size_t i : config::StartOrder(specs)) {
     BERTH_ASSIGN_OR_RETURN(std::unique_ptr<Service> s,
                            Service::Create(*raw, loop, reaper, specs[i], spawns[i], prefix));
     g->services_.push_back(std::move(s));
   }
-  BERTH_ASSIGN_OR_RETURN(g->deadline_, loop::Timer::Create(loop, [raw] {
-                           log::Warn("deadline reached: killing what is left");
-                           raw->KillEverything();
-                         }));
-  BERTH_ASSIGN_OR_RETURN(g->drain_timer_, loop::Timer::Create(loop, [raw] {
-                           log::Info("drain of {} over",
-                                     absl::FormatDuration(raw->options_.drain));
-                           raw->EndContainer(std::nullopt, "stop signal");
-                         }));
+  BERTH_ASSIGN_OR_RETURN(
+      g->teardown_,
+      Teardown::Create(
+          options, g->host_, [raw] { raw->EndContainer(std::nullopt, "stop signal"); },
+          [raw] { raw->eventful_ = true; }));
   reaper.OnOrphan([&options](pid_t pid, int status) {
     if (options.warn_on_reap) log::Warn("Reaped zombie process with pid={}", pid);
     log::Trace("reaped orphan {} ({})", pid, process::DescribeWaitStatus(status));
@@ -53,8 +49,12 @@ base::Result<std::unique_ptr<ServiceGroup>> ServiceGroup::Create(
 }
 
 ServiceGroup::ServiceGroup(const config::Options& options, loop::Loop& loop,
-                           process::Reaper& reaper)
-    : options_(options), loop_(loop), reaper_(reaper) {}
+                           process::Reaper& reaper, Host* host)
+    : options_(options),
+      loop_(loop),
+      reaper_(reaper),
+      own_host_(host ? nullptr : RealHost(loop)),
+      host_(host ? *host : *own_host_) {}
 
 ServiceGroup::~ServiceGroup() = default;
 
@@ -103,7 +103,6 @@ void ServiceGroup::OnServiceChanged() {
 }
 
 void ServiceGroup::OnReadyTimeout(Service&, absl::string_view why) {
-  if (drain_timer_->Armed()) (void)drain_timer_->Disarm();
   EndContainer(kReadyTimeoutExit, why);
 }
 
@@ -129,7 +128,6 @@ std::vector<ServiceStatus> ServiceGroup::Statuses() const {
 }
 
 void ServiceGroup::RequestStop(int exit_code, absl::string_view why) {
-  if (drain_timer_->Armed()) (void)drain_timer_->Disarm();
   if (!stopping_) requested_exit_code_ = exit_code;
   EndContainer(exit_code, why);
 }
@@ -204,7 +202,7 @@ void ServiceGroup::OnSignal(const signalfd_siginfo& info) noexcept {
   }
   const int to = options_.map.Translate(sig);
   if (to == signals::SignalMap::kDrop) return;
-  for (auto& s : services_) s->Signal(to, options_.target == config::SignalTarget::kProcessGroup);
+  for (auto& s : services_) Signal(*s, to);
 }
 
 // As the single child's supervisor: with --drain, readiness goes 503 first and the services
@@ -212,32 +210,24 @@ void ServiceGroup::OnSignal(const signalfd_siginfo& info) noexcept {
 void ServiceGroup::OnStopSignal(int sig) {
   eventful_ = true;
   if (stopping_) return;
-  if (phase_ == GroupPhase::kDraining) {
-    log::Info("second stop signal {} during the drain: stopping now", signals::SignalName(sig));
-    (void)drain_timer_->Disarm();
-    EndContainer(std::nullopt, "stop signal");
-    return;
+  if (!teardown_->draining()) {
+    log::Info("received {}: {}stopping the services in reverse start order",
+              signals::SignalName(sig),
+              options_.drain > absl::ZeroDuration()
+                  ? base::Cat("draining for ", absl::FormatDuration(options_.drain), ", then ")
+                  : "");
   }
-  if (options_.grace) {
-    if (base::Status st = deadline_->Arm(*options_.grace); !st.has_value())
-      log::Error("{}", st.error().message());
-  }
-  if (options_.drain > absl::ZeroDuration()) {
-    log::Info("received {}: draining for {}, then stopping the services in reverse start order",
-              signals::SignalName(sig), absl::FormatDuration(options_.drain));
+  teardown_->OnStopSignal(sig);  // EndContainer when the drain is over
+  if (teardown_->draining()) {
     phase_ = GroupPhase::kDraining;
-    if (base::Status st = drain_timer_->Arm(options_.drain); st.has_value()) {
-      OnServiceChanged();
-      return;
-    }
+    OnServiceChanged();
   }
-  log::Info("received {}: stopping the services in reverse start order", signals::SignalName(sig));
-  EndContainer(std::nullopt, "stop signal");
 }
 
 void ServiceGroup::EndContainer(std::optional<int> code, absl::string_view why) {
   if (stopping_) return;
   stopping_ = true;
+  teardown_->EndDrain();
   phase_ = GroupPhase::kStopping;
   if (code) exit_code_ = code;
   // Stopping services still running is something berth does; the last one ending is not.
@@ -252,10 +242,7 @@ void ServiceGroup::EndContainer(std::optional<int> code, absl::string_view why) 
     s->StopReadiness();
     if (!s->running()) s->done = true;
   }
-  if (options_.grace && !deadline_->Armed()) {
-    if (base::Status st = deadline_->Arm(*options_.grace); !st.has_value())
-      log::Error("{}", st.error().message());
-  }
+  teardown_->Begin();
   OnServiceChanged();
   StopNext();
 }
@@ -275,8 +262,20 @@ void ServiceGroup::StopNext() {
     int sig = options_.map.Translate(next->spec().stop_signal);
     if (sig == signals::SignalMap::kDrop) sig = next->spec().stop_signal;
     log::Info("stopping service {} with {}", next->spec().name, signals::SignalName(sig));
-    if (!next->Signal(sig, options_.target == config::SignalTarget::kProcessGroup)) StopNext();
+    if (!Signal(*next, sig)) {
+      StopNext();
+    } else {
+      teardown_->ContinueIfStopped(next->pid(), Target(*next));  // as the single child's stop
+    }
   }
+}
+
+pid_t ServiceGroup::Target(const Service& s) const {
+  return options_.target == config::SignalTarget::kProcessGroup ? -s.pid() : s.pid();
+}
+
+bool ServiceGroup::Signal(const Service& s, int sig) {
+  return s.running() && teardown_->Send(Target(s), sig) == 0;
 }
 
 void ServiceGroup::AfterReap() {
@@ -285,36 +284,18 @@ void ServiceGroup::AfterReap() {
       std::any_of(services_.begin(), services_.end(), [](const auto& s) { return s->running(); });
   if (any_running) return;
   if (reaper_.HasChildren() && options_.teardown) {
-    if (!leftovers_termed_) {
-      leftovers_termed_ = true;
-      std::vector<process::ProcessInfo> left = process::Supervised();
-      if (!left.empty()) eventful_ = true;
-      for (const auto& p : left) ::kill(p.pid, SIGTERM);
-      log::Info("services are down; sent SIGTERM to {} leftover process(es)", left.size());
-      if (!deadline_->Armed()) (void)deadline_->Arm(config::kDefaultTeardownWait);
-    }
+    teardown_->TerminateLeftovers("services are down");
+    if (!teardown_->terminated().empty()) eventful_ = true;
     return;
   }
-  int code = exit_code_.value_or(0);
-  if (options_.exit_to_zero.test(static_cast<size_t>(code))) code = 0;
-  exit_code_ = requested_exit_code_.value_or(code);
-  code = *exit_code_;
+  exit_code_ = teardown_->ExitCode(exit_code_.value_or(0), requested_exit_code_);
+  const int code = *exit_code_;
   if (log::Enabled(eventful_ ? log::Level::kNotice : log::Level::kInfo)) {
     log::Write(log::Level::kNotice, base::Cat("exit ", code), {log::Number("exit_code", code)});
   }
   phase_ = GroupPhase::kDone;
   OnServiceChanged();
   loop_.Stop();
-}
-
-void ServiceGroup::KillEverything() {
-  eventful_ = true;
-  for (auto& s : services_) s->Signal(SIGKILL, true);
-  for (const auto& p : process::Supervised()) {
-    if (::kill(p.pid, SIGKILL) == 0) killed_.Add(p);
-  }
-  killed_.EndSweep();
-  if (::getpid() == 1) (void)::kill(-1, SIGKILL);  // as Supervisor::KillEverything
 }
 
 }  // namespace berth::supervisor

@@ -4,16 +4,12 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include <algorithm>
 #include <cerrno>
-#include <cstring>
 
-#include "absl/time/clock.h"
 #include "berth/base/error.h"
 #include "berth/base/text.h"
 #include "berth/log/log.h"
 #include "berth/process/exit_status.h"
-#include "berth/process/proc_state.h"
 #include "berth/signals/signal.h"
 
 namespace berth::supervisor {
@@ -24,7 +20,6 @@ std::string FormatOptionalDuration(std::optional<absl::Duration> d) {
 }
 
 bool IsTerminalStop(int sig) { return sig == SIGTSTP || sig == SIGTTIN || sig == SIGTTOU; }
-
 
 }  // namespace
 
@@ -38,21 +33,24 @@ absl::string_view PhaseName(Phase phase) {
   return kNames[static_cast<int>(phase)];
 }
 
+Supervisor::Supervisor(const config::Options& options, loop::Loop& loop, process::Reaper& reaper,
+                       process::SpawnSpec child, Host* host)
+    : options_(options),
+      loop_(loop),
+      reaper_(reaper),
+      child_spec_(std::move(child)),
+      own_host_(host ? nullptr : RealHost(loop)),
+      host_(host ? *host : *own_host_) {}
+
 base::Result<std::unique_ptr<Supervisor>> Supervisor::Create(const config::Options& options,
                                                              loop::Loop& loop,
                                                              process::Reaper& reaper,
-                                                             process::SpawnSpec child) {
-  std::unique_ptr<Supervisor> s(new Supervisor(options, loop, reaper, std::move(child)));
+                                                             process::SpawnSpec child, Host* host) {
+  std::unique_ptr<Supervisor> s(new Supervisor(options, loop, reaper, std::move(child), host));
   Supervisor* raw = s.get();
-  BERTH_ASSIGN_OR_RETURN(s->drain_timer_, loop::Timer::Create(loop, [raw] {
-                           log::Info("drain of {} over", absl::FormatDuration(raw->options_.drain));
-                           raw->drain_ran_out_ = true;
-                           raw->ForwardStopSignal();
-                         }));
-  BERTH_ASSIGN_OR_RETURN(s->deadline_timer_, loop::Timer::Create(loop, [raw] {
-                           log::Warn("deadline reached: killing what is left");
-                           raw->KillEverything();
-                         }));
+  BERTH_ASSIGN_OR_RETURN(s->teardown_, Teardown::Create(
+                                           options, s->host_, [raw] { raw->ForwardStopSignal(); },
+                                           [raw] { raw->SetPhase(Phase::kKilling); }));
   reaper.OnOrphan([raw](pid_t pid, int status) { raw->OnOrphan(pid, status); });
   return s;
 }
@@ -62,7 +60,7 @@ base::Status Supervisor::Start() {
     log::Debug("pause mode: no program, reaping until a stop signal");
     return base::OkStatus();
   }
-  BERTH_ASSIGN_OR_RETURN(child_pid_, process::Spawn(child_spec_));
+  BERTH_ASSIGN_OR_RETURN(child_pid_, host_.Spawn(child_spec_));
   reaper_.Watch(child_pid_, [this](pid_t, int status) { OnChildExit(status); });
   log::Info("spawned '{}' as pid {}", child_spec_.argv.front(), child_pid_);
   if (trace_) trace_->Spawned(child_pid_);
@@ -94,8 +92,7 @@ void Supervisor::OnSignal(const signalfd_siginfo& info) noexcept {
   if (is_stop && phase_ == Phase::kRunning) {
     BeginShutdown(sig);
   } else if (is_stop && phase_ == Phase::kDraining) {
-    log::Info("second stop signal {} during the drain: stopping now", signals::SignalName(sig));
-    ForwardStopSignal();
+    teardown_->OnStopSignal(sig);
   } else {
     Forward(sig, "forwarded");
   }
@@ -110,12 +107,7 @@ void Supervisor::RequestStop(int sig, int exit_code) noexcept {
 void Supervisor::SetPhase(Phase phase) {
   if (phase == phase_) return;
   log::Debug("phase {} -> {}", PhaseName(phase_), PhaseName(phase));
-  // A second stop signal or the child's exit cuts the drain short: the summary says how long it
-  // really was.
-  if (phase_ == Phase::kDraining && plan_) {
-    drained_ = drain_ran_out_ ? options_.drain
-                              : absl::Trunc(absl::Now() - plan_->began(), absl::Milliseconds(1));
-  }
+  if (phase_ == Phase::kDraining) teardown_->EndDrain();
   phase_ = phase;
   for (const auto& observer : observers_) observer(phase);
 }
@@ -138,13 +130,9 @@ void Supervisor::Forward(int sig, absl::string_view why) {
     return;
   }
   const pid_t target = TargetOf(child_pid_);
-  if (::kill(target, to) < 0) {
+  if (const int err = teardown_->Send(target, to); err != 0) {
     // tini: a child that died before its exit was reaped is not an error.
-    if (errno == ESRCH) {
-      log::Warn("child was dead when forwarding {}", signals::SignalName(to));
-    } else {
-      log::Error("kill({}, {}): {}", target, signals::SignalName(to), std::strerror(errno));
-    }
+    if (err == ESRCH) log::Warn("child was dead when forwarding {}", signals::SignalName(to));
     return;
   }
   ++forwarded_;
@@ -166,56 +154,38 @@ void Supervisor::OnTerminalStop(int sig) {
       Forward(sig, "forwarded");
       if (trace_) trace_->Suspending();
       log::Debug("suspending berth itself after {}", signals::SignalName(sig));
-      if (::kill(::getpid(), SIGSTOP) < 0) log::Error("kill(self, SIGSTOP): {}", std::strerror(errno));
+      (void)teardown_->Send(::getpid(), SIGSTOP);
       return;
   }
 }
 
 void Supervisor::BeginShutdown(int sig) {
   stop_signal_ = sig;
-  plan_.emplace(absl::Now(), options_.drain, options_.grace);
   log::Info("received {}: shutting down (drain {}, grace {})", signals::SignalName(sig),
             absl::FormatDuration(options_.drain), FormatOptionalDuration(options_.grace));
-  if (std::optional<absl::Time> kill_at = plan_->KillAt()) ArmDeadline(*kill_at);
   if (options_.pause) {
+    teardown_->Begin();
     child_status_ = 0;  // nothing to stop: the pause container ends cleanly
     reaper_.ReapAll();  // learns whether anything is left to tear down (ECHILD)
     AfterReap();
     return;
   }
-  if (options_.drain > absl::ZeroDuration()) {
-    SetPhase(Phase::kDraining);
-    if (base::Status s = drain_timer_->Arm(options_.drain); !s.has_value()) {
-      log::Error("{}: forwarding at once", s.error().message());
-      ForwardStopSignal();
-    }
-    return;
-  }
-  ForwardStopSignal();
+  teardown_->OnStopSignal(sig);  // ForwardStopSignal when the drain is over
+  if (teardown_->draining()) SetPhase(Phase::kDraining);
 }
 
 void Supervisor::ForwardStopSignal() {
   if (phase_ != Phase::kRunning && phase_ != Phase::kDraining) return;
-  if (drain_timer_->Armed()) (void)drain_timer_->Disarm();
   SetPhase(Phase::kStopping);
   Forward(stop_signal_, "stop signal");
-  if (child_pid_ > 0 && !child_status_) ContinueIfStopped(child_pid_, TargetOf(child_pid_));
+  // A stopped child keeps the stop signal pending: it would wait for the deadline, or for ever
+  // without one.
+  if (child_pid_ > 0 && !child_status_)
+    teardown_->ContinueIfStopped(child_pid_, TargetOf(child_pid_));
 }
 
 pid_t Supervisor::TargetOf(pid_t pid) const {
   return options_.target == config::SignalTarget::kProcessGroup ? -pid : pid;
-}
-
-// A stopped process keeps the stop signal pending: it would wait for the deadline, or forever
-// without one (found by tests/integration/test_faults.py). As systemd does after its SIGTERM,
-// continue it so it can act on the signal.
-void Supervisor::ContinueIfStopped(pid_t pid, pid_t target) {
-  if (!process::IsStopped(pid)) return;
-  if (::kill(target, SIGCONT) < 0) {
-    if (errno != ESRCH) log::Error("kill({}, SIGCONT): {}", target, std::strerror(errno));
-    return;
-  }
-  log::Info("pid {} was stopped: sent SIGCONT after the stop signal", pid);
 }
 
 void Supervisor::OnChildExit(int wait_status) {
@@ -241,48 +211,9 @@ void Supervisor::AfterReap() {
   if (!child_status_ || phase_ == Phase::kDone) return;
   if (!reaper_.HasChildren() || !options_.teardown) {
     Finish();
-  } else if (phase_ == Phase::kKilling) {
-    KillEverything();  // something was born after the last sweep
-  } else if (phase_ != Phase::kTearingDown) {
-    TearDownLeftovers();
-  }
-}
-
-void Supervisor::TearDownLeftovers() {
-  SetPhase(Phase::kTearingDown);
-  if (drain_timer_->Armed()) (void)drain_timer_->Disarm();
-  terminated_ = process::Supervised();
-  for (const process::ProcessInfo& p : terminated_) {
-    if (::kill(p.pid, SIGTERM) < 0) {
-      if (errno != ESRCH) log::Error("kill({}, SIGTERM): {}", p.pid, std::strerror(errno));
-      continue;
-    }
-    ContinueIfStopped(p.pid, p.pid);
-  }
-  log::Info("child is gone; sent SIGTERM to {} leftover process(es)", terminated_.size());
-  const absl::Duration wait = options_.grace.value_or(config::kDefaultTeardownWait);
-  const absl::Time now = absl::Now();
-  ArmDeadline(plan_ ? plan_->LeftoverKillAt(now, config::kDefaultTeardownWait) : now + wait);
-}
-
-void Supervisor::KillEverything() {
-  SetPhase(Phase::kKilling);
-  for (const process::ProcessInfo& p : process::Supervised()) {
-    if (::kill(p.pid, SIGKILL) < 0) {
-      if (errno != ESRCH) log::Error("kill({}, SIGKILL): {}", p.pid, std::strerror(errno));
-      continue;
-    }
-    killed_.Add(p);
-  }
-  killed_.EndSweep();
-  // As PID 1 one call reaches every other process in the namespace, whether /proc showed it or
-  // not; otherwise an unseen leftover would keep berth waiting for ever.
-  if (::getpid() == 1) (void)::kill(-1, SIGKILL);
-}
-
-void Supervisor::ArmDeadline(absl::Time at) {
-  if (base::Status s = deadline_timer_->Arm(at - absl::Now()); !s.has_value()) {
-    log::Error("{}: no deadline", s.error().message());
+  } else {
+    if (!teardown_->killing()) SetPhase(Phase::kTearingDown);
+    teardown_->TerminateLeftovers("child is gone");
   }
 }
 
@@ -294,7 +225,7 @@ void Supervisor::Finish() {
     const int to = TranslateTraced(SIGTERM);
     const bool group = options_.target == config::SignalTarget::kProcessGroup;
     if (to != signals::SignalMap::kDrop) {
-      if (group && ::kill(-child_pid_, to) == 0) {
+      if (group && host_.Kill(-child_pid_, to) == 0) {
         log::Debug("sent {} to the child's group {} after its exit", signals::SignalName(to),
                    child_pid_);
       }
@@ -302,10 +233,9 @@ void Supervisor::Finish() {
     }
   }
   SetPhase(Phase::kDone);
-  int code = child_status_ ? process::ExitCodeFromWaitStatus(*child_status_) : 0;
-  if (options_.exit_to_zero.test(static_cast<size_t>(code))) code = 0;
-  exit_code_ = requested_exit_code_.value_or(code);
-  if (trace_ && child_pid_ > 0) trace_->Goodbye(code);
+  const int code = child_status_ ? process::ExitCodeFromWaitStatus(*child_status_) : 0;
+  exit_code_ = teardown_->ExitCode(code, requested_exit_code_);
+  if (trace_ && child_pid_ > 0) trace_->Goodbye(teardown_->ExitCode(code, std::nullopt));
   const bool berth = options_.personality == config::Personality::kBerth;
   if (berth && log::Enabled(Eventful() ? log::Level::kNotice : log::Level::kInfo)) LogSummary();
   loop_.Stop();
@@ -314,8 +244,8 @@ void Supervisor::Finish() {
 // Quiet by default, as tini, dumb-init and catatonit: the summary is for runs where berth did
 // something beyond passing the child's status through.
 bool Supervisor::Eventful() const {
-  return stop_signal_ != 0 || !terminated_.empty() || killed_.size() > 0 || unhealthy_ ||
-         oom_kills_ > 0;
+  return stop_signal_ != 0 || !teardown_->terminated().empty() || teardown_->killed().size() > 0 ||
+         unhealthy_ || oom_kills_ > 0;
 }
 
 void Supervisor::LogSummary() const {
@@ -327,21 +257,21 @@ void Supervisor::LogSummary() const {
   if (requested_exit_code_) why = base::Cat("stopped as unhealthy (", why, ")");
   std::string took = "-";
   std::string stop_at = "-";
-  if (plan_) {
-    took = absl::FormatDuration(absl::Trunc(absl::Now() - plan_->began(), absl::Milliseconds(1)));
-    stop_at = log::Rfc3339(plan_->began());
+  if (const std::optional<ShutdownPlan>& plan = teardown_->plan()) {
+    took = absl::FormatDuration(absl::Trunc(host_.Now() - plan->began(), absl::Milliseconds(1)));
+    stop_at = log::Rfc3339(plan->began());
   }
   log::Write(log::Level::kNotice, base::Cat("exit ", exit_code_, ": ", why),
              {log::Number("exit_code", exit_code_),
               {"stop_signal", stop_signal_ ? signals::SignalName(stop_signal_) : "none"},
               {"stop_at", stop_at},
               {"shutdown_took", took},
-              {"drain", absl::FormatDuration(drained_.value_or(options_.drain))},
+              {"drain", absl::FormatDuration(teardown_->drained().value_or(options_.drain))},
               {"grace", FormatOptionalDuration(options_.grace)},
               log::Number("forwarded", static_cast<long long>(forwarded_)),
-              log::Number("terminated", static_cast<long long>(terminated_.size())),
-              log::Number("killed", static_cast<long long>(killed_.size())),
-              {"killed_pids", killed_.Summary()},
+              log::Number("terminated", static_cast<long long>(teardown_->terminated().size())),
+              log::Number("killed", static_cast<long long>(teardown_->killed().size())),
+              {"killed_pids", teardown_->killed().Summary()},
               log::Number("oom_kill", oom_kills_)});
 }
 

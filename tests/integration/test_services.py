@@ -3,6 +3,7 @@
 import http.server
 import json
 import os
+import pathlib
 import pwd
 import re
 import select
@@ -799,6 +800,61 @@ ready = {{ log = "^ready$" }}
     assert b.wait(timeout=20) == 128 + signal.SIGKILL, b.err
     assert time.monotonic() - start >= 1  # not before the grace
     assert "deadline reached: killing what is left" in b.err
+
+
+def test_a_stopped_leftover_is_continued_and_ends_at_the_term_not_the_deadline(tmp_path):
+    """A leftover stopped by SIGSTOP keeps the teardown's SIGTERM pending: the same teardown as
+    in one-program mode continues it, so it ends at the TERM, not at the deadline's SIGKILL."""
+    said = tmp_path / "leftover.out"  # a file: berth may exit before relaying its last line
+    cfg = config(tmp_path, f"""
+[[service]]
+name = "app"
+command = ["{TESTBIN}", "signals"]
+essential = true
+
+[[service]]
+name = "side"
+command = "{TESTBIN} stop-self > {said} & exit 0"
+""")
+    b = Berth(["-v", "--grace", "10s", "--config", cfg])
+    b.wait_line(r"^app \| ready$")
+
+    def stopped_leftover():
+        for pid in children_of(b.pid):
+            try:
+                cmdline = pathlib.Path(f"/proc/{pid}/cmdline").read_bytes()
+                stat = pathlib.Path(f"/proc/{pid}/stat").read_text()
+                if b"stop-self" in cmdline and stat.rsplit(")", 1)[1].split()[0] == "T":
+                    return pid
+            except OSError:
+                pass
+        return None
+    until(stopped_leftover, 10, "the leftover to stop")
+    b.kill(signal.SIGTERM)
+    assert b.wait(timeout=30) == 0, b.err
+    assert said.read_text() == "stopping\ncontinued\n", b.err
+    assert "deadline reached" not in b.err, b.err
+    assert "was stopped: sent SIGCONT" in b.err
+
+
+def test_a_stopped_service_is_continued_after_its_stop_signal(tmp_path):
+    """As the single child: a service stopped by SIGSTOP gets SIGCONT after its stop signal, so it
+    stops at once instead of waiting for the deadline."""
+    cfg = config(tmp_path, f"""
+[[service]]
+name = "app"
+command = ["{TESTBIN}", "stop-self"]
+essential = true
+""")
+    b = Berth(["-v", "--grace", "10s", "--config", cfg])
+    b.wait_line(r"^stopping$")
+    app = until(lambda: children_of(b.pid), 10, "the service")[0]
+    until(lambda: pathlib.Path(f"/proc/{app}/stat").read_text().rsplit(")", 1)[1].split()[0] == "T",
+          10, "the service to stop")
+    b.kill(signal.SIGTERM)
+    assert b.wait(timeout=30) == 0, b.err
+    assert "continued" in b.lines["out"], b.out
+    assert "deadline reached" not in b.err, b.err
 
 
 def test_workdir_is_the_services_working_directory(tmp_path):

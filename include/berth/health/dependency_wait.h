@@ -8,8 +8,8 @@
 #include <string>
 #include <vector>
 
-#include "berth/base/error.h"
 #include "absl/time/time.h"
+#include "berth/base/error.h"
 #include "berth/health/address.h"
 #include "berth/loop/loop.h"
 #include "berth/process/reaper.h"
@@ -31,7 +31,7 @@ base::Result<std::vector<Dependency>> ParseDependencies(const std::vector<std::s
 // its last attempt's detail. Each attempt gets a second; a failed one is retried a quarter second
 // later. `stop_signals` must be blocked; other signals stay pending for the child.
 base::Result<int> WaitForDependencies(loop::Loop& loop, process::Reaper& reaper,
-                                        std::vector<Dependency> dependencies,
-                                        absl::Duration timeout, const sigset_t& stop_signals);
+                                      std::vector<Dependency> dependencies, absl::Duration timeout,
+                                      const sigset_t& stop_signals);
 
 }  // namespace berth::health

@@ -14,6 +14,10 @@ namespace berth::process {
 class Reaper {
  public:
   using ExitHandler = std::function<void(pid_t pid, int wait_status)>;
+  // waitpid(-1, status, WNOHANG) by default; a unit test's fake processes otherwise.
+  using WaitFn = std::function<pid_t(int* status)>;
+
+  explicit Reaper(WaitFn wait = nullptr) : wait_(std::move(wait)) {}
 
   // Calls `handler` once when `pid` exits. Watch a pid before the loop next runs: the loop is
   // single-threaded, so no exit can be reaped between Spawn() and Watch().
@@ -35,6 +39,7 @@ class Reaper {
   uint64_t orphans_reaped() const { return orphans_reaped_; }
 
  private:
+  WaitFn wait_;
   std::map<pid_t, ExitHandler> watched_;
   ExitHandler on_orphan_;
   uint64_t orphans_reaped_ = 0;

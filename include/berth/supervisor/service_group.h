@@ -2,7 +2,8 @@
 // supervisor: runs the services of a --config file side by side on the one loop: starts them in
 // `after` order as each dependency becomes ready, restarts them by their policy, and ends the
 // container when an essential one exits, stopping the rest in reverse start order within one
-// grace. The single-child Supervisor is untouched; Main picks one or the other.
+// grace. Main picks this or the single-child Supervisor; both end through one Teardown (drain,
+// deadline, leftovers, SIGKILL sweep, exit code).
 #pragma once
 
 #include <sys/signalfd.h>
@@ -17,11 +18,11 @@
 #include "berth/config/options.h"
 #include "berth/config/service_file.h"
 #include "berth/loop/loop.h"
-#include "berth/loop/timer.h"
 #include "berth/process/cgroup_memory.h"
 #include "berth/process/reaper.h"
 #include "berth/process/spawn.h"
-#include "berth/supervisor/kill_list.h"
+#include "berth/supervisor/host.h"
+#include "berth/supervisor/teardown.h"
 
 namespace berth::supervisor {
 
@@ -48,9 +49,13 @@ class ServiceGroup {
   // `spawns` (one per spec, same order) carry what each service's spawn restores (signal mask,
   // TTIN/TTOU), its privilege steps and the environment it starts from (none: berth's), to
   // which the service's own `env` is added. `prefix` puts "name | " before each output line.
-  static base::Result<std::unique_ptr<ServiceGroup>> Create(
-      const config::Options& options, loop::Loop& loop, process::Reaper& reaper,
-      std::vector<config::ServiceSpec> specs, std::vector<process::SpawnSpec> spawns, bool prefix);
+  // The teardown runs on `host` (none: the real one), which outlives the group.
+  static base::Result<std::unique_ptr<ServiceGroup>> Create(const config::Options& options,
+                                                            loop::Loop& loop,
+                                                            process::Reaper& reaper,
+                                                            std::vector<config::ServiceSpec> specs,
+                                                            std::vector<process::SpawnSpec> spawns,
+                                                            bool prefix, Host* host = nullptr);
   ~ServiceGroup();
 
   // Starts every service that waits for nobody. An error is a set-up error.
@@ -82,13 +87,16 @@ class ServiceGroup {
   std::string WaitingOn(const Service& s) const;
 
  private:
-  ServiceGroup(const config::Options& options, loop::Loop& loop, process::Reaper& reaper);
+  ServiceGroup(const config::Options& options, loop::Loop& loop, process::Reaper& reaper,
+               Host* host);
 
   void StartReady();
   void OnStopSignal(int sig);
   void EndContainer(std::optional<int> code, absl::string_view why);
   void StopNext();
-  void KillEverything();
+  // Sends `sig` to `s` (its process group with --target group); false when nothing got it.
+  bool Signal(const Service& s, int sig);
+  pid_t Target(const Service& s) const;
   void AfterReap();
   bool NothingLeft() const;
 
@@ -96,14 +104,13 @@ class ServiceGroup {
   loop::Loop& loop_;
   process::Reaper& reaper_;
   std::vector<std::unique_ptr<Service>> services_;  // in start order
-  std::unique_ptr<loop::Timer> deadline_;
-  std::unique_ptr<loop::Timer> drain_timer_;
-  KillList killed_;
+  std::unique_ptr<Host> own_host_;                  // the real one, when Create was given none
+  Host& host_;
+  std::unique_ptr<Teardown> teardown_;
   std::function<void()> observer_;
   GroupPhase phase_ = GroupPhase::kRunning;
   bool stopping_ = false;
   std::vector<const Service*> wait_said_;  // services whose wait for `after` was logged
-  bool leftovers_termed_ = false;
   bool eventful_ = false;
   uint64_t start_seq_ = 0;
   std::optional<int> exit_code_;

@@ -25,13 +25,11 @@
 #include "berth/base/error.h"
 #include "berth/config/options.h"
 #include "berth/loop/loop.h"
-#include "berth/loop/timer.h"
 #include "berth/process/cgroup_memory.h"
-#include "berth/process/descendants.h"
 #include "berth/process/reaper.h"
 #include "berth/process/spawn.h"
-#include "berth/supervisor/kill_list.h"
-#include "berth/supervisor/shutdown_plan.h"
+#include "berth/supervisor/host.h"
+#include "berth/supervisor/teardown.h"
 #include "berth/supervisor/trace.h"
 
 namespace berth::supervisor {
@@ -49,10 +47,12 @@ bool SentByMyself(const signalfd_siginfo& info);
 
 class Supervisor {
  public:
-  // `child` is the prepared spawn (ignored in pause mode). Loop and reaper outlive the supervisor.
+  // `child` is the prepared spawn (ignored in pause mode). Loop, reaper and `host` (none: the
+  // real one) outlive the supervisor.
   static base::Result<std::unique_ptr<Supervisor>> Create(const config::Options& options,
                                                           loop::Loop& loop, process::Reaper& reaper,
-                                                          process::SpawnSpec child);
+                                                          process::SpawnSpec child,
+                                                          Host* host = nullptr);
 
   // Starts the child. An error is a set-up error (Main prints it and exits with
   // process::ExitCodeForSpawnError).
@@ -85,8 +85,7 @@ class Supervisor {
 
  private:
   Supervisor(const config::Options& options, loop::Loop& loop, process::Reaper& reaper,
-             process::SpawnSpec child)
-      : options_(options), loop_(loop), reaper_(reaper), child_spec_(std::move(child)) {}
+             process::SpawnSpec child, Host* host);
 
   void SetPhase(Phase phase);
   void Forward(int sig, absl::string_view why);
@@ -95,13 +94,9 @@ class Supervisor {
   void BeginShutdown(int sig);
   void ForwardStopSignal();
   pid_t TargetOf(pid_t pid) const;
-  void ContinueIfStopped(pid_t pid, pid_t target);
   void OnChildExit(int wait_status);
   void OnOrphan(pid_t pid, int wait_status);
   void AfterReap();
-  void TearDownLeftovers();
-  void KillEverything();
-  void ArmDeadline(absl::Time at);
   void Finish();
   bool Eventful() const;
   void LogSummary() const;
@@ -110,8 +105,9 @@ class Supervisor {
   loop::Loop& loop_;
   process::Reaper& reaper_;
   process::SpawnSpec child_spec_;
-  std::unique_ptr<loop::Timer> drain_timer_;
-  std::unique_ptr<loop::Timer> deadline_timer_;
+  std::unique_ptr<Host> own_host_;  // the real one, when Create was given none
+  Host& host_;
+  std::unique_ptr<Teardown> teardown_;
   std::vector<std::function<void(Phase)>> observers_;
   signals::SignalSet ignore_once_;
   Trace* trace_ = nullptr;
@@ -121,16 +117,11 @@ class Supervisor {
   std::optional<int> child_status_;
   int exit_code_ = 0;
   int stop_signal_ = 0;
-  std::optional<ShutdownPlan> plan_;
   uint64_t forwarded_ = 0;
-  std::vector<process::ProcessInfo> terminated_;  // leftovers sent SIGTERM
-  KillList killed_;                               // sent SIGKILL at the deadline
   bool child_killed_at_deadline_ = false;
   process::OomWatch oom_;  // read at construction: earlier OOM kills are not the child's
   int oom_kills_ = 0;
   bool unhealthy_ = false;
-  bool drain_ran_out_ = false;              // the drain timer fired
-  std::optional<absl::Duration> drained_;   // the drain that happened, once it is over
   std::optional<int> requested_exit_code_;  // RequestStop's: not the child's, not remapped
 };
 

@@ -39,7 +39,7 @@ Port OpenPort(bool listening) {
 
 // The wait on a fresh loop; `stop` is the stop signal set (blocked by the caller).
 base::Result<int> Wait(const std::vector<std::string>& urls, absl::Duration timeout,
-                         const sigset_t& stop) {
+                       const sigset_t& stop) {
   base::Result<loop::Loop> loop = loop::Loop::Create();
   REQUIRE(loop.has_value());
   process::Reaper reaper;

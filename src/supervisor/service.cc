@@ -67,7 +67,8 @@ base::Result<std::unique_ptr<Service>> Service::Create(ServiceGroup& group, loop
   BERTH_ASSIGN_OR_RETURN(s->restart_timer_, loop::Timer::Create(loop, [raw] {
                            if (base::Status st = raw->Spawn(); !st.has_value()) {
                              log::Error("service {}: {}", raw->spec_.name, st.error().message());
-                             raw->group_.OnServiceExit(*raw, 127 << 8);
+                             raw->group_.OnServiceExit(
+                                 *raw, process::ExitCodeForSpawnError(st.error()) << 8);
                              return;
                            }
                            raw->group_.OnServiceChanged();  // no longer "restarting"

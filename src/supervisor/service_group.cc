@@ -9,6 +9,7 @@
 
 #include "absl/time/clock.h"
 #include "berth/base/error.h"
+#include "berth/base/exit_codes.h"
 #include "berth/base/text.h"
 #include "berth/log/log.h"
 #include "berth/process/exit_status.h"
@@ -17,13 +18,6 @@
 #include "service.h"
 
 namespace berth::supervisor {
-namespace {
-
-// A service not ready within its `ready.timeout`: the container could not come up, as a
-// --wait-for that never answered (docs/services.md).
-constexpr int kReadyTimeoutExit = 1;
-
-}  // namespace
 
 base::Result<std::unique_ptr<ServiceGroup>> ServiceGroup::Create(
     const config::Options& options, loop::Loop& loop, process::Reaper& reaper,
@@ -103,7 +97,7 @@ void ServiceGroup::OnServiceChanged() {
 }
 
 void ServiceGroup::OnReadyTimeout(Service&, absl::string_view why) {
-  EndContainer(kReadyTimeoutExit, why);
+  EndContainer(exit_codes::kSetupFailure, why);
 }
 
 std::string ServiceGroup::WaitingOn(const Service& s) const {

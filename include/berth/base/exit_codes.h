@@ -8,8 +8,9 @@
 
 namespace berth::exit_codes {
 
-// Set-up failed after the options were accepted: epoll, signalfd, fork, a port in use, or a
-// --user berth lacks the privilege to become.
+// Set-up failed after the options were accepted: epoll, signalfd, fork, a port in use, a
+// --user berth lacks the privilege to become; or the container could not come up: a --wait-for
+// target or a service not ready within its timeout.
 inline constexpr int kSetupFailure = 1;
 // A usage error: a bad option or value, a file berth reads (--config, --seccomp, --file-env)
 // refused; nothing has started. Under the peers' names (tini, dumb-init, catatonit) it is

@@ -29,24 +29,6 @@ ErrorCode CodeOfErrno(int err) {
 Failure MakeError(ErrorCode code, absl::string_view message) {
   return std::unexpected(Error(code, std::string(message)));
 }
-Failure InvalidArgumentError(absl::string_view message) {
-  return MakeError(ErrorCode::kInvalidArgument, message);
-}
-Failure NotFoundError(absl::string_view message) {
-  return MakeError(ErrorCode::kNotFound, message);
-}
-Failure FailedPreconditionError(absl::string_view message) {
-  return MakeError(ErrorCode::kFailedPrecondition, message);
-}
-Failure UnavailableError(absl::string_view message) {
-  return MakeError(ErrorCode::kUnavailable, message);
-}
-Failure DeadlineExceededError(absl::string_view message) {
-  return MakeError(ErrorCode::kDeadlineExceeded, message);
-}
-Failure InternalError(absl::string_view message) {
-  return MakeError(ErrorCode::kInternal, message);
-}
 
 Failure ErrnoError(absl::string_view call, int err) {
   return MakeError(CodeOfErrno(err), base::Cat(call, ": ", std::strerror(err)));

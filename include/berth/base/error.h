@@ -46,12 +46,16 @@ using Failure = std::unexpected<Error>;
 // The factories return a Failure, which converts to any Result<T>.
 inline Status OkStatus() { return {}; }
 Failure MakeError(ErrorCode code, absl::string_view message);
-Failure InvalidArgumentError(absl::string_view message);
-Failure NotFoundError(absl::string_view message);
-Failure FailedPreconditionError(absl::string_view message);
-Failure UnavailableError(absl::string_view message);
-Failure DeadlineExceededError(absl::string_view message);
-Failure InternalError(absl::string_view message);
+template <ErrorCode kCode>
+Failure ErrorWithCode(absl::string_view message) {
+  return MakeError(kCode, message);
+}
+inline constexpr auto InvalidArgumentError = ErrorWithCode<ErrorCode::kInvalidArgument>;
+inline constexpr auto NotFoundError = ErrorWithCode<ErrorCode::kNotFound>;
+inline constexpr auto FailedPreconditionError = ErrorWithCode<ErrorCode::kFailedPrecondition>;
+inline constexpr auto UnavailableError = ErrorWithCode<ErrorCode::kUnavailable>;
+inline constexpr auto DeadlineExceededError = ErrorWithCode<ErrorCode::kDeadlineExceeded>;
+inline constexpr auto InternalError = ErrorWithCode<ErrorCode::kInternal>;
 
 // A failed system call: "CALL: strerror(errno)", with a code derived from errno.
 Failure ErrnoError(absl::string_view call, int err);

@@ -28,10 +28,11 @@ base::Result<std::unique_ptr<Teardown>> Teardown::Create(const config::Options& 
   return t;
 }
 
-void Teardown::Begin() {
-  if (plan_) return;
-  plan_.emplace(host_.Now(), options_.drain, options_.grace);
-  if (std::optional<absl::Time> kill_at = plan_->KillAt()) ArmDeadline(*kill_at);
+const ShutdownPlan& Teardown::Begin() {
+  if (plan_) return *plan_;
+  const ShutdownPlan& plan = plan_.emplace(host_.Now(), options_.drain, options_.grace);
+  if (std::optional<absl::Time> kill_at = plan.KillAt()) ArmDeadline(*kill_at);
+  return plan;
 }
 
 void Teardown::OnStopSignal(int sig) {
@@ -41,10 +42,10 @@ void Teardown::OnStopSignal(int sig) {
     on_drained_();
     return;
   }
-  Begin();
+  const ShutdownPlan& plan = Begin();
   if (options_.drain <= absl::ZeroDuration()) {
     on_drained_();
-  } else if (base::Status s = drain_->Arm(plan_->ForwardAt()); !s.has_value()) {
+  } else if (base::Status s = drain_->Arm(plan.ForwardAt()); !s.has_value()) {
     log::Error("{}: stopping at once", s.error().message());
     on_drained_();
   }
@@ -53,7 +54,7 @@ void Teardown::OnStopSignal(int sig) {
 // A second stop signal or the end of the run cuts the drain short: the summary says how long it
 // really was.
 void Teardown::EndDrain() {
-  if (!draining()) return;
+  if (!draining() || !plan_) return;  // a drain is armed only once the plan is made
   drain_->Disarm();
   drained_ = absl::Trunc(host_.Now() - plan_->began(), absl::Milliseconds(1));
 }

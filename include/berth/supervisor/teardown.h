@@ -32,8 +32,8 @@ class Teardown {
                                                         std::function<void()> on_deadline);
 
   // The stop began now (later calls change nothing): the grace counts from here, and with one
-  // the deadline is armed for it.
-  void Begin();
+  // the deadline is armed for it. Returns the plan.
+  const ShutdownPlan& Begin();
   // A stop signal `sig` while the owner still runs: the first begins the stop and the drain
   // (none: on_drained at once); one during the drain ends it at once.
   void OnStopSignal(int sig);

@@ -176,6 +176,7 @@ def test_health_check_by_name_inside_berths_own_sandbox(resolver_files, name_ser
         asked = sum(1 for q in name_server.questions if q == ("app.example", 1))
         until(lambda: sum(1 for q in name_server.questions if q == ("app.example", 1)) > asked,
               10, "a second lookup (names are looked up again before each check)")
+        b.wait_line("ready")  # the child handles TERM from here on (slow to start under ASan)
         b.kill(15)
         assert b.wait() == 0, b.err
         assert "refused system call" not in b.err
